@@ -1,0 +1,48 @@
+"""The `vertaal` command line: a thin Typer layer over the library."""
+
+from __future__ import annotations
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import VertaalError
+
+
+class _Group(TyperGroup):
+    """Turns library errors into one-line messages instead of tracebacks."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except VertaalError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from exc
+        except BrokenPipeError as exc:  # `vertaal translate ... | head`
+            raise SystemExit(1) from exc
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="vertaal",
+    help="Offline Dutch-English translation with an enforced term glossary.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    from . import models, translate
+
+    app.command("translate", no_args_is_help=False)(translate.translate)
+    app.add_typer(models.app, name="models")
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,31 @@
+"""Paths and environment variables. Nothing is read or created at import time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_DB = "VERTAAL_DB"
+ENV_MODEL = "VERTAAL_MODEL"
+ENV_MODELS_FILE = "VERTAAL_MODELS_FILE"
+
+
+def data_dir() -> Path:
+    """The user's vertaal data directory (XDG), not created here."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "vertaal"
+
+
+def db_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: an explicit override, then $VERTAAL_DB, then the data dir."""
+    if override:
+        return Path(override)
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env)
+    return data_dir() / "vertaal.db"
+
+
+def model_override() -> str | None:
+    """A model id or directory from $VERTAAL_MODEL, if set."""
+    return os.environ.get(ENV_MODEL) or None

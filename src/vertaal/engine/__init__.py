@@ -1,0 +1,1 @@
+"""Translation engines: the model registry, model loading and decoding."""

@@ -1,0 +1,81 @@
+"""The registry of supported models, read from ``models.txt``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..config import ENV_MODELS_FILE, model_override
+from ..errors import UsageError
+
+DEFAULT_DIRECTION = "nl-en"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model: the direction it serves, a hub id or local path, and a pinned revision."""
+
+    direction: str
+    model_id: str
+    revision: str | None = None
+    comment: str = ""
+
+    @property
+    def is_local(self) -> bool:
+        return Path(self.model_id).expanduser().exists()
+
+
+def parse_registry(text: str) -> list[ModelSpec]:
+    """Parse ``models.txt``: ``direction  id  [revision]  [# comment]`` per line."""
+    specs = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line, _, comment = raw.partition("#")
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) not in (2, 3):
+            raise UsageError(f"models.txt:{number}: expected 'direction model-id [revision]'")
+        revision = fields[2] if len(fields) == 3 else None
+        specs.append(ModelSpec(fields[0], fields[1], revision, comment.strip()))
+    return specs
+
+
+def registry() -> list[ModelSpec]:
+    """The supported models: ``$VERTAAL_MODELS_FILE`` or the packaged ``models.txt``."""
+    path = os.environ.get(ENV_MODELS_FILE)
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("vertaal").joinpath("models.txt").read_text(encoding="utf-8")
+    return parse_registry(text)
+
+
+def directions() -> list[str]:
+    return [spec.direction for spec in registry()]
+
+
+def resolve(direction: str | None = None, model: str | None = None) -> ModelSpec:
+    """The model to use: ``model`` if given, then ``$VERTAAL_MODEL``, then the registry."""
+    direction = direction or DEFAULT_DIRECTION
+    specs = {spec.direction: spec for spec in registry()}
+    if direction not in specs:
+        raise UsageError(f"unknown direction {direction!r}; choose one of: {', '.join(sorted(specs))}")
+    override = model or model_override()
+    if override:
+        return ModelSpec(direction, override)
+    return specs[direction]
+
+
+def find(name: str) -> ModelSpec:
+    """A registry entry by direction or model id; an unlisted id is taken as it is."""
+    for spec in registry():
+        if name in (spec.direction, spec.model_id):
+            return spec
+    if "/" not in name and not Path(name).exists():
+        raise UsageError(
+            f"unknown model or direction {name!r}; choose one of: {', '.join(directions())}"
+            " or give a hub id such as Helsinki-NLP/opus-mt-nl-en"
+        )
+    return ModelSpec("?", name)

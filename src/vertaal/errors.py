@@ -1,0 +1,31 @@
+"""Errors a user can cause. The CLI turns each into a one-line message."""
+
+from __future__ import annotations
+
+
+class VertaalError(Exception):
+    """Base error: its message is one line that says what to do."""
+
+    exit_code = 1
+
+
+class UsageError(VertaalError):
+    """A wrong option value or combination (exit code 2)."""
+
+    exit_code = 2
+
+
+class InputError(VertaalError):
+    """Input text or file that cannot be read."""
+
+
+class ModelError(VertaalError):
+    """A model that cannot be found, downloaded or loaded."""
+
+
+class GlossaryError(VertaalError):
+    """A glossary, entry or glossary file that is missing or malformed."""
+
+
+class StoreError(VertaalError):
+    """The SQLite database cannot be opened or written."""

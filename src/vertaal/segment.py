@@ -1,0 +1,157 @@
+"""Input normalisation: line ends, wrapped lines, paragraphs and Dutch sentences.
+
+Text pulled out of PDFs arrives with lines wrapped mid-sentence and words hyphenated at line
+ends. :func:`paragraphs` joins those lines again (a blank line separates paragraphs) and
+:func:`sentences` splits a paragraph into sentences with `sentencex`, repairing the splits it
+makes after Dutch abbreviations it does not know.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+# Titles are always followed by a name, so a split after them is always wrong.
+_TITLES = frozenset("dhr mevr mw dr drs prof mr ir ing st ds".split())
+# Abbreviations that end a sentence only rarely: merge when the next piece starts in lower case
+# or with a digit. (sentencex already knows many; these are the ones it was seen to miss.)
+_ABBREVIATIONS = frozenset(
+    """o.a d.w.z bijv bv m.b.t nr blz ca mln mld zgn resp t.a.v i.v.m m.n t.o.v vgl jl a.s
+    e.d enz etc i.p.v n.a.v m.u.v p t.b.v incl excl evt afd art lid min max ong""".split()
+)
+_LAST_WORD = re.compile(r"(\S+)\.\s*$")
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\u00a0]*\n")
+_LINE_END_HYPHEN = re.compile(r"(\w+)-$")
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+
+MAX_SENTENCE_CHARS = 1000
+
+
+def normalise(text: str) -> str:
+    """Strip a BOM, unify line ends (CRLF, CR) and compose Unicode (NFC)."""
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split normalised text at blank lines and re-join each paragraph's wrapped lines."""
+    text = normalise(text)
+    result = []
+    for block in _BLANK_LINE.split(text):
+        joined = join_lines(block.split("\n"))
+        if joined:
+            result.append(joined)
+    return result
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines into one line, mending words hyphenated at a line end."""
+    out = ""
+    for raw in lines:
+        line = _SPACES.sub(" ", raw).strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        match = _LINE_END_HYPHEN.search(out)
+        if match and line[0].isalpha():
+            left = match.group(1)
+            right = line.split(" ", 1)[0]
+            if re.match(r"(en|of|tot)\b", line):  # "Sigint- en cybergegevens"
+                out += " " + line
+            elif _keeps_hyphen(left, right):
+                out += line
+            else:
+                out = out[:-1] + line
+        else:
+            out += " " + line
+    return out
+
+
+def _keeps_hyphen(left: str, right: str) -> bool:
+    """Whether `left-` + `right` at a line end is a real compound (AIVD-gebouw) or a break."""
+    if left.isupper() or left[-1].isdigit() or right[0].isupper() or len(left) == 1:
+        return True
+    right_word = re.match(r"\w+", right)
+    right_word_s = right_word.group(0) if right_word else right
+    import simplemma  # loaded only when a line-end hyphen needs judging
+
+    joined = (left + right_word_s).lower()
+    if simplemma.is_known(joined, lang="nl"):
+        return False
+    return simplemma.is_known(left.lower(), lang="nl") and simplemma.is_known(right_word_s.lower(), lang="nl")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split one paragraph into Dutch sentences."""
+    from sentencex import segment
+
+    pieces = [p.strip() for p in segment("nl", paragraph)]
+    pieces = [p for p in pieces if p]
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _ends_in_abbreviation(merged[-1], piece):
+            merged[-1] = merged[-1] + " " + piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _ends_in_abbreviation(previous: str, following: str) -> bool:
+    match = _LAST_WORD.search(previous)
+    if not match:
+        return False
+    word = match.group(1).lower().lstrip("(\"'‘“")
+    if word in _TITLES:
+        return True
+    return word in _ABBREVIATIONS and (following[0].islower() or following[0].isdigit())
+
+
+def split_long(sentence: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Split a sentence whose token count exceeds `limit` at clause marks, then at spaces."""
+    if len(sentence) <= MAX_SENTENCE_CHARS and count_tokens(sentence) <= limit:
+        return [sentence]
+    return list(_split(sentence, count_tokens, limit))
+
+
+def _split(text: str, count_tokens: Callable[[str], int], limit: int) -> Iterator[str]:
+    for chunk in _char_chunks(text, MAX_SENTENCE_CHARS):
+        if count_tokens(chunk) <= limit:
+            yield chunk
+            continue
+        words = chunk.split(" ")
+        if len(words) == 1:  # one enormous "word": cut it by characters
+            step = max(1, len(chunk) // 2)
+            for start in range(0, len(chunk), step):
+                yield from _split(chunk[start : start + step], count_tokens, limit)
+            continue
+        half = len(words) // 2
+        yield from _split(" ".join(words[:half]), count_tokens, limit)
+        yield from _split(" ".join(words[half:]), count_tokens, limit)
+
+
+def _char_chunks(text: str, size: int) -> Iterator[str]:
+    """Cut text into pieces of at most `size` characters, preferring ; : , and then spaces."""
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = max(text.rfind("; ", start, end), text.rfind(": ", start, end), text.rfind(", ", start, end))
+        if cut < start + size // 3:
+            cut = text.rfind(" ", start, end)
+        if cut <= start:
+            cut = end - 1
+        piece = text[start : cut + 1].strip()
+        if piece:
+            yield piece
+        start = cut + 1
+    rest = text[start:].strip()
+    if rest:
+        yield rest
+
+
+def segment_document(text: str) -> list[list[str]]:
+    """Paragraphs of sentences, for the whole input text."""
+    return [sentences(p) for p in paragraphs(text)]

@@ -1,0 +1,51 @@
+"""Shared fixtures: an isolated home for every test, and locally built models."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import factory  # noqa: E402
+
+CACHE = Path(os.environ.get("VERTAAL_TEST_CACHE", Path(__file__).parent / ".cache"))
+SAMPLE = Path(__file__).parent / "data" / "sample-page.txt"  # a copy of shared/samples/aivd-...-p40.txt
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """Point the data dir, database and the Hugging Face cache at temporary directories."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("HF_HOME", str(home / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf" / "hub"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("VERTAAL_DB", raising=False)
+    monkeypatch.delenv("VERTAAL_MODEL", raising=False)
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True, raising=False)
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(home / "hf" / "hub"), raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A tiny random Marian model with a real sentencepiece vocabulary, saved to disk."""
+    directory = tmp_path_factory.mktemp("tiny-model")
+    factory.build_model(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """A tiny Marian trained on tests/data/corpus.tsv (cached between runs)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    return factory.trained_model(CACHE)
+
+
+@pytest.fixture(scope="session")
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")

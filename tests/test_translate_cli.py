@@ -1,0 +1,148 @@
+"""`vertaal translate` end to end on locally built models."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from vertaal.cli import app
+
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def base(model):
+    return ["translate", "--model", model, "--beams", "2"]
+
+
+def test_translates_arguments(tiny_model):
+    result = run(*base(tiny_model), "De AIVD werkt samen met de MIVD.")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip()
+    assert result.stderr == ""
+
+
+def test_paragraphs_in_equal_paragraphs_out(tiny_model):
+    text = "Eerste alinea\nloopt door.\n\nTweede alinea. Met twee zinnen.\n\nDerde."
+    result = run(*base(tiny_model), "--format", "jsonl", input=text)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["paragraph"], r["sentence"]) for r in rows] == [(0, 0), (1, 0), (1, 1), (2, 0)]
+    assert rows[0]["source"] == "Eerste alinea loopt door."
+    assert all(set(r) >= {"paragraph", "sentence", "source", "target"} for r in rows)
+
+
+def test_text_output_keeps_paragraph_count(trained_model):
+    text = "De AIVD onderzoekt de dreiging.\n\nDe minister deelt het rapport.\n\nDe MIVD meldt de informatie."
+    result = run("translate", "--model", trained_model, input=text)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.strip().split("\n\n")) == 3
+
+
+def test_files_and_output_file(tiny_model, tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_bytes("\ufeffDe dienst meldt het.\r\nOok dit.\r\n".encode())
+    target = tmp_path / "out.txt"
+    result = run(*base(tiny_model), "-i", source, "-o", target)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").strip()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]
+
+
+def test_environment_variable_picks_the_model(tiny_model, monkeypatch):
+    monkeypatch.setenv("VERTAAL_MODEL", str(tiny_model))
+    result = run("translate", "--beams", "1", "Hallo.")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t\n  "])
+def test_empty_and_blank_input_give_empty_output(text):
+    result = run("translate", input=text)  # no model is needed, so none is loaded
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_missing_file(tmp_path):
+    result = run("translate", "-i", tmp_path / "nope.txt")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nope.txt'}: no such file\n"
+
+
+def test_directory(tmp_path):
+    result = run("translate", "-i", tmp_path)
+    assert result.exit_code == 1
+    assert "is a directory" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_binary_file(tmp_path):
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"\x00\x01\x02PK\x03\x04")
+    result = run("translate", "-i", binary)
+    assert result.exit_code == 1
+    assert str(binary) in result.stderr and "binary" in result.stderr
+
+
+def test_invalid_utf8_names_file_and_offers_encoding(tmp_path, tiny_model):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("De Coördinator.".encode("cp1252"))
+    result = run("translate", "-i", latin)
+    assert result.exit_code == 1
+    assert str(latin) in result.stderr and "--encoding" in result.stderr
+    ok = run(*base(tiny_model), "-i", latin, "--encoding", "cp1252", "--format", "jsonl")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout.splitlines()[0])["source"] == "De Coördinator."
+
+
+def test_unknown_direction_is_a_usage_error():
+    result = run("translate", "--direction", "fr-en", "Bonjour")
+    assert result.exit_code == 2
+    assert "nl-en" in result.stderr
+
+
+def test_model_path_that_is_not_marian(tmp_path):
+    (tmp_path / "config.json").write_text('{"model_type": "bert"}')
+    result = run("translate", "--model", tmp_path, "Hallo")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "not a Marian model" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_uncached_hub_model_offline_is_one_line():
+    result = run("translate", "Hallo wereld.")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "Helsinki-NLP/opus-mt-nl-en" in result.stderr
+    assert "vertaal models pull" in result.stderr and "--model" in result.stderr
+
+
+def test_output_into_missing_directory_writes_nothing(tiny_model, tmp_path):
+    result = run(*base(tiny_model), "-o", tmp_path / "no" / "out.txt", "Hallo.")
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_long_single_line_is_translated_in_pieces(tiny_model):
+    line = "De dienst onderzoekt de dreiging en deelt de informatie " * 400  # ~22 KB, one line
+    result = run(*base(tiny_model), "--format", "jsonl", "--beams", "1", input=line)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(rows) > 10
+    assert {r["paragraph"] for r in rows} == {0}
+    assert " ".join(r["source"] for r in rows) == line.strip()
+
+
+def test_verbose_reports_load_time(tiny_model):
+    result = run(*base(tiny_model), "--verbose", "Hallo.")
+    assert result.exit_code == 0
+    assert "loaded in" in result.stderr
+
+
+def test_trained_model_gives_real_english(trained_model):
+    result = run("translate", "--model", trained_model, "De minister deelt het rapport.")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "The minister shares the report."
