@@ -73,6 +73,7 @@ def build_model(
     size = vocab_size or len(pieces)
     if vocab_size:
         vocab = {p: i for i, p in enumerate(pieces[:-1])}
+        vocab.update({f"▁x{i}": i for i in range(len(vocab), size - 1)})  # stand-ins, as many as the real one
         vocab["<pad>"] = size - 1
         (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
     pad = size - 1

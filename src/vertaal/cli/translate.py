@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .options import Direction, Encoding, Model
+
 PROGRESS_MIN_SENTENCES = 5
 
 
@@ -21,30 +23,27 @@ class OutputFormat(StrEnum):
 
 def translate(
     text: Annotated[
-        Optional[list[str]], typer.Argument(help="Text to translate; joined by spaces.", show_default=False)
+        Optional[list[str]],
+        typer.Argument(metavar="TEXT", show_default=False, help="Text to translate; joined by spaces."),
     ] = None,
     input_files: Annotated[
         Optional[list[Path]],
-        typer.Option("--input", "-i", help="Read FILE ('-' for stdin); repeatable.", show_default=False),
+        typer.Option(
+            "--input", "-i", metavar="FILE", show_default=False, help="Read FILE ('-' for stdin); repeatable."
+        ),
     ] = None,
     output: Annotated[
         Optional[Path],
         typer.Option(
-            "--output", "-o", help="Write the translation to FILE instead of stdout.", show_default=False
-        ),
-    ] = None,
-    direction: Annotated[
-        str, typer.Option("--direction", "-d", help="nl-en or en-nl (see models.txt).")
-    ] = "nl-en",
-    model: Annotated[
-        Optional[str],
-        typer.Option(
-            "--model",
-            "-m",
-            help="Hub id or local model directory; overrides the registry and $VERTAAL_MODEL.",
+            "--output",
+            "-o",
+            metavar="FILE",
             show_default=False,
+            help="Write the translation to FILE (atomically) instead of stdout.",
         ),
     ] = None,
+    direction: Direction = "nl-en",
+    model: Model = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text, or jsonl: one JSON object per sentence.")
     ] = OutputFormat.text,
@@ -54,15 +53,16 @@ def translate(
             "--beams",
             min=1,
             max=64,
-            help="Beam size; default from the model's generation config.",
+            metavar="N",
             show_default=False,
+            help="Beam size; default from the model's generation config.",
         ),
     ] = None,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, max=1024, help="Sentences per batch.")
+        int, typer.Option("--batch-size", min=1, max=1024, metavar="N", help="Sentences per batch.")
     ] = 16,
-    device: Annotated[str, typer.Option("--device", help="cpu, cuda or cuda:N.")] = "cpu",
-    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of input files and stdin.")] = "utf-8",
+    device: Annotated[str, typer.Option("--device", metavar="NAME", help="cpu, cuda or cuda:N.")] = "cpu",
+    encoding: Encoding = "utf-8",
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
     ] = False,

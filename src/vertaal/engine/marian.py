@@ -26,6 +26,7 @@ class MarianEngine:
         self.beams = beams or config_beams
         self.batch_size = max(1, batch_size)
         self.max_new_tokens = max_new_tokens
+        self.generated_tokens = 0
 
     @property
     def tokenizer(self) -> Any:
@@ -78,6 +79,7 @@ class MarianEngine:
             num_beams=self.beams,
             max_new_tokens=self.new_token_limit(width),
         )
+        self.generated_tokens += int((generated[:, 1:] != pad).sum())
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
 
     def new_token_limit(self, source_len: int) -> int:

@@ -1,0 +1,32 @@
+"""Shared helpers for benchmarks: the cached full-size random model and memory readings."""
+
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(__file__).parent / ".cache"
+SAMPLE = ROOT / "tests" / "data" / "sample-page.txt"
+sys.path.insert(0, str(ROOT / "tests"))
+
+import factory  # noqa: E402
+
+
+def opus_shaped_model() -> Path:
+    """A random model of exactly the opus-mt-nl-en shape, built once and cached."""
+    directory = CACHE / "opus-shaped"
+    if not (directory / "config.json").exists():
+        tmp = CACHE / "opus-shaped.tmp"
+        texts = [t for pair in factory.corpus_pairs() for t in pair]
+        texts += SAMPLE.read_text(encoding="utf-8").splitlines()
+        factory.build_model(tmp, d_model=512, layers=6, heads=8, ffn=2048, vocab_size=67028,
+                            num_beams=6, texts=texts, spm_size=1000)
+        tmp.rename(directory)
+    return directory
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

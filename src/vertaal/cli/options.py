@@ -1,0 +1,35 @@
+"""Option types shared by several commands (one definition, one help text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+Direction = Annotated[
+    str, typer.Option("--direction", "-d", metavar="DIR", help="nl-en or en-nl (see models.txt).")
+]
+Model = Annotated[
+    Optional[str],
+    typer.Option(
+        "--model",
+        "-m",
+        metavar="ID|DIR",
+        show_default=False,
+        help="Hub id or local model directory; overrides models.txt and $VERTAAL_MODEL.",
+    ),
+]
+Encoding = Annotated[
+    str, typer.Option("--encoding", metavar="NAME", help="Encoding of input files and stdin.")
+]
+Db = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--db",
+        metavar="FILE",
+        show_default=False,
+        envvar="VERTAAL_DB",
+        help="SQLite database; default $VERTAAL_DB or $XDG_DATA_HOME/vertaal/vertaal.db.",
+    ),
+]
