@@ -33,3 +33,17 @@ Db = Annotated[
         help="SQLite database; default $VERTAAL_DB or $XDG_DATA_HOME/vertaal/vertaal.db.",
     ),
 ]
+GlossaryName = Annotated[str, typer.Option("--glossary", "-g", metavar="NAME", help="Which named glossary.")]
+Pair = Annotated[
+    str, typer.Option("--pair", metavar="SRC-TGT", help="Language pair of the entries, e.g. nl-en or en-nl.")
+]
+
+
+def parse_pair(pair: str) -> tuple[str, str]:
+    """'nl-en' -> ('nl', 'en'), or a usage error."""
+    from ..errors import UsageError
+
+    parts = pair.lower().split("-")
+    if len(parts) != 2 or not all(p.isalpha() and 2 <= len(p) <= 3 for p in parts):
+        raise UsageError(f"--pair must look like nl-en, not {pair!r}")
+    return parts[0], parts[1]

@@ -1,0 +1,403 @@
+"""`vertaal glossary`: edit, search, import and export the term glossary."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .options import Db, Encoding, GlossaryName, Pair, parse_pair
+
+app = typer.Typer(
+    help="Manage term glossaries (SQLite): add, list, import, export, history.", no_args_is_help=True
+)
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    tsv = "tsv"
+    json = "json"
+
+
+class Conflict(StrEnum):
+    fail = "fail"
+    skip = "skip"
+    replace = "replace"
+
+
+def _store(db: Path | None):
+    from ..store import open_db
+    from ..store.glossary import GlossaryStore
+
+    return GlossaryStore(open_db(db))
+
+
+def _echo_entry(entry) -> None:
+    typer.echo(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2))
+
+
+Multi = Annotated[Optional[list[str]], typer.Option(show_default=False)]
+
+
+@app.command()
+def add(
+    source: Annotated[str, typer.Argument(help="Source term.")],
+    target: Annotated[
+        Optional[str], typer.Argument(help="Target term (omit with --keep or --forbid).", show_default=False)
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Where the term comes from, or how to use it.")] = "",
+    case_sensitive: Annotated[
+        bool, typer.Option("--case-sensitive", help="Match only in this case.")
+    ] = False,
+    keep: Annotated[bool, typer.Option("--keep", help="Do not translate: the target is the source.")] = False,
+    forbid: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--forbid", metavar="TERM", show_default=False, help="A translation never to use; repeatable."
+        ),
+    ] = None,
+    alt: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--alt", metavar="TERM", show_default=False, help="Another acceptable translation; repeatable."
+        ),
+    ] = None,
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Add one entry."""
+    from ..errors import UsageError
+    from ..glossary import Entry
+
+    if keep and target and target.strip() != source.strip():
+        raise UsageError("--keep takes no TARGET (the target is the source)")
+    kind = "keep" if keep else "preferred" if target else "forbidden"
+    if kind == "forbidden" and not forbid:
+        raise UsageError("give a TARGET, --keep, or at least one --forbid TERM")
+    src, tgt = parse_pair(pair)
+    entry = Entry(
+        source=source,
+        target=target or "",
+        kind=kind,
+        case_sensitive=case_sensitive,
+        alternatives=alt or [],
+        forbidden=forbid or [],
+        note=note,
+        source_lang=src,
+        target_lang=tgt,
+    )
+    added = _store(db).add(glossary, entry)
+    typer.echo(
+        f"added {added.source!r} -> {added.target or '(forbidden: ' + ', '.join(added.forbidden) + ')'!s}"
+        f" to glossary {glossary!r}",
+        err=True,
+    )
+
+
+@app.command("list")
+def list_entries(
+    search: Annotated[
+        Optional[str],
+        typer.Option(
+            "--search",
+            "-s",
+            metavar="TEXT",
+            show_default=False,
+            help="Full-text search in source, target and note.",
+        ),
+    ] = None,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, show_default=False)] = None,
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """List entries, optionally those matching a search."""
+    from ..formats import write
+
+    store = _store(db)
+    src_tgt = parse_pair(pair)
+    entries = store.search(glossary, search, src_tgt, limit) if search else store.entries(glossary, src_tgt)
+    if limit:
+        entries = entries[:limit]
+    if output_format is ListFormat.json:
+        typer.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+    elif output_format is ListFormat.tsv:
+        sys.stdout.write(write(entries, "tsv", src_tgt))
+    else:
+        _table(entries)
+
+
+def _table(entries) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("source", "target", "kind", "case", "alternatives", "forbidden", "note")
+    for e in entries:
+        table.add_row(
+            e.source,
+            e.target,
+            e.kind,
+            "yes" if e.case_sensitive else "",
+            ", ".join(e.alternatives),
+            ", ".join(e.forbidden),
+            e.note,
+        )
+    Console(soft_wrap=not sys.stdout.isatty()).print(table)
+
+
+@app.command()
+def show(
+    source: Annotated[str, typer.Argument(help="Source term.")],
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Show one entry with all its fields."""
+    _echo_entry(_store(db).get(glossary, source, parse_pair(pair)))
+
+
+@app.command()
+def remove(
+    source: Annotated[str, typer.Argument(help="Source term.")],
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Remove one entry (it can be restored from the history)."""
+    entry = _store(db).remove(glossary, source, parse_pair(pair))
+    typer.echo(f"removed {entry.source!r} from glossary {glossary!r}", err=True)
+
+
+@app.command()
+def update(
+    source: Annotated[str, typer.Argument(help="Source term of the entry to change.")],
+    target: Annotated[Optional[str], typer.Option("--target", show_default=False)] = None,
+    new_source: Annotated[
+        Optional[str], typer.Option("--source", show_default=False, help="Rename the source term.")
+    ] = None,
+    note: Annotated[Optional[str], typer.Option("--note", show_default=False)] = None,
+    case_sensitive: Annotated[
+        Optional[bool], typer.Option("--case-sensitive/--case-insensitive", show_default=False)
+    ] = None,
+    kind: Annotated[
+        Optional[str], typer.Option("--kind", metavar="preferred|keep|forbidden", show_default=False)
+    ] = None,
+    forbid: Annotated[
+        Optional[list[str]],
+        typer.Option("--forbid", metavar="TERM", show_default=False, help="Replace the forbidden targets."),
+    ] = None,
+    alt: Annotated[
+        Optional[list[str]],
+        typer.Option("--alt", metavar="TERM", show_default=False, help="Replace the alternatives."),
+    ] = None,
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Change fields of one entry."""
+    entry = _store(db).update(
+        glossary,
+        source,
+        parse_pair(pair),
+        target=target,
+        source=new_source,
+        note=note,
+        case_sensitive=case_sensitive,
+        kind=kind,
+        forbidden=forbid,
+        alternatives=alt,
+    )
+    _echo_entry(entry)
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="TSV, CSV or TBX file ('-' for stdin).")],
+    input_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="tsv|csv|tbx",
+            show_default=False,
+            help="Override the format from the extension.",
+        ),
+    ] = None,
+    on_conflict: Annotated[
+        Conflict,
+        typer.Option(
+            "--on-conflict", help="Entries that differ from existing ones: fail (list them), skip or replace."
+        ),
+    ] = Conflict.fail,
+    encoding: Encoding = "utf-8",
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Import a glossary file, all or nothing."""
+    from ..glossary_io import import_glossary
+
+    report, warnings = import_glossary(
+        _store(db),
+        glossary,
+        str(file),
+        fmt=input_format,
+        on_conflict=on_conflict.value,
+        encoding=encoding,
+        pair=parse_pair(pair),
+    )
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    typer.echo(
+        f"{file}: {report.added} added, {report.replaced} replaced, {report.skipped} skipped, "
+        f"{report.unchanged} unchanged",
+        err=True,
+    )
+
+
+@app.command()
+def export(
+    file: Annotated[str, typer.Argument(help="Output file; '-' or nothing for stdout.")] = "-",
+    output_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="tsv|csv|tbx",
+            show_default=False,
+            help="Default: from the extension, else tsv.",
+        ),
+    ] = None,
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Export a glossary as TSV, CSV or TBX."""
+    from ..formats import detect, write
+    from ..textio import write_atomic
+
+    src_tgt = parse_pair(pair)
+    fmt = detect(file, "", output_format) if file != "-" or output_format else "tsv"
+    text = write(_store(db).entries(glossary, src_tgt), fmt, src_tgt)
+    if file == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(file, text)
+
+
+@app.command()
+def edit(
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Edit a glossary as TSV in $EDITOR; changes apply in one transaction after validation."""
+    from ..errors import GlossaryError
+    from ..formats import delimited, write
+
+    store = _store(db)
+    src_tgt = parse_pair(pair)
+    entries = store.entries(glossary, src_tgt) if store.exists(glossary) else []
+    header = (
+        "# vertaal glossary {name} ({pair}): source<TAB>target<TAB>note<TAB>{{json}}; "
+        "delete a line to remove it. Lines starting with # are ignored.\n"
+    )
+    fd, path = tempfile.mkstemp(prefix=f"vertaal-{glossary}-", suffix=".tsv")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(header.format(name=glossary, pair=pair) + write(entries, "tsv", src_tgt))
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        result = subprocess.run([*shlex.split(editor), path], check=False)
+    except OSError as exc:
+        raise GlossaryError(f"cannot start the editor {editor!r}: {exc.strerror}; set $EDITOR") from exc
+    if result.returncode != 0:
+        raise GlossaryError(
+            f"the editor exited with status {result.returncode}; nothing changed (your edits are in {path})"
+        )
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        rows = delimited.read(path, text, src_tgt, "tsv")
+        from ..glossary_io import check_duplicates
+
+        check_duplicates(path, rows)
+    except GlossaryError as exc:
+        raise GlossaryError(f"{exc}; nothing changed (your edits are in {path})") from exc
+    added, changed, removed = store.replace_all(glossary, [r.entry for r in rows])
+    Path(path).unlink()
+    typer.echo(f"glossary {glossary!r}: {added} added, {changed} changed, {removed} removed", err=True)
+
+
+@app.command()
+def history(
+    source: Annotated[
+        Optional[str], typer.Argument(help="Only this source term.", show_default=False)
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per event.")] = False,
+    glossary: GlossaryName = "default",
+    db: Db = None,
+) -> None:
+    """Every change, newest first: time, old and new value. Restore with 'glossary restore EVENT'."""
+    events = _store(db).history(glossary, source, limit)
+    for event in events:
+        if as_json:
+            typer.echo(json.dumps(event, ensure_ascii=False))
+            continue
+        old, new = event["old"], event["new"]
+
+        def show(e):  # noqa: E306
+            return "-" if e is None else f"{e['source']} -> {e['target'] or e['forbidden']} ({e['kind']})"
+
+        typer.echo(f"{event['event']:>6}  {event['at']}  {event['action']:<7} {show(old)}  =>  {show(new)}")
+
+
+@app.command()
+def restore(
+    event: Annotated[int, typer.Argument(help="History event number (see 'glossary history').")],
+    db: Db = None,
+) -> None:
+    """Restore an entry as it was before a history event (undo a removal or an update)."""
+    _echo_entry(_store(db).restore(event))
+
+
+@app.command()
+def create(
+    name: Annotated[str, typer.Argument(help="Glossary name.")],
+    description: Annotated[str, typer.Option("--description")] = "",
+    db: Db = None,
+) -> None:
+    """Create a named glossary."""
+    _store(db).create(name, description)
+    typer.echo(f"created glossary {name!r}", err=True)
+
+
+@app.command()
+def delete(
+    name: Annotated[str, typer.Argument(help="Glossary name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: Db = None,
+) -> None:
+    """Delete a named glossary and all its entries."""
+    store = _store(db)
+    store.glossary_id(name)
+    if not yes and not typer.confirm(f"Delete glossary {name!r} and all its entries?"):
+        raise typer.Exit(1)
+    count = store.delete(name)
+    typer.echo(f"deleted glossary {name!r} ({count} entries)", err=True)
+
+
+@app.command()
+def names(db: Db = None) -> None:
+    """List the named glossaries and their entry counts."""
+    for row in _store(db).names():
+        typer.echo(f"{row['name']}\t{row['entries']}\t{row['description']}")

@@ -1,0 +1,78 @@
+"""Glossary file formats: TSV (DeepL, OmegaT), CSV (Amazon Translate) and TBX (ISO 30042)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UsageError
+from ..glossary import Entry
+from ..textio import decode
+
+FORMATS = ("tsv", "csv", "tbx")
+_EXTENSIONS = {
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "tsv",
+    ".utf8": "tsv",
+    ".csv": "csv",
+    ".tbx": "tbx",
+    ".xml": "tbx",
+}
+
+
+class Row:
+    """An entry read from a file, with the line it started on."""
+
+    __slots__ = ("entry", "line")
+
+    def __init__(self, entry: Entry, line: int) -> None:
+        self.entry = entry
+        self.line = line
+
+
+def detect(name: str, text: str, override: str | None = None) -> str:
+    """The format: `override`, else the file extension, else a look at the content."""
+    if override:
+        if override not in FORMATS:
+            raise UsageError(f"unknown format {override!r}; use one of {', '.join(FORMATS)}")
+        return override
+    by_extension = _EXTENSIONS.get(Path(name).suffix.lower())
+    if by_extension:
+        return by_extension
+    head = text.lstrip()[:2000]
+    if head.startswith("<"):
+        return "tbx"
+    first = head.split("\n", 1)[0]
+    return "tsv" if "\t" in first or "," not in first else "csv"
+
+
+def read(
+    name: str, data: bytes, *, pair: tuple[str, str], fmt: str | None = None, encoding: str = "utf-8"
+) -> list[Row]:
+    """Parse glossary file bytes into rows; a malformed row raises GlossaryError with file:line."""
+    if fmt == "tbx" or (fmt is None and Path(name).suffix.lower() in (".tbx", ".xml")):
+        from . import tbx
+
+        return tbx.read(name, data, pair)
+    text = decode(data, name, encoding).removeprefix("\ufeff")
+    kind = detect(name, text, fmt)
+    if kind == "tbx":
+        from . import tbx
+
+        return tbx.read(name, data, pair)
+    from . import delimited
+
+    return delimited.read(name, text, pair, kind)
+
+
+def write(entries: list[Entry], fmt: str, pair: tuple[str, str]) -> str:
+    """Serialise entries (of one language pair) in format `fmt`."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "tbx":
+        from . import tbx
+
+        return tbx.write(entries, pair)
+    from . import delimited
+
+    return delimited.write(entries, pair, fmt)

@@ -1,0 +1,160 @@
+"""TSV and CSV glossaries.
+
+TSV is the DeepL and OmegaT convention: ``source<TAB>target[<TAB>note]``, no header. CSV is the
+Amazon Translate convention: a header row of language codes (``nl,en``), then one term pair per
+row. Fields vertaal needs beyond those (kind, case sensitivity, alternatives, forbidden targets)
+go into one extra column holding a JSON object, written only for entries that need it, so plain
+entries stay plain and other tools read the file as usual.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from ..errors import GlossaryError
+from ..glossary import Entry
+from . import Row
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+_META_COLUMN = "vertaal"
+_NOTE_COLUMNS = ("note", "description", "comment")
+
+
+def _meta(entry: Entry) -> str:
+    meta: dict[str, object] = {}
+    if entry.kind != "preferred":
+        meta["kind"] = entry.kind
+    if entry.case_sensitive:
+        meta["case_sensitive"] = True
+    if entry.alternatives:
+        meta["alternatives"] = entry.alternatives
+    if entry.forbidden:
+        meta["forbidden"] = entry.forbidden
+    return json.dumps(meta, ensure_ascii=False) if meta else ""
+
+
+def _entry(
+    name: str, line: int, source: str, target: str, note: str, meta: str, pair: tuple[str, str]
+) -> Entry:
+    fields: dict[str, object] = {}
+    if meta.strip():
+        try:
+            fields = json.loads(meta)
+            if not isinstance(fields, dict):
+                raise ValueError
+        except ValueError as exc:
+            raise GlossaryError(f"{name}:{line}: the {_META_COLUMN} column is not a JSON object") from exc
+    unknown = set(fields) - {"kind", "case_sensitive", "alternatives", "forbidden"}
+    if unknown:
+        raise GlossaryError(f"{name}:{line}: unknown field(s) {', '.join(sorted(unknown))}")
+    kind = str(fields.get("kind", "preferred"))
+    entry = Entry(
+        source=source,
+        target=target,
+        kind=kind,
+        case_sensitive=bool(fields.get("case_sensitive")),
+        alternatives=list(fields.get("alternatives", [])),  # type: ignore[arg-type]
+        forbidden=list(fields.get("forbidden", [])),  # type: ignore[arg-type]
+        note=note,
+        source_lang=pair[0],
+        target_lang=pair[1],
+    )
+    if not target.strip() and kind == "preferred":
+        raise GlossaryError(f"{name}:{line}: an empty target term")
+    problem = entry.problem()
+    if problem:
+        raise GlossaryError(f"{name}:{line}: {problem}")
+    return entry
+
+
+def read(name: str, text: str, pair: tuple[str, str], fmt: str) -> list[Row]:
+    """Parse TSV or CSV text; raises GlossaryError naming file:line on the first bad row."""
+    if fmt == "tsv":
+        return list(_read_tsv(name, text, pair))
+    return list(_read_csv(name, text, pair))
+
+
+def _read_tsv(name: str, text: str, pair: tuple[str, str]):
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip() or line.startswith("#"):
+            continue
+        columns = line.split("\t")
+        if len(columns) < 2:
+            raise GlossaryError(f"{name}:{number}: missing target column (expected source<TAB>target)")
+        if len(columns) > 4:
+            raise GlossaryError(f"{name}:{number}: {len(columns)} columns; expected source, target, note")
+        columns += [""] * (4 - len(columns))
+        yield Row(_entry(name, number, *columns[:4], pair=pair), number)
+
+
+def _read_csv(name: str, text: str, pair: tuple[str, str]):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise GlossaryError(f"{name}:1: {exc}") from exc
+    header = [h.strip() for h in header]
+    codes = [i for i, h in enumerate(header) if _LANGUAGE_CODE.match(h.lower())]
+    if len(codes) < 2:
+        raise GlossaryError(
+            f"{name}:1: the first row must name the languages, e.g. "
+            f"{pair[0]},{pair[1]} (Amazon Translate CSV)"
+        )
+    lower = [h.lower().replace("_", "-") for h in header]
+    try:
+        source_col = lower.index(pair[0]) if pair[0] in lower else codes[0]
+        target_col = lower.index(pair[1]) if pair[1] in lower else codes[1]
+    except ValueError as exc:  # pragma: no cover - guarded above
+        raise GlossaryError(f"{name}:1: languages {pair} not in header") from exc
+    note_col = next((i for i, h in enumerate(lower) if h in _NOTE_COLUMNS), None)
+    meta_col = lower.index(_META_COLUMN) if _META_COLUMN in lower else None
+    try:
+        for row in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) <= max(source_col, target_col):
+                raise GlossaryError(f"{name}:{number}: missing column (expected {len(header)} columns)")
+            note = row[note_col] if note_col is not None and note_col < len(row) else ""
+            meta = row[meta_col] if meta_col is not None and meta_col < len(row) else ""
+            start = number - row[source_col].count("\n") - row[target_col].count("\n")
+            yield Row(_entry(name, start, row[source_col], row[target_col], note, meta, pair), start)
+    except csv.Error as exc:
+        raise GlossaryError(f"{name}:{reader.line_num}: {exc}") from exc
+
+
+def write(entries: list[Entry], pair: tuple[str, str], fmt: str) -> str:
+    out = io.StringIO()
+    metas = [_meta(e) for e in entries]
+    if fmt == "tsv":
+        for entry, meta in zip(entries, metas, strict=True):
+            columns = [entry.source, entry.target]
+            if entry.note or meta:
+                columns.append(entry.note)
+            if meta:
+                columns.append(meta)
+            out.write("\t".join(columns) + "\n")
+        return out.getvalue()
+    writer = csv.writer(out, lineterminator="\n")
+    with_note = any(e.note for e in entries)
+    with_meta = any(metas)
+    header = (
+        [pair[0], pair[1]]
+        + (["note"] if with_note or with_meta else [])
+        + ([_META_COLUMN] if with_meta else [])
+    )
+    writer.writerow(header)
+    for entry, meta in zip(entries, metas, strict=True):
+        row = [entry.source, entry.target]
+        if with_note or with_meta:
+            row.append(entry.note)
+        if with_meta:
+            row.append(meta)
+        writer.writerow(row)
+    return out.getvalue()

@@ -1,0 +1,129 @@
+"""Glossary entries: the term model shared by the store, the file formats and the matcher."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+KINDS = ("preferred", "keep", "forbidden")
+MAX_TERM_CHARS = 300
+DEFAULT_GLOSSARY = "default"
+DEFAULT_PAIR = ("nl", "en")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_term(text: str) -> str:
+    """NFC and single spaces: the form in which terms are stored and compared."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def term_problem(text: str, what: str = "term") -> str | None:
+    """Why `text` cannot be a term, or None when it can."""
+    if "\n" in text or "\r" in text:
+        return f"a newline inside the {what}"
+    if _CONTROL.search(text):
+        return f"a control character in the {what}"
+    if not normalise_term(text):
+        return f"an empty {what}"
+    if len(text) > MAX_TERM_CHARS:
+        return f"the {what} is longer than {MAX_TERM_CHARS} characters"
+    return None
+
+
+@dataclass
+class Entry:
+    """One glossary entry: a source term and what its translation must (not) be.
+
+    kind: *preferred* (use `target`), *keep* (do not translate: the target is the source), or
+    *forbidden* (no required translation, but the `forbidden` targets must never be used).
+    """
+
+    source: str
+    target: str = ""
+    kind: str = "preferred"
+    case_sensitive: bool = False
+    alternatives: list[str] = field(default_factory=list)
+    forbidden: list[str] = field(default_factory=list)
+    note: str = ""
+    source_lang: str = DEFAULT_PAIR[0]
+    target_lang: str = DEFAULT_PAIR[1]
+    id: int | None = None
+    created: str | None = None
+    updated: str | None = None
+
+    def normalised(self) -> Entry:
+        """A copy with terms normalised and the target filled in for *keep* entries."""
+        source = normalise_term(self.source)
+        target = source if self.kind == "keep" else normalise_term(self.target)
+        kind = "keep" if self.kind == "preferred" and target == source else self.kind
+        return replace(
+            self,
+            kind=kind,
+            source=source,
+            target=target,
+            note=self.note.strip(),
+            alternatives=_unique(normalise_term(a) for a in self.alternatives),
+            forbidden=_unique(normalise_term(f) for f in self.forbidden),
+        )
+
+    def problem(self) -> str | None:
+        """Why this entry is invalid, or None."""
+        if self.kind not in KINDS:
+            return f"unknown kind {self.kind!r} (use {', '.join(KINDS)})"
+        problem = term_problem(self.source, "source term")
+        if problem:
+            return problem
+        if self.kind == "preferred":
+            problem = term_problem(self.target, "target term")
+        elif self.kind == "forbidden" and not self.forbidden:
+            problem = "a forbidden entry needs at least one forbidden target"
+        for term in [*self.alternatives, *self.forbidden]:
+            problem = problem or term_problem(term, "alternative or forbidden term")
+        if problem is None and ("\n" in self.note or _CONTROL.search(self.note)):
+            problem = "a newline or control character in the note"
+        return problem
+
+    @property
+    def key(self) -> str:
+        """The uniqueness key of the source term (per glossary and language pair)."""
+        return normalise_term(self.source)
+
+    def content(self) -> tuple[Any, ...]:
+        """The fields that a change can alter (ids and times excluded)."""
+        return (
+            self.source,
+            self.target,
+            self.kind,
+            bool(self.case_sensitive),
+            tuple(self.alternatives),
+            tuple(self.forbidden),
+            self.note,
+            self.source_lang,
+            self.target_lang,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "kind": self.kind,
+            "case_sensitive": bool(self.case_sensitive),
+            "alternatives": list(self.alternatives),
+            "forbidden": list(self.forbidden),
+            "note": self.note,
+            "source_lang": self.source_lang,
+            "target_lang": self.target_lang,
+            "created": self.created,
+            "updated": self.updated,
+        }
+
+
+def _unique(items: Any) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        if item:
+            seen.setdefault(item, None)
+    return list(seen)

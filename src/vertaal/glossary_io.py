@@ -1,0 +1,82 @@
+"""Importing glossary files into the store: parse, validate, then apply all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .errors import GlossaryError, InputError
+from .formats import Row, read
+from .store.glossary import GlossaryStore, ImportReport
+
+MAX_LISTED = 5
+
+
+def read_bytes(file: str) -> bytes:
+    if file == "-":
+        return sys.stdin.buffer.read()
+    path = Path(file)
+    if path.is_dir():
+        raise InputError(f"{file} is a directory; pass a glossary file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{file}: no such file") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {file}: {exc.strerror}") from exc
+
+
+def check_duplicates(name: str, rows: list[Row]) -> list[str]:
+    """Fail on a source term listed twice with different content; return warnings for exact repeats."""
+    seen: dict[tuple[str, str, str], Row] = {}
+    warnings = []
+    for row in rows:
+        entry = row.entry.normalised()
+        key = (entry.source_lang, entry.target_lang, entry.key)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = row
+        elif first.entry.normalised().content() == entry.content():
+            warnings.append(f"{name}:{row.line}: {entry.source!r} repeats line {first.line}; imported once")
+        else:
+            raise GlossaryError(
+                f"{name}:{row.line}: {entry.source!r} is already defined differently on line "
+                f"{first.line}; keep one of them"
+            )
+    return warnings
+
+
+def import_glossary(
+    store: GlossaryStore,
+    glossary: str,
+    file: str,
+    *,
+    fmt: str | None = None,
+    on_conflict: str = "fail",
+    encoding: str = "utf-8",
+    pair: tuple[str, str] = ("nl", "en"),
+) -> tuple[ImportReport, list[str]]:
+    """Import `file` into `glossary`; the database is unchanged unless every row is valid."""
+    name = "standard input" if file == "-" else file
+    rows = read(name, read_bytes(file), pair=pair, fmt=fmt, encoding=encoding)
+    warnings = check_duplicates(name, rows)
+    unique: dict[tuple[str, str, str], Row] = {}
+    for row in rows:
+        entry = row.entry.normalised()
+        unique.setdefault((entry.source_lang, entry.target_lang, entry.key), row)
+    lines = {key: row.line for key, row in unique.items()}
+    report = store.import_entries(glossary, [r.entry for r in unique.values()], on_conflict)
+    if report.conflicts and on_conflict == "fail":
+        listed = "; ".join(
+            f"line {lines.get((new.source_lang, new.target_lang, new.key), '?')}: {new.source!r} -> "
+            f"{new.target!r}, existing -> {old.target!r}"
+            for old, new in report.conflicts[:MAX_LISTED]
+        )
+        more = len(report.conflicts) - MAX_LISTED
+        if more > 0:
+            listed += f"; and {more} more"
+        raise GlossaryError(
+            f"{name}: {len(report.conflicts)} entries conflict with glossary {glossary!r} ({listed});"
+            " nothing imported; use --on-conflict skip or replace"
+        )
+    return report, warnings

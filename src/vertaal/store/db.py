@@ -1,0 +1,62 @@
+"""The one place that opens the database and applies migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from ..config import db_path
+from ..errors import StoreError
+from .migrations import migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the vertaal database: WAL mode, busy timeout, migrations applied."""
+    file = db_path(path)
+    if not create and not file.exists():
+        raise StoreError(f"no database at {file}; add a glossary entry or import a glossary first")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db = sqlite_utils.Database(connection)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(db)
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise StoreError(f"cannot open the database {file}: {exc}; pass --db with a writable path") from exc
+    return db
+
+
+def default_path() -> Path:
+    return db_path()
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock at once (BEGIN IMMEDIATE).
+
+    Taking it up front lets a second process wait on the busy timeout instead of failing when
+    its read snapshot turns out stale. Nested use becomes a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

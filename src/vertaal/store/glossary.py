@@ -1,0 +1,373 @@
+"""Glossaries in SQLite: named glossaries, entries, search, bulk import and history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..errors import GlossaryError, UsageError
+from ..glossary import DEFAULT_GLOSSARY, Entry, normalise_term
+from .db import transaction
+
+CONFLICT_POLICIES = ("fail", "skip", "replace")
+_COLUMNS = (
+    "id, source_lang, target_lang, source, target, kind, case_sensitive, alternatives, forbidden, "
+    "note, created, updated"
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    (
+        id_,
+        source_lang,
+        target_lang,
+        source,
+        target,
+        kind,
+        case,
+        alternatives,
+        forbidden,
+        note,
+        created,
+        updated,
+    ) = row
+    return Entry(
+        source=source,
+        target=target,
+        kind=kind,
+        case_sensitive=bool(case),
+        alternatives=json.loads(alternatives),
+        forbidden=json.loads(forbidden),
+        note=note,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        id=id_,
+        created=created,
+        updated=updated,
+    )
+
+
+def _values(entry: Entry) -> dict[str, Any]:
+    return {
+        "source": entry.source,
+        "source_key": entry.key,
+        "target": entry.target,
+        "kind": entry.kind,
+        "case_sensitive": int(entry.case_sensitive),
+        "alternatives": json.dumps(entry.alternatives, ensure_ascii=False),
+        "forbidden": json.dumps(entry.forbidden, ensure_ascii=False),
+        "note": entry.note,
+        "source_lang": entry.source_lang,
+        "target_lang": entry.target_lang,
+    }
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with conflicts under 'fail', would have done)."""
+
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    unchanged: int = 0
+    conflicts: list[tuple[Entry, Entry]] = field(default_factory=list)
+
+
+class GlossaryStore:
+    """Glossary operations on an open database (see :func:`vertaal.store.open_db`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- named glossaries -------------------------------------------------------------------
+    def names(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT g.name, g.description, g.created, count(e.id) FROM glossaries g "
+            "LEFT JOIN entries e ON e.glossary_id = g.id GROUP BY g.id ORDER BY g.name"
+        ).fetchall()
+        return [{"name": n, "description": d, "created": c, "entries": k} for n, d, c, k in rows]
+
+    def glossary_id(self, name: str, *, create: bool = False) -> int:
+        row = self.db.execute("SELECT id FROM glossaries WHERE name = ?", [name]).fetchone()
+        if row:
+            return row[0]
+        if not create:
+            raise GlossaryError(f"no glossary named {name!r}; see 'vertaal glossary names'")
+        return self.create(name)
+
+    def exists(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM glossaries WHERE name = ?", [name]).fetchone() is not None
+
+    def create(self, name: str, description: str = "") -> int:
+        name = name.strip()
+        if not name or any(c.isspace() for c in name):
+            raise UsageError("a glossary name must be one word without spaces")
+        if self.exists(name):
+            raise GlossaryError(f"a glossary named {name!r} exists already")
+        cursor = self.db.execute(
+            "INSERT INTO glossaries (name, description) VALUES (?, ?)", [name, description]
+        )
+        return cursor.lastrowid
+
+    def delete(self, name: str) -> int:
+        gid = self.glossary_id(name)
+        with transaction(self.db):
+            count = self.db.execute("SELECT count(*) FROM entries WHERE glossary_id = ?", [gid]).fetchone()[0]
+            self.db.execute("DELETE FROM entries WHERE glossary_id = ?", [gid])
+            self.db.execute("DELETE FROM glossaries WHERE id = ?", [gid])
+        return count
+
+    def version(self, name: str) -> int:
+        """A number that changes whenever the glossary's entries change."""
+        row = self.db.execute(
+            "SELECT g.id, (SELECT max(id) FROM history h WHERE h.glossary_id = g.id) "
+            "FROM glossaries g WHERE g.name = ?",
+            [name],
+        ).fetchone()
+        return row[1] or 0 if row else -1
+
+    # -- entries ----------------------------------------------------------------------------
+    def entries(self, name: str = DEFAULT_GLOSSARY, pair: tuple[str, str] | None = None) -> list[Entry]:
+        gid = self.glossary_id(name)
+        sql = f"SELECT {_COLUMNS} FROM entries WHERE glossary_id = ?"
+        params: list[Any] = [gid]
+        if pair:
+            sql += " AND source_lang = ? AND target_lang = ?"
+            params += list(pair)
+        return [_entry(r) for r in self.db.execute(sql + " ORDER BY source_key COLLATE NOCASE, id", params)]
+
+    def search(
+        self, name: str, query: str, pair: tuple[str, str] | None = None, limit: int | None = None
+    ) -> list[Entry]:
+        """Entries whose source, target or note match `query` (FTS5 prefix search)."""
+        gid = self.glossary_id(name)
+        words = [w.replace('"', '""') for w in query.split()]
+        if not words:
+            return self.entries(name, pair)
+        match = " ".join(f'"{w}"*' for w in words)
+        sql = (
+            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} FROM entries_fts "
+            "JOIN entries e ON e.rowid = entries_fts.rowid WHERE entries_fts MATCH ? AND e.glossary_id = ?"
+        )
+        params: list[Any] = [match, gid]
+        if pair:
+            sql += " AND e.source_lang = ? AND e.target_lang = ?"
+            params += list(pair)
+        sql += " ORDER BY entries_fts.rank"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [_entry(r) for r in self.db.execute(sql, params)]
+
+    def get(self, name: str, source: str, pair: tuple[str, str]) -> Entry:
+        gid = self.glossary_id(name)
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM entries WHERE glossary_id = ? AND source_lang = ? AND target_lang = ? "
+            "AND source_key = ?",
+            [gid, *pair, normalise_term(source)],
+        ).fetchone()
+        if row is None:
+            raise GlossaryError(f"no entry {source!r} in glossary {name!r} ({'-'.join(pair)})")
+        return _entry(row)
+
+    def add(self, name: str, entry: Entry, *, replace: bool = False) -> Entry:
+        entry = _checked(entry)
+        with transaction(self.db):
+            gid = self.glossary_id(name, create=True)
+            pair = (entry.source_lang, entry.target_lang)
+            try:
+                existing = self.get(name, entry.source, pair)
+            except GlossaryError:
+                existing = None
+            if existing and not replace:
+                raise GlossaryError(
+                    f"{entry.source!r} is already in glossary {name!r}; "
+                    "use 'vertaal glossary update' to change it"
+                )
+            if existing:
+                self._update(existing.id, entry)
+            else:
+                self._insert(gid, [entry])
+        return self.get(name, entry.source, pair)
+
+    def update(self, name: str, term: str, pair: tuple[str, str], **changes: Any) -> Entry:
+        """Change fields of the entry for source `term`; None values leave a field as it is."""
+        current = self.get(name, term, pair)
+        fields = current.to_dict() | {k: v for k, v in changes.items() if v is not None}
+        for key in ("created", "updated"):
+            fields.pop(key)
+        if fields["kind"] == "keep":
+            fields["target"] = fields["source"]
+        new = _checked(Entry(**fields))
+        if new.key != current.key:
+            try:
+                self.get(name, new.source, pair)
+                raise GlossaryError(f"{new.source!r} is already in glossary {name!r}")
+            except GlossaryError as exc:
+                if "already" in str(exc):
+                    raise
+        with transaction(self.db):
+            self._update(current.id, new)
+        return self.get(name, new.source, pair)
+
+    def remove(self, name: str, source: str, pair: tuple[str, str]) -> Entry:
+        entry = self.get(name, source, pair)
+        with transaction(self.db):
+            self.db.execute("DELETE FROM entries WHERE id = ?", [entry.id])
+        return entry
+
+    def _insert(self, gid: int, entries: Iterable[Entry]) -> int:
+        stamp = now()
+        rows = [
+            (
+                gid,
+                e.source_lang,
+                e.target_lang,
+                e.source,
+                e.key,
+                e.target,
+                e.kind,
+                int(e.case_sensitive),
+                json.dumps(e.alternatives, ensure_ascii=False),
+                json.dumps(e.forbidden, ensure_ascii=False),
+                e.note,
+                e.created or stamp,
+                stamp,
+            )
+            for e in entries
+        ]
+        self.db.conn.executemany(
+            "INSERT INTO entries (glossary_id, source_lang, target_lang, source, source_key, target, kind, "
+            "case_sensitive, alternatives, forbidden, note, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        return len(rows)
+
+    def _update(self, entry_id: int, entry: Entry) -> None:
+        values = _values(entry) | {"updated": now()}
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        self.db.execute(f"UPDATE entries SET {assignments} WHERE id = ?", [*values.values(), entry_id])
+
+    # -- bulk -------------------------------------------------------------------------------
+    def import_entries(self, name: str, entries: list[Entry], on_conflict: str = "fail") -> ImportReport:
+        """Add many entries in one transaction; conflicts follow `on_conflict`.
+
+        Under 'fail', any conflict leaves the database unchanged and is listed in the report.
+        """
+        if on_conflict not in CONFLICT_POLICIES:
+            raise UsageError(f"--on-conflict must be one of {', '.join(CONFLICT_POLICIES)}")
+        entries = [_checked(e) for e in entries]
+        report = ImportReport()
+        with transaction(self.db):
+            existing: dict[tuple[str, str, str], Entry] = {}
+            if self.exists(name):
+                existing = {(e.source_lang, e.target_lang, e.key): e for e in self.entries(name)}
+            new, replacing = [], []
+            for entry in entries:
+                old = existing.get((entry.source_lang, entry.target_lang, entry.key))
+                if old is None:
+                    new.append(entry)
+                elif old.content() == entry.content():
+                    report.unchanged += 1
+                else:
+                    report.conflicts.append((old, entry))
+                    replacing.append((old, entry))
+            if report.conflicts and on_conflict == "fail":
+                return report
+            gid = self.glossary_id(name, create=True)
+            report.added = self._insert(gid, new)
+            if on_conflict == "replace":
+                for old, entry in replacing:
+                    self._update(old.id, entry)
+                report.replaced = len(replacing)
+            else:
+                report.skipped = len(replacing)
+        return report
+
+    def replace_all(self, name: str, entries: list[Entry]) -> tuple[int, int, int]:
+        """Make the glossary hold exactly `entries` (used by `edit`); returns added, changed, removed."""
+        entries = [_checked(e) for e in entries]
+        with transaction(self.db):
+            gid = self.glossary_id(name, create=True)
+            current = {(e.source_lang, e.target_lang, e.key): e for e in self.entries(name)}
+            wanted = {(e.source_lang, e.target_lang, e.key): e for e in entries}
+            removed = [e for k, e in current.items() if k not in wanted]
+            for entry in removed:
+                self.db.execute("DELETE FROM entries WHERE id = ?", [entry.id])
+            changed = [
+                (current[k], e)
+                for k, e in wanted.items()
+                if k in current and current[k].content() != e.content()
+            ]
+            for old, entry in changed:
+                self._update(old.id, entry)
+            added = self._insert(gid, [e for k, e in wanted.items() if k not in current])
+        return added, len(changed), len(removed)
+
+    # -- history ----------------------------------------------------------------------------
+    def history(self, name: str, source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        gid = self.glossary_id(name)
+        sql = "SELECT id, entry_id, action, old, new, at FROM history WHERE glossary_id = ?"
+        params: list[Any] = [gid]
+        if source:
+            key = normalise_term(source)
+            sql += (
+                " AND (json_extract(old, '$.source') = ? OR json_extract(new, '$.source') = ?"
+                " OR entry_id IN (SELECT id FROM entries WHERE source_key = ?))"
+            )
+            params += [key, key, key]
+        sql += " ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [
+            {
+                "event": i,
+                "entry": e,
+                "action": a,
+                "old": json.loads(o) if o else None,
+                "new": json.loads(n) if n else None,
+                "at": at,
+            }
+            for i, e, a, o, n, at in self.db.execute(sql, params)
+        ]
+
+    def restore(self, event_id: int) -> Entry:
+        """Put back the entry as it was before history event `event_id` (a removal or an update)."""
+        row = self.db.execute("SELECT glossary_id, old FROM history WHERE id = ?", [event_id]).fetchone()
+        if row is None or row[1] is None:
+            raise GlossaryError(
+                f"history event {event_id} has no earlier state to restore; see 'vertaal glossary history'"
+            )
+        name_row = self.db.execute("SELECT name FROM glossaries WHERE id = ?", [row[0]]).fetchone()
+        if name_row is None:
+            raise GlossaryError(f"the glossary of history event {event_id} was deleted")
+        old = json.loads(row[1])
+        entry = Entry(
+            source=old["source"],
+            target=old["target"],
+            kind=old["kind"],
+            case_sensitive=bool(old["case_sensitive"]),
+            alternatives=old["alternatives"],
+            forbidden=old["forbidden"],
+            note=old["note"],
+            source_lang=old["source_lang"],
+            target_lang=old["target_lang"],
+            created=old["created"],
+        )
+        return self.add(name_row[0], entry, replace=True)
+
+
+def _checked(entry: Entry) -> Entry:
+    problem = entry.problem()
+    if problem:
+        raise GlossaryError(f"invalid entry {entry.source!r}: {problem}")
+    return entry.normalised()

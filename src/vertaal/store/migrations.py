@@ -1,0 +1,69 @@
+"""Named schema migrations (sqlite-utils `Migrations`), applied by :func:`vertaal.store.open_db`."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("vertaal")
+
+_ENTRY_JSON = """json_object('id', {r}.id, 'glossary_id', {r}.glossary_id, 'source_lang', {r}.source_lang,
+    'target_lang', {r}.target_lang, 'source', {r}.source, 'target', {r}.target, 'kind', {r}.kind,
+    'case_sensitive', {r}.case_sensitive, 'alternatives', json({r}.alternatives),
+    'forbidden', json({r}.forbidden), 'note', {r}.note, 'created', {r}.created, 'updated', {r}.updated)"""
+
+
+@migrations()
+def m001_glossary(db: Database) -> None:
+    """Named glossaries, their entries, full-text search and a change history."""
+    db.execute("""
+        CREATE TABLE glossaries (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )""")
+    db.execute("""
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            glossary_id INTEGER NOT NULL REFERENCES glossaries(id) ON DELETE CASCADE,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind IN ('preferred', 'keep', 'forbidden')),
+            case_sensitive INTEGER NOT NULL DEFAULT 0,
+            alternatives TEXT NOT NULL DEFAULT '[]',
+            forbidden TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            UNIQUE (glossary_id, source_lang, target_lang, source_key)
+        )""")
+    db.execute("""
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            glossary_id INTEGER NOT NULL,
+            entry_id INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        )""")
+    db.execute("CREATE INDEX history_glossary ON history (glossary_id, id)")
+    db.execute("CREATE INDEX history_entry ON history (entry_id, id)")
+    new, old = _ENTRY_JSON.format(r="new"), _ENTRY_JSON.format(r="old")
+    db.execute(f"""CREATE TRIGGER entries_history_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO history (glossary_id, entry_id, action, new)
+        VALUES (new.glossary_id, new.id, 'add', {new});
+        END""")
+    db.execute(f"""CREATE TRIGGER entries_history_update AFTER UPDATE ON entries BEGIN
+        INSERT INTO history (glossary_id, entry_id, action, old, new)
+        VALUES (new.glossary_id, new.id, 'update', {old}, {new});
+        END""")
+    db.execute(f"""CREATE TRIGGER entries_history_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO history (glossary_id, entry_id, action, old)
+        VALUES (old.glossary_id, old.id, 'remove', {old});
+        END""")
+    db["entries"].enable_fts(["source", "target", "note"], create_triggers=True, tokenize="unicode61")
