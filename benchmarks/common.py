@@ -21,8 +21,17 @@ def opus_shaped_model() -> Path:
         tmp = CACHE / "opus-shaped.tmp"
         texts = [t for pair in factory.corpus_pairs() for t in pair]
         texts += SAMPLE.read_text(encoding="utf-8").splitlines()
-        factory.build_model(tmp, d_model=512, layers=6, heads=8, ffn=2048, vocab_size=67028,
-                            num_beams=6, texts=texts, spm_size=1000)
+        factory.build_model(
+            tmp,
+            d_model=512,
+            layers=6,
+            heads=8,
+            ffn=2048,
+            vocab_size=67028,
+            num_beams=6,
+            texts=texts,
+            spm_size=1000,
+        )
         tmp.rename(directory)
     return directory
 

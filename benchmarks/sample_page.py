@@ -73,9 +73,23 @@ def main() -> None:
     model = str(opus_shaped_model())
     results = []
     for variant in ("generate", "vertaal"):
-        out = subprocess.run([sys.executable, __file__, "--variant", variant, "--model", model,
-                              "--beams", str(args.beams), "--new-tokens", str(args.new_tokens)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--variant",
+                variant,
+                "--model",
+                model,
+                "--beams",
+                str(args.beams),
+                "--new-tokens",
+                str(args.new_tokens),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     base = results[0]
     for r in results:
@@ -86,9 +100,11 @@ def main() -> None:
         return
     print(f"sample page, opus-mt-nl-en-shaped random model, beams {args.beams}, {args.new_tokens} new tokens")
     for r in results:
-        print(f"{r['variant']:>9}: wall {r['wall_s']:6.2f} s (load {r['load_s']:.2f}, translate "
-              f"{r['translate_s']:.2f}), {r['tokens_per_s']:6.1f} tok/s, peak {r['peak_rss_mb']:.0f} MB"
-              f"  [wall x{r['wall_ratio']}, memory x{r['memory_ratio']}]")
+        print(
+            f"{r['variant']:>9}: wall {r['wall_s']:6.2f} s (load {r['load_s']:.2f}, translate "
+            f"{r['translate_s']:.2f}), {r['tokens_per_s']:6.1f} tok/s, peak {r['peak_rss_mb']:.0f} MB"
+            f"  [wall x{r['wall_ratio']}, memory x{r['memory_ratio']}]"
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("preferred", "keep", "forbidden")
@@ -12,21 +12,26 @@ MAX_TERM_CHARS = 300
 DEFAULT_GLOSSARY = "default"
 DEFAULT_PAIR = ("nl", "en")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WHITESPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
 def normalise_term(text: str) -> str:
     """NFC and single spaces: the form in which terms are stored and compared."""
+    if unicodedata.is_normalized("NFC", text) and not _ODD_SPACE.search(text):
+        return text  # the common case, checked without building new strings
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def term_problem(text: str, what: str = "term") -> str | None:
     """Why `text` cannot be a term, or None when it can."""
-    if "\n" in text or "\r" in text:
-        return f"a newline inside the {what}"
-    if _CONTROL.search(text):
-        return f"a control character in the {what}"
-    if not normalise_term(text):
+    if _ANY_CONTROL.search(text):  # rare: find out which
+        if "\n" in text or "\r" in text:
+            return f"a newline inside the {what}"
+        if _CONTROL.search(text):
+            return f"a control character in the {what}"
+    if not text.strip():
         return f"an empty {what}"
     if len(text) > MAX_TERM_CHARS:
         return f"the {what} is longer than {MAX_TERM_CHARS} characters"
@@ -59,14 +64,19 @@ class Entry:
         source = normalise_term(self.source)
         target = source if self.kind == "keep" else normalise_term(self.target)
         kind = "keep" if self.kind == "preferred" and target == source else self.kind
-        return replace(
-            self,
-            kind=kind,
+        return Entry(
             source=source,
             target=target,
+            kind=kind,
+            case_sensitive=self.case_sensitive,
+            alternatives=_unique(normalise_term(a) for a in self.alternatives) if self.alternatives else [],
+            forbidden=_unique(normalise_term(f) for f in self.forbidden) if self.forbidden else [],
             note=self.note.strip(),
-            alternatives=_unique(normalise_term(a) for a in self.alternatives),
-            forbidden=_unique(normalise_term(f) for f in self.forbidden),
+            source_lang=self.source_lang,
+            target_lang=self.target_lang,
+            id=self.id,
+            created=self.created,
+            updated=self.updated,
         )
 
     def problem(self) -> str | None:

@@ -27,16 +27,19 @@ def read_bytes(file: str) -> bytes:
 
 
 def check_duplicates(name: str, rows: list[Row]) -> list[str]:
-    """Fail on a source term listed twice with different content; return warnings for exact repeats."""
+    """Normalise rows in place; fail on a source term listed twice with different content.
+
+    Returns warnings for exact repeats, which are then imported once.
+    """
     seen: dict[tuple[str, str, str], Row] = {}
     warnings = []
     for row in rows:
-        entry = row.entry.normalised()
-        key = (entry.source_lang, entry.target_lang, entry.key)
+        row.entry = entry = row.entry.normalised()
+        key = (entry.source_lang, entry.target_lang, entry.source)
         first = seen.get(key)
         if first is None:
             seen[key] = row
-        elif first.entry.normalised().content() == entry.content():
+        elif first.entry.content() == entry.content():
             warnings.append(f"{name}:{row.line}: {entry.source!r} repeats line {first.line}; imported once")
         else:
             raise GlossaryError(
@@ -62,10 +65,9 @@ def import_glossary(
     warnings = check_duplicates(name, rows)
     unique: dict[tuple[str, str, str], Row] = {}
     for row in rows:
-        entry = row.entry.normalised()
-        unique.setdefault((entry.source_lang, entry.target_lang, entry.key), row)
+        unique.setdefault((row.entry.source_lang, row.entry.target_lang, row.entry.source), row)
     lines = {key: row.line for key, row in unique.items()}
-    report = store.import_entries(glossary, [r.entry for r in unique.values()], on_conflict)
+    report = store.import_entries(glossary, [r.entry for r in unique.values()], on_conflict, checked=True)
     if report.conflicts and on_conflict == "fail":
         listed = "; ".join(
             f"line {lines.get((new.source_lang, new.target_lang, new.key), '?')}: {new.source!r} -> "

@@ -13,8 +13,10 @@ from sqlite_utils import Database
 from ..errors import GlossaryError, UsageError
 from ..glossary import DEFAULT_GLOSSARY, Entry, normalise_term
 from .db import transaction
+from .migrations import history_json
 
 CONFLICT_POLICIES = ("fail", "skip", "replace")
+BULK_ROWS = 100
 _COLUMNS = (
     "id, source_lang, target_lang, source, target, kind, case_sensitive, alternatives, forbidden, "
     "note, created, updated"
@@ -225,6 +227,7 @@ class GlossaryStore:
         return entry
 
     def _insert(self, gid: int, entries: Iterable[Entry]) -> int:
+        """Insert entries (inside a transaction). Large batches fill history and FTS set-wise."""
         stamp = now()
         rows = [
             (
@@ -236,19 +239,36 @@ class GlossaryStore:
                 e.target,
                 e.kind,
                 int(e.case_sensitive),
-                json.dumps(e.alternatives, ensure_ascii=False),
-                json.dumps(e.forbidden, ensure_ascii=False),
+                _json_list(e.alternatives),
+                _json_list(e.forbidden),
                 e.note,
                 e.created or stamp,
                 stamp,
             )
             for e in entries
         ]
-        self.db.conn.executemany(
+        sql = (
             "INSERT INTO entries (glossary_id, source_lang, target_lang, source, source_key, target, kind, "
             "case_sensitive, alternatives, forbidden, note, created, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        if len(rows) < BULK_ROWS:
+            self.db.conn.executemany(sql, rows)
+            return len(rows)
+        assert self.db.conn.in_transaction
+        last = self.db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()[0]
+        self.db.execute("INSERT INTO bulk_insert VALUES (1)")
+        self.db.conn.executemany(sql, rows)
+        self.db.execute("DELETE FROM bulk_insert")
+        self.db.execute(
+            "INSERT INTO entries_fts (rowid, source, target, note) "
+            "SELECT id, source, target, note FROM entries WHERE id > ?",
+            [last],
+        )
+        self.db.execute(
+            "INSERT INTO history (glossary_id, entry_id, action, new) "
+            f"SELECT glossary_id, id, 'add', {history_json('entries')} FROM entries WHERE id > ?",
+            [last],
         )
         return len(rows)
 
@@ -258,14 +278,17 @@ class GlossaryStore:
         self.db.execute(f"UPDATE entries SET {assignments} WHERE id = ?", [*values.values(), entry_id])
 
     # -- bulk -------------------------------------------------------------------------------
-    def import_entries(self, name: str, entries: list[Entry], on_conflict: str = "fail") -> ImportReport:
+    def import_entries(
+        self, name: str, entries: list[Entry], on_conflict: str = "fail", *, checked: bool = False
+    ) -> ImportReport:
         """Add many entries in one transaction; conflicts follow `on_conflict`.
 
         Under 'fail', any conflict leaves the database unchanged and is listed in the report.
         """
         if on_conflict not in CONFLICT_POLICIES:
             raise UsageError(f"--on-conflict must be one of {', '.join(CONFLICT_POLICIES)}")
-        entries = [_checked(e) for e in entries]
+        if not checked:
+            entries = [_checked(e) for e in entries]
         report = ImportReport()
         with transaction(self.db):
             existing: dict[tuple[str, str, str], Entry] = {}
@@ -364,6 +387,10 @@ class GlossaryStore:
             created=old["created"],
         )
         return self.add(name_row[0], entry, replace=True)
+
+
+def _json_list(items: list[str]) -> str:
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
 def _checked(entry: Entry) -> Entry:

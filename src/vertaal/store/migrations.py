@@ -53,8 +53,12 @@ def m001_glossary(db: Database) -> None:
         )""")
     db.execute("CREATE INDEX history_glossary ON history (glossary_id, id)")
     db.execute("CREATE INDEX history_entry ON history (entry_id, id)")
+    # While a bulk insert holds a row in bulk_insert (inside its own write transaction), the
+    # per-row insert triggers stand aside and the bulk code fills history and FTS set-wise.
+    db.execute("CREATE TABLE bulk_insert (active INTEGER)")
     new, old = _ENTRY_JSON.format(r="new"), _ENTRY_JSON.format(r="old")
-    db.execute(f"""CREATE TRIGGER entries_history_insert AFTER INSERT ON entries BEGIN
+    db.execute(f"""CREATE TRIGGER entries_history_insert AFTER INSERT ON entries
+        WHEN NOT EXISTS (SELECT 1 FROM bulk_insert) BEGIN
         INSERT INTO history (glossary_id, entry_id, action, new)
         VALUES (new.glossary_id, new.id, 'add', {new});
         END""")
@@ -66,4 +70,22 @@ def m001_glossary(db: Database) -> None:
         INSERT INTO history (glossary_id, entry_id, action, old)
         VALUES (old.glossary_id, old.id, 'remove', {old});
         END""")
-    db["entries"].enable_fts(["source", "target", "note"], create_triggers=True, tokenize="unicode61")
+    db["entries"].enable_fts(["source", "target", "note"], create_triggers=False, tokenize="unicode61")
+    db.execute("""CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries
+        WHEN NOT EXISTS (SELECT 1 FROM bulk_insert) BEGIN
+        INSERT INTO entries_fts (rowid, source, target, note) VALUES (new.id, new.source, new.target, new.note);
+        END""")
+    db.execute("""CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_fts (entries_fts, rowid, source, target, note)
+        VALUES ('delete', old.id, old.source, old.target, old.note);
+        END""")
+    db.execute("""CREATE TRIGGER entries_fts_update AFTER UPDATE ON entries BEGIN
+        INSERT INTO entries_fts (entries_fts, rowid, source, target, note)
+        VALUES ('delete', old.id, old.source, old.target, old.note);
+        INSERT INTO entries_fts (rowid, source, target, note) VALUES (new.id, new.source, new.target, new.note);
+        END""")
+
+
+def history_json(row: str) -> str:
+    """The SQL expression that renders entry row `row` as history JSON."""
+    return _ENTRY_JSON.format(r=row)
