@@ -73,7 +73,8 @@ def m001_glossary(db: Database) -> None:
     db["entries"].enable_fts(["source", "target", "note"], create_triggers=False, tokenize="unicode61")
     db.execute("""CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries
         WHEN NOT EXISTS (SELECT 1 FROM bulk_insert) BEGIN
-        INSERT INTO entries_fts (rowid, source, target, note) VALUES (new.id, new.source, new.target, new.note);
+        INSERT INTO entries_fts (rowid, source, target, note)
+        VALUES (new.id, new.source, new.target, new.note);
         END""")
     db.execute("""CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
         INSERT INTO entries_fts (entries_fts, rowid, source, target, note)
@@ -82,7 +83,8 @@ def m001_glossary(db: Database) -> None:
     db.execute("""CREATE TRIGGER entries_fts_update AFTER UPDATE ON entries BEGIN
         INSERT INTO entries_fts (entries_fts, rowid, source, target, note)
         VALUES ('delete', old.id, old.source, old.target, old.note);
-        INSERT INTO entries_fts (rowid, source, target, note) VALUES (new.id, new.source, new.target, new.note);
+        INSERT INTO entries_fts (rowid, source, target, note)
+        VALUES (new.id, new.source, new.target, new.note);
         END""")
 
 
