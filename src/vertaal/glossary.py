@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("preferred", "keep", "forbidden")
+FLAGS = ("case_sensitive", "compounds", "fold_diacritics")
+LISTS = ("alternatives", "forbidden")
+STORED = ("source_lang", "target_lang", "source", "target", "kind", *FLAGS, *LISTS, "note")
 MAX_TERM_CHARS = 300
 DEFAULT_GLOSSARY = "default"
 DEFAULT_PAIR = ("nl", "en")
@@ -44,12 +48,17 @@ class Entry:
 
     kind: *preferred* (use `target`), *keep* (do not translate: the target is the source), or
     *forbidden* (no required translation, but the `forbidden` targets must never be used).
+    Matching flags: `case_sensitive` (match only in this case), `compounds` (also match as the
+    first or last part of a closed compound: "raad" in "gemeenteraad"), `fold_diacritics`
+    ("Coordinator" matches "Coördinator").
     """
 
     source: str
     target: str = ""
     kind: str = "preferred"
     case_sensitive: bool = False
+    compounds: bool = False
+    fold_diacritics: bool = False
     alternatives: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
     note: str = ""
@@ -69,6 +78,8 @@ class Entry:
             target=target,
             kind=kind,
             case_sensitive=self.case_sensitive,
+            compounds=self.compounds,
+            fold_diacritics=self.fold_diacritics,
             alternatives=_unique(normalise_term(a) for a in self.alternatives) if self.alternatives else [],
             forbidden=_unique(normalise_term(f) for f in self.forbidden) if self.forbidden else [],
             note=self.note.strip(),
@@ -103,32 +114,34 @@ class Entry:
 
     def content(self) -> tuple[Any, ...]:
         """The fields that a change can alter (ids and times excluded)."""
-        return (
-            self.source,
-            self.target,
-            self.kind,
-            bool(self.case_sensitive),
-            tuple(self.alternatives),
-            tuple(self.forbidden),
-            self.note,
-            self.source_lang,
-            self.target_lang,
-        )
+        return tuple(self.to_row().values())
+
+    def to_row(self) -> dict[str, Any]:
+        """The stored fields: flags as 0/1, lists as JSON."""
+        row: dict[str, Any] = {}
+        for name in STORED:
+            value = getattr(self, name)
+            if name in FLAGS:
+                value = int(bool(value))
+            elif name in LISTS:
+                value = json.dumps(value, ensure_ascii=False) if value else "[]"
+            row[name] = value
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Entry:
+        """An entry from stored fields (the inverse of :meth:`to_row`), ids and times included."""
+        values = {k: v for k, v in row.items() if k in STORED or k in ("id", "created", "updated")}
+        for name in FLAGS:
+            values[name] = bool(values.get(name))
+        for name in LISTS:
+            value = values.get(name) or []
+            values[name] = json.loads(value) if isinstance(value, str) else list(value)
+        return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "kind": self.kind,
-            "case_sensitive": bool(self.case_sensitive),
-            "alternatives": list(self.alternatives),
-            "forbidden": list(self.forbidden),
-            "note": self.note,
-            "source_lang": self.source_lang,
-            "target_lang": self.target_lang,
-            "created": self.created,
-            "updated": self.updated,
-        }
+        data = {name: getattr(self, name) for name in STORED}
+        return data | {"created": self.created, "updated": self.updated}
 
 
 def _unique(items: Any) -> list[str]:

@@ -57,6 +57,13 @@ def add(
     case_sensitive: Annotated[
         bool, typer.Option("--case-sensitive", help="Match only in this case.")
     ] = False,
+    compounds: Annotated[
+        bool,
+        typer.Option("--compounds", help="Also match as part of a closed compound (raad: gemeenteraad)."),
+    ] = False,
+    fold_diacritics: Annotated[
+        bool, typer.Option("--fold-diacritics", help="Match without accents (Coordinator: Coördinator).")
+    ] = False,
     keep: Annotated[bool, typer.Option("--keep", help="Do not translate: the target is the source.")] = False,
     forbid: Annotated[
         Optional[list[str]],
@@ -89,6 +96,8 @@ def add(
         target=target or "",
         kind=kind,
         case_sensitive=case_sensitive,
+        compounds=compounds,
+        fold_diacritics=fold_diacritics,
         alternatives=alt or [],
         forbidden=forbid or [],
         note=note,
@@ -137,17 +146,21 @@ def list_entries(
         _table(entries)
 
 
+_FLAG_LABELS = {"case_sensitive": "case", "compounds": "compounds", "fold_diacritics": "no accents"}
+
+
 def _table(entries) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("source", "target", "kind", "case", "alternatives", "forbidden", "note")
+    table = Table("source", "target", "kind", "match", "alternatives", "forbidden", "note")
     for e in entries:
+        flags = [label for flag, label in _FLAG_LABELS.items() if getattr(e, flag)]
         table.add_row(
             e.source,
             e.target,
             e.kind,
-            "yes" if e.case_sensitive else "",
+            ", ".join(flags),
             ", ".join(e.alternatives),
             ", ".join(e.forbidden),
             e.note,
@@ -189,6 +202,12 @@ def update(
     case_sensitive: Annotated[
         Optional[bool], typer.Option("--case-sensitive/--case-insensitive", show_default=False)
     ] = None,
+    compounds: Annotated[
+        Optional[bool], typer.Option("--compounds/--no-compounds", show_default=False)
+    ] = None,
+    fold_diacritics: Annotated[
+        Optional[bool], typer.Option("--fold-diacritics/--keep-diacritics", show_default=False)
+    ] = None,
     kind: Annotated[
         Optional[str], typer.Option("--kind", metavar="preferred|keep|forbidden", show_default=False)
     ] = None,
@@ -213,6 +232,8 @@ def update(
         source=new_source,
         note=note,
         case_sensitive=case_sensitive,
+        compounds=compounds,
+        fold_diacritics=fold_diacritics,
         kind=kind,
         forbidden=forbid,
         alternatives=alt,

@@ -15,7 +15,7 @@ import json
 import re
 
 from ..errors import GlossaryError
-from ..glossary import Entry
+from ..glossary import FLAGS, LISTS, Entry
 from . import Row
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
@@ -27,8 +27,9 @@ def _meta(entry: Entry) -> str:
     meta: dict[str, object] = {}
     if entry.kind != "preferred":
         meta["kind"] = entry.kind
-    if entry.case_sensitive:
-        meta["case_sensitive"] = True
+    for flag in FLAGS:
+        if getattr(entry, flag):
+            meta[flag] = True
     if entry.alternatives:
         meta["alternatives"] = entry.alternatives
     if entry.forbidden:
@@ -47,7 +48,7 @@ def _entry(
                 raise ValueError
         except ValueError as exc:
             raise GlossaryError(f"{name}:{line}: the {_META_COLUMN} column is not a JSON object") from exc
-    unknown = set(fields) - {"kind", "case_sensitive", "alternatives", "forbidden"}
+    unknown = set(fields) - {"kind", *FLAGS, *LISTS}
     if unknown:
         raise GlossaryError(f"{name}:{line}: unknown field(s) {', '.join(sorted(unknown))}")
     kind = str(fields.get("kind", "preferred"))
@@ -55,7 +56,7 @@ def _entry(
         source=source,
         target=target,
         kind=kind,
-        case_sensitive=bool(fields.get("case_sensitive")),
+        **{flag: bool(fields.get(flag)) for flag in FLAGS},
         alternatives=list(fields.get("alternatives", [])),  # type: ignore[arg-type]
         forbidden=list(fields.get("forbidden", [])),  # type: ignore[arg-type]
         note=note,

@@ -2,8 +2,9 @@
 
 A concept entry becomes one glossary entry per source-language term. In the target language the
 first preferred (or unmarked) term is the translation, other admitted terms are alternatives, and
-deprecated or superseded terms are forbidden. Case sensitivity travels in a
-``<descrip type="caseSensitive">`` on the concept.
+deprecated or superseded terms are forbidden. vertaal's matching flags travel as
+``<descrip type="caseSensitive">true</descrip>`` (and ``compounds``, ``foldDiacritics``) on the
+concept.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _FORBIDDEN = {"deprecatedTerm-admn-sts", "supersededTerm-admn-sts", "deprecatedTerm", "supersededTerm"}
 _ADMITTED = {"admittedTerm-admn-sts", "admittedTerm"}
+_FLAG_DESCRIPS = {
+    "case_sensitive": "caseSensitive",
+    "compounds": "compounds",
+    "fold_diacritics": "foldDiacritics",
+}
+_FLAG_TYPES = set(_FLAG_DESCRIPS.values())
 
 
 def _local(tag: object) -> str:
@@ -50,10 +57,8 @@ def read(name: str, data: bytes, pair: tuple[str, str]) -> list[Row]:
 
 
 def _concept(name: str, concept, pair: tuple[str, str]) -> list[Row]:
-    case = any(
-        d.get("type") == "caseSensitive" and _text(d).lower() in ("true", "yes", "1")
-        for d in _children(concept, "descrip")
-    )
+    descrips = {d.get("type"): _text(d).lower() for d in _children(concept, "descrip")}
+    flags = {flag: descrips.get(kind) in ("true", "yes", "1") for flag, kind in _FLAG_DESCRIPS.items()}
     notes = [_text(n) for n in _children(concept, "note")]
     by_lang: dict[str, list[tuple[str, str, list[str], int]]] = {}
     for lang_set in _children(concept, "langSet", "langSec"):
@@ -67,7 +72,7 @@ def _concept(name: str, concept, pair: tuple[str, str]) -> list[Row]:
             for child in term_group.iter():
                 if _local(child.tag) == "termNote" and child.get("type") == "administrativeStatus":
                     status = _text(child)
-                elif _local(child.tag) in ("note", "descrip") and child.get("type") != "caseSensitive":
+                elif _local(child.tag) in ("note", "descrip") and child.get("type") not in _FLAG_TYPES:
                     term_notes.append(_text(child))
             by_lang.setdefault(lang.split("-")[0], []).append(
                 (term_el.text or "", status, term_notes, term_el.sourceline)
@@ -94,7 +99,7 @@ def _concept(name: str, concept, pair: tuple[str, str]) -> list[Row]:
             source=source,
             target=target,
             kind=kind,
-            case_sensitive=case,
+            **flags,
             alternatives=alternatives,
             forbidden=forbidden,
             note=note,
@@ -119,8 +124,9 @@ def write(entries: list[Entry], pair: tuple[str, str]) -> str:
     body = etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
     for number, entry in enumerate(entries, start=1):
         concept = etree.SubElement(body, f"{ns}conceptEntry", id=f"c{number}")
-        if entry.case_sensitive:
-            etree.SubElement(concept, f"{ns}descrip", type="caseSensitive").text = "true"
+        for flag, descrip in _FLAG_DESCRIPS.items():
+            if getattr(entry, flag):
+                etree.SubElement(concept, f"{ns}descrip", type=descrip).text = "true"
         if entry.note:
             etree.SubElement(concept, f"{ns}note").text = entry.note
         _term(concept, ns, pair[0], [(entry.source, "preferredTerm-admn-sts")])

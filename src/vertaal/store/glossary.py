@@ -11,16 +11,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..errors import GlossaryError, UsageError
-from ..glossary import DEFAULT_GLOSSARY, Entry, normalise_term
+from ..glossary import DEFAULT_GLOSSARY, STORED, Entry, normalise_term
 from .db import transaction
 from .migrations import history_json
 
 CONFLICT_POLICIES = ("fail", "skip", "replace")
 BULK_ROWS = 100
-_COLUMNS = (
-    "id, source_lang, target_lang, source, target, kind, case_sensitive, alternatives, forbidden, "
-    "note, created, updated"
-)
+_COLUMNS = ("id", *STORED, "created", "updated")
+_SELECT = ", ".join(_COLUMNS)
 
 
 def now() -> str:
@@ -28,49 +26,11 @@ def now() -> str:
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
-    (
-        id_,
-        source_lang,
-        target_lang,
-        source,
-        target,
-        kind,
-        case,
-        alternatives,
-        forbidden,
-        note,
-        created,
-        updated,
-    ) = row
-    return Entry(
-        source=source,
-        target=target,
-        kind=kind,
-        case_sensitive=bool(case),
-        alternatives=json.loads(alternatives),
-        forbidden=json.loads(forbidden),
-        note=note,
-        source_lang=source_lang,
-        target_lang=target_lang,
-        id=id_,
-        created=created,
-        updated=updated,
-    )
+    return Entry.from_row(dict(zip(_COLUMNS, row, strict=True)))
 
 
 def _values(entry: Entry) -> dict[str, Any]:
-    return {
-        "source": entry.source,
-        "source_key": entry.key,
-        "target": entry.target,
-        "kind": entry.kind,
-        "case_sensitive": int(entry.case_sensitive),
-        "alternatives": json.dumps(entry.alternatives, ensure_ascii=False),
-        "forbidden": json.dumps(entry.forbidden, ensure_ascii=False),
-        "note": entry.note,
-        "source_lang": entry.source_lang,
-        "target_lang": entry.target_lang,
-    }
+    return entry.to_row() | {"source_key": entry.key}
 
 
 @dataclass
@@ -140,7 +100,7 @@ class GlossaryStore:
     # -- entries ----------------------------------------------------------------------------
     def entries(self, name: str = DEFAULT_GLOSSARY, pair: tuple[str, str] | None = None) -> list[Entry]:
         gid = self.glossary_id(name)
-        sql = f"SELECT {_COLUMNS} FROM entries WHERE glossary_id = ?"
+        sql = f"SELECT {_SELECT} FROM entries WHERE glossary_id = ?"
         params: list[Any] = [gid]
         if pair:
             sql += " AND source_lang = ? AND target_lang = ?"
@@ -157,7 +117,7 @@ class GlossaryStore:
             return self.entries(name, pair)
         match = " ".join(f'"{w}"*' for w in words)
         sql = (
-            f"SELECT {', '.join('e.' + c.strip() for c in _COLUMNS.split(','))} FROM entries_fts "
+            f"SELECT {', '.join('e.' + c for c in _COLUMNS)} FROM entries_fts "
             "JOIN entries e ON e.rowid = entries_fts.rowid WHERE entries_fts MATCH ? AND e.glossary_id = ?"
         )
         params: list[Any] = [match, gid]
@@ -172,7 +132,7 @@ class GlossaryStore:
     def get(self, name: str, source: str, pair: tuple[str, str]) -> Entry:
         gid = self.glossary_id(name)
         row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM entries WHERE glossary_id = ? AND source_lang = ? AND target_lang = ? "
+            f"SELECT {_SELECT} FROM entries WHERE glossary_id = ? AND source_lang = ? AND target_lang = ? "
             "AND source_key = ?",
             [gid, *pair, normalise_term(source)],
         ).fetchone()
@@ -229,29 +189,9 @@ class GlossaryStore:
     def _insert(self, gid: int, entries: Iterable[Entry]) -> int:
         """Insert entries (inside a transaction). Large batches fill history and FTS set-wise."""
         stamp = now()
-        rows = [
-            (
-                gid,
-                e.source_lang,
-                e.target_lang,
-                e.source,
-                e.key,
-                e.target,
-                e.kind,
-                int(e.case_sensitive),
-                _json_list(e.alternatives),
-                _json_list(e.forbidden),
-                e.note,
-                e.created or stamp,
-                stamp,
-            )
-            for e in entries
-        ]
-        sql = (
-            "INSERT INTO entries (glossary_id, source_lang, target_lang, source, source_key, target, kind, "
-            "case_sensitive, alternatives, forbidden, note, created, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        )
+        names = [*STORED, "source_key", "glossary_id", "created", "updated"]
+        rows = [(*e.to_row().values(), e.key, gid, e.created or stamp, stamp) for e in entries]
+        sql = f"INSERT INTO entries ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
         if len(rows) < BULK_ROWS:
             self.db.conn.executemany(sql, rows)
             return len(rows)
@@ -374,23 +314,8 @@ class GlossaryStore:
         if name_row is None:
             raise GlossaryError(f"the glossary of history event {event_id} was deleted")
         old = json.loads(row[1])
-        entry = Entry(
-            source=old["source"],
-            target=old["target"],
-            kind=old["kind"],
-            case_sensitive=bool(old["case_sensitive"]),
-            alternatives=old["alternatives"],
-            forbidden=old["forbidden"],
-            note=old["note"],
-            source_lang=old["source_lang"],
-            target_lang=old["target_lang"],
-            created=old["created"],
-        )
+        entry = Entry.from_row({k: v for k, v in old.items() if k not in ("id", "updated", "glossary_id")})
         return self.add(name_row[0], entry, replace=True)
-
-
-def _json_list(items: list[str]) -> str:
-    return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
 def _checked(entry: Entry) -> Entry:

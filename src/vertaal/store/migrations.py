@@ -9,7 +9,8 @@ migrations = Migrations("vertaal")
 
 _ENTRY_JSON = """json_object('id', {r}.id, 'glossary_id', {r}.glossary_id, 'source_lang', {r}.source_lang,
     'target_lang', {r}.target_lang, 'source', {r}.source, 'target', {r}.target, 'kind', {r}.kind,
-    'case_sensitive', {r}.case_sensitive, 'alternatives', json({r}.alternatives),
+    'case_sensitive', {r}.case_sensitive, 'compounds', {r}.compounds, 'fold_diacritics', {r}.fold_diacritics,
+    'alternatives', json({r}.alternatives),
     'forbidden', json({r}.forbidden), 'note', {r}.note, 'created', {r}.created, 'updated', {r}.updated)"""
 
 
@@ -34,6 +35,8 @@ def m001_glossary(db: Database) -> None:
             target TEXT NOT NULL DEFAULT '',
             kind TEXT NOT NULL CHECK (kind IN ('preferred', 'keep', 'forbidden')),
             case_sensitive INTEGER NOT NULL DEFAULT 0,
+            compounds INTEGER NOT NULL DEFAULT 0,
+            fold_diacritics INTEGER NOT NULL DEFAULT 0,
             alternatives TEXT NOT NULL DEFAULT '[]',
             forbidden TEXT NOT NULL DEFAULT '[]',
             note TEXT NOT NULL DEFAULT '',
