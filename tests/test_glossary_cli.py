@@ -255,3 +255,33 @@ def test_starter_glossary_imports(db):
     )
     assert entries["JSCU"]["kind"] == "keep"
     assert all(e["note"] for e in entries.values())
+
+
+def test_scan_table_json_and_summary(db, tmp_path):
+    run("import", STARTER)
+    text = tmp_path / "t.txt"
+    text.write_text(
+        "De AIVD en de MIVD.\nHet Alerteringssysteem\nTerrorismebestrijding en de AIVD-gebouwen.\n"
+    )
+    table = run("scan", text)
+    assert table.exit_code == 0, table.output
+    assert "2:5" in table.stdout and "Alerteringssysteem" in table.stdout
+    report = json.loads(run("scan", text, "--format", "json").stdout)
+    assert set(report) == {"file", "glossary", "pair", "hits", "summary"}
+    assert [(h["source"], h["line"], h["column"]) for h in report["hits"]] == [
+        ("AIVD", 1, 4),
+        ("MIVD", 1, 15),
+        ("Alerteringssysteem Terrorismebestrijding", 2, 5),
+        ("AIVD", 3, 29),
+    ]
+    assert report["hits"][3]["compound"] is True
+    assert report["summary"][0] == {"source": "AIVD", "target": "AIVD", "kind": "keep", "count": 2}
+    summary = run("scan", text, "--summary")
+    assert "AIVD" in summary.stdout and " 2 " in summary.stdout
+
+
+def test_scan_stdin_and_missing_glossary(db):
+    run("add", "jaarverslag", "annual report")
+    result = run("scan", input="Het jaarverslag 2014.")
+    assert result.exit_code == 0 and "jaarverslag" in result.stdout
+    assert run("scan", "-g", "nope", input="x").exit_code == 1

@@ -136,3 +136,14 @@ def test_unwritable_database_is_one_line_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot open the database"):
         open_db(blocker / "sub" / "v.db")
+
+
+def test_matcher_is_built_once_per_glossary_version(store):
+    from vertaal.matching import matcher_for
+
+    store.add("default", Entry("AIVD", kind="keep"))
+    first = matcher_for(store, "default", PAIR)
+    assert matcher_for(store, "default", PAIR) is first
+    store.add("default", Entry("MIVD", kind="keep"))
+    second = matcher_for(store, "default", PAIR)
+    assert second is not first and len(second) == 2

@@ -136,7 +136,10 @@ class Entry:
             values[name] = bool(values.get(name))
         for name in LISTS:
             value = values.get(name) or []
-            values[name] = json.loads(value) if isinstance(value, str) else list(value)
+            if isinstance(value, str):
+                values[name] = json.loads(value) if value != "[]" else []
+            else:
+                values[name] = list(value)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:

@@ -422,3 +422,57 @@ def names(db: Db = None) -> None:
     """List the named glossaries and their entry counts."""
     for row in _store(db).names():
         typer.echo(f"{row['name']}\t{row['entries']}\t{row['description']}")
+
+
+@app.command()
+def scan(
+    file: Annotated[str, typer.Argument(help="Dutch text file; '-' or nothing for stdin.")] = "-",
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ListFormat.table,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Counts per entry instead of each occurrence.")
+    ] = False,
+    fold_diacritics: Annotated[
+        bool, typer.Option("--fold-diacritics", help="Match every entry without accents.")
+    ] = False,
+    encoding: Encoding = "utf-8",
+    glossary: GlossaryName = "default",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Find every glossary term in a text: entry, surface form, line:column."""
+    from ..matching import matcher_for
+    from ..scan import scan_report
+    from ..textio import read_file
+
+    if output_format is ListFormat.tsv:
+        from ..errors import UsageError
+
+        raise UsageError("scan writes --format table or json")
+    text = read_file(file, encoding)
+    store = _store(db)
+    store.glossary_id(glossary)
+    matcher = matcher_for(store, glossary, parse_pair(pair), fold_diacritics=fold_diacritics)
+    report = scan_report(text, matcher.find(text), file=file, glossary=glossary, pair=pair)
+    if output_format is ListFormat.json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    if summary:
+        table = Table("entry", "target", "kind", "count")
+        for row in report["summary"]:
+            table.add_row(row["source"], row["target"], row["kind"], str(row["count"]))
+    else:
+        table = Table("line:col", "entry", "found as", "inflected", "compound")
+        for hit in report["hits"]:
+            table.add_row(
+                f"{hit['line']}:{hit['column']}",
+                hit["source"],
+                hit["surface"],
+                "yes" if hit["inflected"] else "",
+                "yes" if hit["compound"] else "",
+            )
+    Console(soft_wrap=not sys.stdout.isatty()).print(table)
