@@ -94,7 +94,7 @@ def build_model(
         share_encoder_decoder_embeddings=True,
     )
     torch.manual_seed(seed)
-    model = MarianMTModel(config)
+    model = MarianMTModel(config).eval()
     model.generation_config = GenerationConfig(
         num_beams=num_beams,
         max_length=512,

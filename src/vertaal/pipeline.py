@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import segment
+from .enforcement import FAILED, PhraseEncoder, TermStatus, plan, satisfied, statuses
 from .engine.registry import ModelSpec, resolve
+from .errors import GlossaryError, UsageError
+from .glossary import DEFAULT_GLOSSARY, Entry
+from .terms import Matcher
 
 
 @dataclass
@@ -42,9 +47,27 @@ class DocumentResult:
     def text(self) -> str:
         return "\n\n".join(self.paragraphs())
 
+    def failed_terms(self) -> list[dict[str, Any]]:
+        """Glossary terms that could not be put into the translation."""
+        return [
+            term | {"paragraph": r.paragraph, "sentence": r.sentence}
+            for r in self.sentences
+            for term in r.extra.get("terms", [])
+            if term["status"] == FAILED
+        ]
+
+
+STRATEGIES = ("direct", "repair")
+
 
 class Translator:
-    """Translate text with a local MarianMT model.
+    """Translate text with a local MarianMT model, enforcing a glossary.
+
+    `glossary` is the name of a stored glossary (default ``"default"``; a missing default
+    glossary means none), a list of :class:`~vertaal.glossary.Entry`, a ready
+    :class:`~vertaal.terms.Matcher`, or None for no glossary. `strategy` is ``"direct"``
+    (decode sentences with terms under constraints at once) or ``"repair"`` (decode freely, then
+    again under constraints only the sentences that miss a term).
 
     >>> Translator(direction="nl-en").translate("De AIVD werkt samen met de MIVD.")  # doctest: +SKIP
     """
@@ -58,13 +81,43 @@ class Translator:
         beams: int | None = None,
         batch_size: int = 16,
         max_new_tokens: int | None = None,
+        glossary: str | Iterable[Entry] | Matcher | None = DEFAULT_GLOSSARY,
+        db: str | os.PathLike[str] | None = None,
+        strategy: str = "direct",
     ) -> None:
         self.spec: ModelSpec = resolve(direction, model)
         self.device = device
         self.beams = beams
         self.batch_size = batch_size
         self.max_new_tokens = max_new_tokens
+        if strategy not in STRATEGIES:
+            raise UsageError(f"unknown strategy {strategy!r}; use direct or repair")
+        self.strategy = strategy
+        self.pair = tuple(self.spec.direction.split("-", 1)) if "-" in self.spec.direction else ("nl", "en")
+        self.matcher = self._matcher(glossary, db)
         self._engine: Any = None
+
+    def _matcher(self, glossary: str | Iterable[Entry] | Matcher | None, db: Any) -> Matcher | None:
+        if glossary is None:
+            return None
+        if isinstance(glossary, Matcher):
+            return glossary
+        if not isinstance(glossary, str):
+            return Matcher(glossary, language=self.pair[0])
+        from .config import db_path
+        from .matching import matcher_for
+        from .store import open_db
+        from .store.glossary import GlossaryStore
+
+        if glossary == DEFAULT_GLOSSARY and not db_path(db).exists():
+            return None  # nothing stored yet: translate without a glossary
+        store = GlossaryStore(open_db(db))
+        if not store.exists(glossary):
+            if glossary == DEFAULT_GLOSSARY:
+                return None
+            raise GlossaryError(f"no glossary named {glossary!r}; see 'vertaal glossary names'")
+        matcher = matcher_for(store, glossary, self.pair, language=self.pair[0])
+        return matcher if len(matcher) else None
 
     @property
     def engine(self) -> Any:
@@ -107,14 +160,43 @@ class Translator:
             results += [SentenceResult(p_index, s_index, piece, "") for s_index, piece in enumerate(pieces)]
         if on_start:
             on_start(len(results))
-        targets = engine.translate([r.source for r in results], on_progress=on_progress)
-        for result, target in zip(results, targets, strict=True):
+        sources = [r.source for r in results]
+        for result, (target, terms) in zip(results, self._translate(sources, on_progress), strict=True):
             result.target = target
+            if terms is not None:
+                result.extra["terms"] = [t.to_dict() for t in terms]
         return DocumentResult(results, len(paragraphs))
 
     def translate_sentences(self, sentences: list[str]) -> list[str]:
         """Translate already segmented sentences, one output per input."""
-        return self.engine.translate(sentences) if sentences else []
+        return [target for target, _ in self._translate(sentences)] if sentences else []
+
+    def _translate(
+        self, sources: list[str], on_progress: Callable[[int], None] | None = None
+    ) -> list[tuple[str, list[TermStatus] | None]]:
+        """Targets and, with a glossary, per-term statuses."""
+        engine = self.engine
+        if self.matcher is None:
+            return [(d.text, None) for d in engine.translate(sources, on_progress=on_progress)]
+        encoder = PhraseEncoder(engine.tokenizer)
+        plans = [plan(self.matcher.find(s), encoder, self.pair[1]) for s in sources]
+        wanted = [p.constraints if not p.constraints.empty else None for p in plans]
+        if self.strategy == "direct":
+            decoded = engine.translate(sources, wanted, on_progress=on_progress)
+        else:
+            decoded = engine.translate(sources, on_progress=on_progress)
+            redo = [
+                i
+                for i, p in enumerate(plans)
+                if wanted[i] is not None and not satisfied(p.hits, decoded[i].text)
+            ]
+            again = engine.translate([sources[i] for i in redo], [wanted[i] for i in redo])
+            for i, result in zip(redo, again, strict=True):
+                decoded[i] = result
+        return [
+            (d.text, statuses(p, d.state, d.text) if p.hits else [])
+            for d, p in zip(decoded, plans, strict=True)
+        ]
 
 
 def translate(text: str, direction: str = "nl-en", **options: Any) -> str:

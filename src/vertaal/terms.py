@@ -83,8 +83,11 @@ _MODES = [_Mode(c, f) for c in (False, True) for f in (False, True)]
 class Matcher:
     """A term matcher for one set of entries; build it once and reuse it."""
 
-    def __init__(self, entries: Iterable[Entry], *, fold_diacritics: bool = False) -> None:
+    def __init__(
+        self, entries: Iterable[Entry], *, fold_diacritics: bool = False, language: str = "nl"
+    ) -> None:
         self.entries = [e for e in entries if e.source.strip()]
+        self.language = language
         self._index: dict[_Mode, dict[str, list[tuple[Key, int]]]] = {}
         self._compound: dict[_Mode, dict[str, int]] = {}
         for number, entry in enumerate(self.entries):
@@ -111,7 +114,7 @@ class Matcher:
         hits: list[Hit] = []
         i = 0
         while i < len(words):
-            best = self._longest_at(words, i, self._sentence_start(text, words, spans, i))
+            best = self._longest_at(words, i, self._sentence_start(text, words, spans, i), self.language)
             if best is None:
                 compound = self._compound_hit(text, words[i], spans[i][0])
                 if compound:
@@ -126,17 +129,19 @@ class Matcher:
             i += length
         return hits
 
-    def _longest_at(self, words: list[str], i: int, sentence_start: bool) -> tuple[int, int, bool] | None:
+    def _longest_at(
+        self, words: list[str], i: int, sentence_start: bool, language: str
+    ) -> tuple[int, int, bool] | None:
         best: tuple[int, int, bool] | None = None
         for mode in self._modes:
             table = self._index[mode]
-            for form, inflected in _forms(words[i], mode, sentence_start):
+            for form, inflected in _forms(words[i], mode, sentence_start, language):
                 for key, number in table.get(form, ()):
                     if best and len(key) < best[0]:
                         break  # sorted longest first: nothing longer follows
                     if best and len(key) == best[0] and number >= best[1]:
                         continue
-                    rest = _match_rest(words, i, key, mode)
+                    rest = _match_rest(words, i, key, mode, language)
                     if rest is not None:
                         best = (len(key), number, inflected or rest)
                         break
@@ -144,7 +149,7 @@ class Matcher:
 
     def _compound_hit(self, text: str, word: str, offset: int) -> Hit | None:
         for mode, table in self._compound.items():
-            found = _compound_part(word, mode, table)
+            found = _compound_part(word, mode, table, self.language)
             if found:
                 a, b, number, inflected = found
                 return Hit(self.entries[number], offset + a, offset + b, word[a:b], inflected, True)
@@ -159,35 +164,52 @@ class Matcher:
         return text.count("\n", spans[i - 1][1], spans[i][0]) >= 2
 
 
-def _forms(word: str, mode: _Mode, sentence_start: bool) -> tuple[tuple[str, bool], ...]:
+def _forms(word: str, mode: _Mode, sentence_start: bool, language: str) -> tuple[tuple[str, bool], ...]:
     """Keys under which `word` can match in `mode`, each with whether it is an inflected form."""
-    forms = _word_forms(word, mode)
+    forms = _word_forms(word, mode, language)
     if sentence_start and mode.exact_case and word[:1].isupper() and not word.isupper():
         lowered = word[:1].lower() + word[1:]
-        forms = forms + tuple(f for f in _word_forms(lowered, mode) if f not in forms)
+        forms = forms + tuple(f for f in _word_forms(lowered, mode, language) if f not in forms)
     return forms
 
 
 @lru_cache(maxsize=500_000)
-def _word_forms_cached(word: str, exact_case: bool, folded: bool) -> tuple[tuple[str, bool], ...]:
+def _word_forms_cached(
+    word: str, exact_case: bool, folded: bool, language: str
+) -> tuple[tuple[str, bool], ...]:
     mode = _Mode(exact_case, folded)
     seen = {mode.key(word): False}
-    for base in base_forms(word):
+    for base in base_forms(word) if language == "nl" else _other_base_forms(word):
         seen.setdefault(mode.key(base), True)
     return tuple(seen.items())
 
 
-def _word_forms(word: str, mode: _Mode) -> tuple[tuple[str, bool], ...]:
-    return _word_forms_cached(word, mode.exact_case, mode.folded)
+def _other_base_forms(word: str) -> tuple[str, ...]:
+    """For non-Dutch source text: clitics and regular English plurals only."""
+    for mark in ("'", "\u2019"):
+        if mark in word:
+            return (word.split(mark, 1)[0],)
+    lower = word.lower()
+    if lower.endswith("ies") and len(word) > 4:
+        return (word[:-3] + "y",)
+    if lower.endswith("es") and len(word) > 4:
+        return (word[:-2], word[:-1])
+    if lower.endswith("s") and not lower.endswith("ss") and len(word) > 3:
+        return (word[:-1],)
+    return ()
 
 
-def _match_rest(words: list[str], i: int, key: Key, mode: _Mode) -> bool | None:
+def _word_forms(word: str, mode: _Mode, language: str = "nl") -> tuple[tuple[str, bool], ...]:
+    return _word_forms_cached(word, mode.exact_case, mode.folded, language)
+
+
+def _match_rest(words: list[str], i: int, key: Key, mode: _Mode, language: str) -> bool | None:
     """None if tokens after i do not continue `key`; else whether any of them was inflected."""
     if i + len(key) > len(words):
         return None
     inflected = False
     for offset in range(1, len(key)):
-        forms = dict(_word_forms(words[i + offset], mode))
+        forms = dict(_word_forms(words[i + offset], mode, language))
         if key[offset] not in forms:
             return None
         inflected = inflected or forms[key[offset]]
@@ -200,12 +222,14 @@ def _in_hyphen_compound(words: list[str], i: int, length: int) -> bool:
     return before or after
 
 
-def _compound_part(word: str, mode: _Mode, table: dict[str, int]) -> tuple[int, int, int, bool] | None:
+def _compound_part(
+    word: str, mode: _Mode, table: dict[str, int], language: str
+) -> tuple[int, int, int, bool] | None:
     """A compound-matching entry as the last or first part of `word`: (start, end, entry, inflected)."""
     n = len(word)
     for cut in range(MIN_COMPOUND_PART, n - MIN_COMPOUND_PART + 1):
         tail = word[cut:]
-        for form, inflected in _word_forms(tail, mode):
+        for form, inflected in _word_forms(tail, mode, language):
             if form in table:
                 return cut, n, table[form], inflected
     for cut in range(n - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):

@@ -43,6 +43,9 @@ OBJECTS = [
     ("de inlichtingen", "the intelligence"),
     ("de risico's", "the risks"),
     ("het jaarverslag", "the annual report"),
+    ("het niveau", "the level"),
+    ("het dossier", "the dossier"),
+    ("de wet", "the act"),
 ]
 TAILS = [
     ("", ""),

@@ -11,9 +11,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Direction, Encoding, Model
+from ..errors import GlossaryError
+from .options import Db, Direction, Encoding, Model
 
 PROGRESS_MIN_SENTENCES = 5
+
+
+class Strategy(StrEnum):
+    direct = "direct"
+    repair = "repair"
 
 
 class OutputFormat(StrEnum):
@@ -63,6 +69,23 @@ def translate(
     ] = 16,
     device: Annotated[str, typer.Option("--device", metavar="NAME", help="cpu, cuda or cuda:N.")] = "cpu",
     encoding: Encoding = "utf-8",
+    glossary: Annotated[
+        str, typer.Option("--glossary", "-g", metavar="NAME", help="Glossary to enforce.")
+    ] = "default",
+    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Translate without a glossary.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit with status 1 when any glossary term could not be enforced."),
+    ] = False,
+    strategy: Annotated[
+        Strategy,
+        typer.Option(
+            "--strategy",
+            help="direct: decode sentences with terms under constraints; repair: "
+            "decode freely, redo only sentences that miss a term.",
+        ),
+    ] = Strategy.direct,
+    db: Db = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
     ] = False,
@@ -72,7 +95,16 @@ def translate(
     from ..textio import read_file, write_atomic
 
     source = _read_source(text, input_files, encoding, read_file)
-    translator = Translator(direction, model=model, device=device, beams=beams, batch_size=batch_size)
+    translator = Translator(
+        direction,
+        model=model,
+        device=device,
+        beams=beams,
+        batch_size=batch_size,
+        glossary=None if no_glossary else glossary,
+        db=db,
+        strategy=strategy.value,
+    )
     started = time.perf_counter()
     with _Progress() as progress:
         document = translator.translate_document(
@@ -95,6 +127,14 @@ def translate(
     else:
         sys.stdout.write(rendered)
         sys.stdout.flush()
+    failed = document.failed_terms()
+    if failed:
+        listed = ", ".join(f"{t['surface']!r} -> {t['target']!r}" for t in failed[:5])
+        more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+        message = f"{len(failed)} glossary term(s) could not be enforced: {listed}{more}"
+        if strict:
+            raise GlossaryError(message + " (see --format jsonl)")
+        typer.echo(f"warning: {message}", err=True)
 
 
 def _read_source(text: list[str] | None, files: list[Path] | None, encoding: str, read_file) -> str:

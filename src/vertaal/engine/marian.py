@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from .constraints import SentenceConstraints, State
 from .loading import LoadedModel
 
 MAX_SOURCE_TOKENS = 512
+
+
+@dataclass
+class Decoded:
+    """One translation and, for a constrained sentence, its final constraint state."""
+
+    text: str
+    state: State | None
 
 
 class MarianEngine:
@@ -41,29 +51,42 @@ class MarianEngine:
         return min(limit, MAX_SOURCE_TOKENS)
 
     def translate(
-        self, sentences: Sequence[str], on_progress: Callable[[int], None] | None = None
-    ) -> list[str]:
-        """Translate sentences in batches sorted by length; results keep the input order."""
+        self,
+        sentences: Sequence[str],
+        constraints: Sequence[SentenceConstraints | None] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[Decoded]:
+        """Translate sentences in batches sorted by length; results keep the input order.
+
+        Sentences with constraints are batched apart from the rest, which take the plain path.
+        """
         import torch
 
-        encoded = [
-            self.tokenizer(s, truncation=True, max_length=self.max_source_tokens())["input_ids"]
-            for s in sentences
-        ]
-        order = sorted(range(len(sentences)), key=lambda i: len(encoded[i]), reverse=True)
-        results: list[str] = [""] * len(sentences)
+        limit = self.max_source_tokens()
+        encoded = [self.tokenizer(s, truncation=True, max_length=limit)["input_ids"] for s in sentences]
+        wanted = list(constraints) if constraints is not None else [None] * len(sentences)
+        wanted = [c if c is not None and not c.empty else None for c in wanted]
+        order = sorted(range(len(sentences)), key=lambda i: (wanted[i] is not None, -len(encoded[i])))
+        results: list[Decoded] = [Decoded("", None)] * len(sentences)
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start : start + self.batch_size]
-                outputs = self._decode([encoded[i] for i in batch])
-                for index, text in zip(batch, outputs, strict=True):
-                    results[index] = text
+            start = 0
+            while start < len(order):
+                group = wanted[order[start]] is not None
+                batch = [
+                    i for i in order[start : start + self.batch_size] if (wanted[i] is not None) == group
+                ]
+                outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])
+                for index, decoded in zip(batch, outputs, strict=True):
+                    results[index] = decoded
                 if on_progress:
                     on_progress(len(batch))
+                start += len(batch)
         return results
 
-    def _decode(self, batch: list[list[int]]) -> list[str]:
+    def _decode(self, batch: list[list[int]], constraints: list[SentenceConstraints | None]) -> list[Decoded]:
         import torch
+
+        from .beam import constrained_beam_search
 
         pad = self.tokenizer.pad_token_id
         width = max(len(ids) for ids in batch)
@@ -72,15 +95,19 @@ class MarianEngine:
         for row, ids in enumerate(batch):
             input_ids[row, : len(ids)] = torch.tensor(ids)
             attention[row, : len(ids)] = 1
+        needed = max((c.total_units for c in constraints if c is not None), default=0)
         device = self.loaded.device
-        generated = self.loaded.model.generate(
+        result = self.loaded.model.generate(
             input_ids=input_ids.to(device),
             attention_mask=attention.to(device),
             num_beams=self.beams,
-            max_new_tokens=self.new_token_limit(width),
+            max_length=1 + max(self.new_token_limit(width), needed + 3),
+            custom_generate=constrained_beam_search,
+            constraints=constraints,
         )
-        self.generated_tokens += int((generated[:, 1:] != pad).sum())
-        return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+        self.generated_tokens += sum(len(s) + 1 for s in result.sequences)
+        texts = self.tokenizer.batch_decode(result.sequences, skip_special_tokens=True)
+        return [Decoded(text, state) for text, state in zip(texts, result.states, strict=True)]
 
     def new_token_limit(self, source_len: int) -> int:
         """The output length limit for a batch whose longest source has `source_len` tokens."""
