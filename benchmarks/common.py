@@ -12,6 +12,10 @@ SAMPLE = ROOT / "tests" / "data" / "sample-page.txt"
 sys.path.insert(0, str(ROOT / "tests"))
 
 import factory  # noqa: E402
+from transformers.utils import logging as _hf_logging  # noqa: E402
+
+_hf_logging.set_verbosity_error()
+_hf_logging.disable_progress_bar()
 
 
 def opus_shaped_model() -> Path:

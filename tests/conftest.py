@@ -49,3 +49,15 @@ def trained_model() -> Path:
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def glossary_model(tmp_path_factory) -> Path:
+    """A tiny random model whose vocabulary can spell every target of the starter glossary."""
+    directory = tmp_path_factory.mktemp("glossary-model")
+    starter = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
+    texts = [t for pair in factory.corpus_pairs() for t in pair]
+    texts += [" ".join(line.split("\t")[:2]) for line in starter.read_text(encoding="utf-8").splitlines()]
+    texts += SAMPLE.read_text(encoding="utf-8").splitlines()
+    factory.build_model(directory, texts=texts, spm_size=400, num_beams=4)
+    return directory

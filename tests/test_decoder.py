@@ -1,0 +1,157 @@
+"""The beam search decoder: equal to transformers' own without constraints, and constraints always met."""
+
+import factory
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from transformers import MarianTokenizer
+
+from vertaal.engine.beam import constrained_beam_search
+from vertaal.engine.constraints import SentenceConstraints
+
+SOURCES = [
+    "De AIVD werkt samen met de MIVD.",
+    "Het kabinet.",
+    "De dienst onderzoekt de dreiging in Nederland opnieuw, met de politie en het team.",
+    "Twee.",
+]
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """Tiny random models; some have a bias towards end-of-sentence so lengths vary."""
+    built = []
+    for seed in range(6):
+        directory = tmp_path_factory.mktemp(f"random-{seed}")
+        model = factory.build_model(directory, seed=seed, num_beams=4)
+        if seed % 2:
+            with torch.no_grad():
+                model.final_logits_bias[0, 0] = 2.5 + seed / 2  # eos = 0
+        built.append((model, MarianTokenizer.from_pretrained(directory)))
+    return built
+
+
+def strip(row, pad):
+    return [t for t in row if t not in (0, pad)]
+
+
+@pytest.mark.parametrize("beams", [1, 2, 4, 6])
+@pytest.mark.parametrize("max_length", [4, 17, 40])
+def test_no_constraints_equals_transformers_generate(models, beams, max_length):
+    for model, tokenizer in models:
+        batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
+        options = {"num_beams": beams, "max_length": max_length, "length_penalty": 1.0}
+        if beams == 1:  # generate() uses greedy search then; a beam of one is the same search
+            options["num_beams"] = 1
+        reference = model.generate(**batch, **options)
+        ours = model.generate(**batch, **options, custom_generate=constrained_beam_search)
+        expected = [strip(row.tolist(), model.config.pad_token_id) for row in reference]
+        assert ours.sequences == expected
+        with_nones = model.generate(
+            **batch, **options, custom_generate=constrained_beam_search, constraints=[None] * len(SOURCES)
+        )
+        assert with_nones.sequences == expected
+
+
+@pytest.mark.parametrize("length_penalty", [0.0, 0.6, 2.0])
+def test_length_penalty_equals_transformers(models, length_penalty):
+    model, tokenizer = models[1]
+    batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
+    options = {"num_beams": 4, "max_length": 30, "length_penalty": length_penalty}
+    reference = model.generate(**batch, **options)
+    ours = model.generate(**batch, **options, custom_generate=constrained_beam_search)
+    assert ours.sequences == [strip(r.tolist(), model.config.pad_token_id) for r in reference]
+
+
+def count(tokens, phrase):
+    """Non-overlapping occurrences of `phrase` in `tokens`."""
+    n, i, found = len(phrase), 0, 0
+    while i + n <= len(tokens):
+        if tuple(tokens[i : i + n]) == phrase:
+            found += 1
+            i += n
+        else:
+            i += 1
+    return found
+
+
+def occurs(tokens, phrase):
+    n = len(phrase)
+    return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))
+
+
+TOKENS = st.integers(min_value=3, max_value=40)
+PHRASE = st.lists(TOKENS, min_size=1, max_size=4).map(tuple)
+
+
+@st.composite
+def constraint_sets(draw):
+    phrases = draw(st.lists(PHRASE, min_size=1, max_size=3))
+    if len(phrases) > 1 and draw(st.booleans()):  # share a prefix or overlap with the first phrase
+        first = phrases[0]
+        phrases[1] = first[: draw(st.integers(1, len(first)))] + phrases[1]
+    if draw(st.booleans()):
+        phrases.append(phrases[0])  # the same term twice
+    used = {t for p in phrases for t in p}
+    pool = [t for t in range(41, 90)]  # forbidden tokens never needed by a requirement
+    forbidden = draw(st.lists(st.lists(st.sampled_from(pool), min_size=1, max_size=2).map(tuple), max_size=3))
+    assert not used & {t for f in forbidden for t in f}
+    return phrases, forbidden
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), beams=st.sampled_from([1, 2, 4]))
+def test_every_constraint_present_and_no_forbidden_phrase(models, data, beams):
+    model, tokenizer = models[data.draw(st.integers(0, len(models) - 1))]
+    sets = [data.draw(constraint_sets()) for _ in SOURCES]
+    constraints = [SentenceConstraints([(p,) for p in phrases], forbidden) for phrases, forbidden in sets]
+    needed = max(sum(len(p) for p in phrases) for phrases, _ in sets)
+    batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
+    result = model.generate(
+        **batch,
+        num_beams=beams,
+        max_length=needed + 3 + data.draw(st.integers(0, 12)),
+        custom_generate=constrained_beam_search,
+        constraints=constraints,
+    )
+    for tokens, (phrases, forbidden), state in zip(result.sequences, sets, result.states, strict=True):
+        assert all(state.met)
+        for phrase in set(phrases):
+            assert count(tokens, phrase) >= phrases.count(phrase), (tokens, phrase)
+        for phrase in forbidden:
+            assert not occurs(tokens, phrase), (tokens, phrase)
+
+
+def test_repeated_term_appears_twice(models):
+    model, tokenizer = models[0]
+    batch = tokenizer(SOURCES[:1], return_tensors="pt")
+    constraints = [SentenceConstraints([((7, 8),), ((7, 8),)])]
+    result = model.generate(
+        **batch, num_beams=4, max_length=20, custom_generate=constrained_beam_search, constraints=constraints
+    )
+    assert count(result.sequences[0], (7, 8)) >= 2
+
+
+def test_unmeetable_constraint_is_reported_not_dropped(models):
+    model, tokenizer = models[0]
+    batch = tokenizer(SOURCES[:1], return_tensors="pt")
+    constraints = [SentenceConstraints([((5, 6, 7, 8, 9),), ((10,),)])]
+    result = model.generate(
+        **batch, num_beams=2, max_length=4, custom_generate=constrained_beam_search, constraints=constraints
+    )
+    state = result.states[0]
+    assert state.met.count(True) < 2  # three tokens of room cannot hold six constraint tokens
+    assert result.sequences[0]  # a translation still comes out
+
+
+def test_capitalised_alternative_only_opens_the_sentence(models):
+    model, tokenizer = models[0]
+    batch = tokenizer(SOURCES[:1], return_tensors="pt")
+    capital, lower = (11, 12), (13, 12)
+    constraints = [SentenceConstraints([(capital, lower)], initial={capital})]
+    result = model.generate(
+        **batch, num_beams=4, max_length=25, custom_generate=constrained_beam_search, constraints=constraints
+    )
+    tokens = result.sequences[0]
+    assert occurs(tokens, lower) or tokens[:2] == list(capital)
