@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
+from collections.abc import Iterable
 
+from .errors import GlossaryError
+from .glossary import DEFAULT_GLOSSARY, Entry
 from .store.glossary import GlossaryStore
 from .terms import Matcher
 
@@ -30,3 +34,29 @@ def matcher_for(
             _CACHE.popitem(last=False)
     _CACHE.move_to_end(key)
     return matcher
+
+
+def load_matcher(
+    glossary: str | Iterable[Entry] | Matcher | None,
+    db: str | os.PathLike[str] | None,
+    pair: tuple[str, str],
+) -> Matcher | None:
+    """The matcher for a glossary given by name (a missing ``default`` means none), entries, or None."""
+    if glossary is None:
+        return None
+    if isinstance(glossary, Matcher):
+        return glossary
+    if not isinstance(glossary, str):
+        return Matcher(glossary, language=pair[0])
+    from .config import db_path
+    from .store import open_db
+
+    if glossary == DEFAULT_GLOSSARY and not db_path(db).exists():
+        return None  # nothing stored yet: work without a glossary
+    store = GlossaryStore(open_db(db))
+    if not store.exists(glossary):
+        if glossary == DEFAULT_GLOSSARY:
+            return None
+        raise GlossaryError(f"no glossary named {glossary!r}; see 'vertaal glossary names'")
+    matcher = matcher_for(store, glossary, pair, language=pair[0])
+    return matcher if len(matcher) else None

@@ -10,7 +10,7 @@ from typing import Any
 from . import segment
 from .enforcement import FAILED, PhraseEncoder, TermStatus, plan, satisfied, statuses
 from .engine.registry import ModelSpec, resolve
-from .errors import GlossaryError, UsageError
+from .errors import UsageError
 from .glossary import DEFAULT_GLOSSARY, Entry
 from .terms import Matcher
 
@@ -94,30 +94,10 @@ class Translator:
             raise UsageError(f"unknown strategy {strategy!r}; use direct or repair")
         self.strategy = strategy
         self.pair = tuple(self.spec.direction.split("-", 1)) if "-" in self.spec.direction else ("nl", "en")
-        self.matcher = self._matcher(glossary, db)
+        from .matching import load_matcher
+
+        self.matcher = load_matcher(glossary, db, self.pair)
         self._engine: Any = None
-
-    def _matcher(self, glossary: str | Iterable[Entry] | Matcher | None, db: Any) -> Matcher | None:
-        if glossary is None:
-            return None
-        if isinstance(glossary, Matcher):
-            return glossary
-        if not isinstance(glossary, str):
-            return Matcher(glossary, language=self.pair[0])
-        from .config import db_path
-        from .matching import matcher_for
-        from .store import open_db
-        from .store.glossary import GlossaryStore
-
-        if glossary == DEFAULT_GLOSSARY and not db_path(db).exists():
-            return None  # nothing stored yet: translate without a glossary
-        store = GlossaryStore(open_db(db))
-        if not store.exists(glossary):
-            if glossary == DEFAULT_GLOSSARY:
-                return None
-            raise GlossaryError(f"no glossary named {glossary!r}; see 'vertaal glossary names'")
-        matcher = matcher_for(store, glossary, self.pair, language=self.pair[0])
-        return matcher if len(matcher) else None
 
     @property
     def engine(self) -> Any:

@@ -86,7 +86,7 @@ class Matcher:
     def __init__(
         self, entries: Iterable[Entry], *, fold_diacritics: bool = False, language: str = "nl"
     ) -> None:
-        self.entries = [e for e in entries if e.source.strip()]
+        self.entries = [e.normalised() for e in entries if e.source.strip()]
         self.language = language
         self._index: dict[_Mode, dict[str, list[tuple[Key, int]]]] = {}
         self._compound: dict[_Mode, dict[str, int]] = {}

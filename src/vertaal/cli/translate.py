@@ -86,6 +86,16 @@ def translate(
         ),
     ] = Strategy.direct,
     db: Db = None,
+    report: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--report",
+            metavar="FILE",
+            show_default=False,
+            help="Also check the translation (as 'vertaal check' does) and write the report to FILE "
+            "(.html, .json, or a text table).",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
     ] = False,
@@ -127,6 +137,20 @@ def translate(
     else:
         sys.stdout.write(rendered)
         sys.stdout.flush()
+    if report:
+        from ..bitext import Segment
+        from ..qa import Checker
+        from .check import write_report
+
+        segments = (Segment(i, r.source, r.target, r.paragraph + 1) for i, r in enumerate(document.sentences))
+        checked = Checker(translator.matcher, translator.pair).check(
+            segments,
+            source=", ".join(map(str, input_files or [])) or None,
+            target=str(output) if output else None,
+            glossary=None if translator.matcher is None else glossary,
+            pair=direction,
+        )
+        write_report(checked, report, None)
     failed = document.failed_terms()
     if failed:
         listed = ", ".join(f"{t['surface']!r} -> {t['target']!r}" for t in failed[:5])

@@ -1,0 +1,140 @@
+"""Reading aligned source/target segments for checking, streamed rather than loaded whole.
+
+Two text files align by paragraph (blank-line separated, wrapped lines joined) or by line; one
+file holds segments as two-column TSV or as JSONL objects with "source" and "target" (which is
+what `vertaal translate --format jsonl` writes).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import zip_longest
+from pathlib import Path
+
+from .errors import InputError, UsageError
+from .segment import join_lines, normalise
+
+
+@dataclass
+class Segment:
+    index: int
+    source: str
+    target: str
+    line: int = 0  # where the segment starts in the (first) input file
+
+
+def _lines(path: str, encoding: str) -> Iterator[str]:
+    """Decoded lines of a file, read incrementally; a decoding error names the file."""
+    file = Path(path)
+    if file.is_dir():
+        raise InputError(f"{path} is a directory; pass a text file")
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError as exc:
+        raise UsageError(f"unknown encoding {encoding!r}; try utf-8, cp1252 or latin-1") from exc
+    with handle:
+        offset = 0
+        pending = ""
+        first = True
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            if b"\x00" in chunk:
+                raise InputError(f"{path} looks like a binary file, not text; pass a plain text file")
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path} is not valid {encoding} (near byte {offset + exc.start});"
+                    " pass --encoding, e.g. --encoding cp1252"
+                ) from exc
+            offset += len(chunk)
+            if first:
+                text = text.removeprefix("\ufeff")
+                first = False
+            pending += normalise(text) if "\r" in text else text
+            *complete, pending = pending.split("\n")
+            yield from complete
+        if pending:
+            yield pending
+
+
+def paragraphs(path: str, encoding: str) -> Iterator[tuple[int, str]]:
+    """(line number, paragraph) for each blank-line separated paragraph."""
+    block: list[str] = []
+    start = 0
+    for number, line in enumerate(_lines(path, encoding), start=1):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line)
+        elif block:
+            yield start, join_lines(block)
+            block = []
+    if block:
+        yield start, join_lines(block)
+
+
+def lines(path: str, encoding: str) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(_lines(path, encoding), start=1):
+        if line.strip():
+            yield number, line.strip()
+
+
+def aligned(source: str, target: str, *, by: str = "paragraph", encoding: str = "utf-8") -> Iterator[Segment]:
+    """Segments of two files aligned by paragraph or line; a count mismatch names both counts."""
+    reader = paragraphs if by == "paragraph" else lines
+    left, right = reader(source, encoding), reader(target, encoding)
+    count = 0
+    for index, (src, tgt) in enumerate(zip_longest(left, right)):
+        if src is None or tgt is None:
+            unit = "paragraphs" if by == "paragraph" else "lines"
+            left_count = index + (src is not None) + sum(1 for _ in left)
+            right_count = index + (tgt is not None) + sum(1 for _ in right)
+            hint = " (or try --align line)" if by == "paragraph" else ""
+            raise InputError(
+                f"{source} has {left_count} {unit} but {target} has {right_count};"
+                f" the files must align {unit[:-1]} for {unit[:-1]}{hint}"
+            )
+        count += 1
+        yield Segment(index, src[1], tgt[1], src[0])
+    if count == 0:
+        raise InputError(f"{source} and {target} hold no text to check")
+
+
+def from_table(path: str, encoding: str = "utf-8") -> Iterator[Segment]:
+    """Segments from a two-column TSV or a JSONL file (by extension, else by the first line)."""
+    index = 0
+    kind = "jsonl" if path.endswith((".jsonl", ".json", ".ndjson")) else None
+    for number, line in enumerate(_lines(path, encoding), start=1):
+        if not line.strip():
+            continue
+        if kind is None:
+            kind = "jsonl" if line.lstrip().startswith("{") else "tsv"
+        if kind == "jsonl":
+            try:
+                row = json.loads(line)
+                source, target = row["source"], row["target"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(
+                    f'{path}:{number}: expected a JSON object with "source" and "target"'
+                ) from exc
+        else:
+            columns = line.split("\t")
+            if len(columns) != 2:
+                raise InputError(
+                    f"{path}:{number}: expected two tab-separated columns, source and target;"
+                    f" found {len(columns)}"
+                )
+            source, target = columns
+        yield Segment(index, str(source), str(target), number)
+        index += 1
+    if index == 0:
+        raise InputError(f"{path} holds no segments to check")

@@ -1,0 +1,105 @@
+"""`vertaal check`: term and consistency QA of a source text and its translation."""
+
+from __future__ import annotations
+
+import io
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .options import Db, Encoding, GlossaryName, Pair, parse_pair
+
+
+class Align(StrEnum):
+    paragraph = "paragraph"
+    line = "line"
+
+
+class Level(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+def check(
+    source: Annotated[str, typer.Argument(help="Source text, or one TSV/JSONL file of segments.")],
+    target: Annotated[
+        Optional[str], typer.Argument(help="Target text aligned with SOURCE.", show_default=False)
+    ] = None,
+    align: Annotated[
+        Align, typer.Option("--align", help="Align two files by paragraph or by line.")
+    ] = Align.paragraph,
+    output_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="table|json|html",
+            show_default=False,
+            help="Default: from the --output extension, else table.",
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", show_default=False, help="Write the report to FILE."),
+    ] = None,
+    fail_on: Annotated[
+        Level, typer.Option("--fail-on", help="Exit 1 on problems of this level or worse.")
+    ] = Level.warning,
+    glossary: GlossaryName = "default",
+    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Check without a glossary.")] = False,
+    pair: Pair = "nl-en",
+    encoding: Encoding = "utf-8",
+    db: Db = None,
+) -> None:
+    """Check a translation against the glossary and for consistency (exit 0 clean, 1 problems)."""
+    from .. import bitext
+    from ..matching import load_matcher
+    from ..qa import Checker
+
+    src_tgt = parse_pair(pair)
+    matcher = load_matcher(None if no_glossary else glossary, db, src_tgt)
+    if target is None:
+        segments = bitext.from_table(source, encoding)
+    else:
+        segments = bitext.aligned(source, target, by=align.value, encoding=encoding)
+    report = Checker(matcher, src_tgt).check(
+        segments, source=source, target=target, glossary=None if matcher is None else glossary, pair=pair
+    )
+    write_report(report, output, output_format)
+    if report.fails(fail_on.value):
+        raise typer.Exit(1)
+
+
+def write_report(report, output: Path | None, output_format: str | None) -> None:
+    """Render a report to a file (atomically) or stdout, in the format asked or implied."""
+    from ..errors import UsageError
+    from ..reports import FORMATS, render_html, render_json, render_table
+    from ..textio import write_atomic
+
+    fmt = output_format or _format_of(output)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown report format {fmt!r}; use table, json or html")
+    if fmt == "table":
+        from rich.console import Console
+
+        if output is None:
+            render_table(report, Console(soft_wrap=not sys.stdout.isatty()))
+            return
+        console = Console(record=True, width=120, file=io.StringIO())
+        render_table(report, console)
+        write_atomic(output, console.export_text())
+        return
+    text = render_json(report) if fmt == "json" else render_html(report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+def _format_of(output: Path | None) -> str:
+    if output is None:
+        return "table"
+    return {".html": "html", ".htm": "html", ".json": "json"}.get(output.suffix.lower(), "table")

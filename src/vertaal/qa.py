@@ -1,0 +1,328 @@
+"""Term and consistency checks of a bilingual text, as a reviewer (or Xbench, Verifika) would run them.
+
+Per segment: a glossary term missing from the target (listed alternatives and English plurals
+accepted), a forbidden target used, a keep (do-not-translate) term altered, an untranslated
+segment, numbers or dates that differ. Across the document: one source translated in different
+ways, and different sources translated the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .bitext import Segment
+from .enforcement import english_plural, target_forms
+from .terms import Hit, Matcher
+
+ERROR, WARNING = "error", "warning"
+CHECKS = {
+    "term_missing": ERROR,
+    "forbidden_term": ERROR,
+    "keep_altered": ERROR,
+    "number_mismatch": ERROR,
+    "untranslated": WARNING,
+    "inconsistent_translation": WARNING,
+    "same_translation": WARNING,
+}
+SEVERITY_RANK = {WARNING: 1, ERROR: 2}
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+MONTHS = {
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ],
+}
+
+
+@dataclass
+class Problem:
+    check: str
+    message: str
+    segments: list[int]
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def severity(self) -> str:
+        return CHECKS[self.check]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "segments": self.segments,
+            "details": self.details,
+        }
+
+
+@dataclass
+class TermOccurrence:
+    source: str
+    target: str
+    kind: str
+    start: int
+    end: int
+    present: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class SegmentResult:
+    index: int
+    line: int
+    source: str
+    target: str
+    terms: list[TermOccurrence] = field(default_factory=list)
+    target_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "term"|"forbidden")
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "line": self.line,
+            "source": self.source,
+            "target": self.target,
+            "terms": [t.to_dict() for t in self.terms],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass
+class Report:
+    segments: list[SegmentResult]
+    document_problems: list[Problem]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def problems(self) -> list[Problem]:
+        return [p for s in self.segments for p in s.problems] + self.document_problems
+
+    def summary(self) -> dict[str, Any]:
+        occurrences = [t for s in self.segments for t in s.terms if t.kind in ("preferred", "keep")]
+        present = sum(t.present for t in occurrences)
+        counts = Counter(p.check for p in self.problems())
+        return {
+            "segments": len(self.segments),
+            "term_occurrences": len(occurrences),
+            "terms_present": present,
+            "term_success_rate": round(present / len(occurrences), 4) if occurrences else None,
+            "problems": {check: counts.get(check, 0) for check in CHECKS},
+            "errors": sum(n for check, n in counts.items() if CHECKS[check] == ERROR),
+            "warnings": sum(n for check, n in counts.items() if CHECKS[check] == WARNING),
+        }
+
+    def fails(self, level: str) -> bool:
+        """Whether any problem is at `level` (error|warning) or worse."""
+        return any(SEVERITY_RANK[p.severity] >= SEVERITY_RANK[level] for p in self.problems())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            **self.meta,
+            "summary": self.summary(),
+            "segments": [s.to_dict() for s in self.segments],
+            "document_problems": [p.to_dict() for p in self.document_problems],
+        }
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+class Checker:
+    """Runs every check over a stream of segments."""
+
+    def __init__(self, matcher: Matcher | None, pair: tuple[str, str] = ("nl", "en")) -> None:
+        self.matcher = matcher
+        self.pair = pair
+
+    def check(self, segments: Iterable[Segment], **meta: Any) -> Report:
+        results = []
+        by_source: dict[str, dict[str, int]] = {}
+        by_target: dict[str, dict[str, int]] = {}
+        for segment in segments:
+            result = self.check_segment(segment)
+            results.append(result)
+            source, target = _normal(segment.source), _normal(segment.target)
+            if source and target:
+                by_source.setdefault(source, {}).setdefault(target, segment.index)
+                by_target.setdefault(target, {}).setdefault(source, segment.index)
+        document = []
+        for source, targets in by_source.items():
+            if len(targets) > 1:
+                document.append(
+                    Problem(
+                        "inconsistent_translation",
+                        f"the same source is translated {len(targets)} ways: "
+                        + " | ".join(repr(t) for t in targets),
+                        sorted(targets.values()),
+                        {"source": source, "targets": list(targets)},
+                    )
+                )
+        for target, sources in by_target.items():
+            if len(sources) > 1:
+                document.append(
+                    Problem(
+                        "same_translation",
+                        f"{len(sources)} different sources share the translation {target!r}",
+                        sorted(sources.values()),
+                        {"target": target, "sources": list(sources)},
+                    )
+                )
+        return Report(results, document, meta)
+
+    def check_segment(self, segment: Segment) -> SegmentResult:
+        result = SegmentResult(segment.index, segment.line, segment.source, segment.target)
+        hits = self.matcher.find(segment.source) if self.matcher else []
+        self._terms(result, hits)
+        self._untranslated(result)
+        self._numbers(result)
+        return result
+
+    def _terms(self, result: SegmentResult, hits: list[Hit]) -> None:
+        target = result.target
+        remaining: dict[int, int] = {}
+        for hit in hits:
+            entry = hit.entry
+            present = True
+            if entry.kind in ("preferred", "keep") and entry.target:
+                key = id(entry)
+                forms = acceptable_forms(hit, self.pair[1])
+                if key not in remaining:
+                    spans = find_all(target, forms)
+                    remaining[key] = len(spans)
+                    result.target_spans += [(a, b, "term") for a, b in spans]
+                present = remaining[key] > 0
+                remaining[key] -= 1
+                if not present:
+                    check = "keep_altered" if entry.kind == "keep" else "term_missing"
+                    verb = "is not kept as" if entry.kind == "keep" else "is not translated as"
+                    result.problems.append(
+                        Problem(
+                            check,
+                            f"{hit.surface!r} {verb} {entry.target!r}",
+                            [result.index],
+                            {"source": entry.source, "surface": hit.surface, "expected": entry.target},
+                        )
+                    )
+            used = find_all(target, entry.forbidden, ignore_case=True) if entry.forbidden else []
+            if used:
+                result.target_spans += [(a, b, "forbidden") for a, b in used]
+                words = sorted({target[a:b] for a, b in used})
+                result.problems.append(
+                    Problem(
+                        "forbidden_term",
+                        f"{', '.join(map(repr, words))} must not translate {hit.surface!r}",
+                        [result.index],
+                        {"source": entry.source, "used": words},
+                    )
+                )
+            result.terms.append(
+                TermOccurrence(entry.source, entry.target, entry.kind, hit.start, hit.end, present)
+            )
+
+    def _untranslated(self, result: SegmentResult) -> None:
+        source, target = _normal(result.source), _normal(result.target)
+        if source and source.casefold() == target.casefold() and len(_WORDS.findall(source)) >= 2:
+            result.problems.append(
+                Problem("untranslated", "the target is the same as the source", [result.index])
+            )
+
+    def _numbers(self, result: SegmentResult) -> None:
+        source = numbers(result.source, self.pair[0])
+        target = numbers(result.target, self.pair[1])
+        if source == target:
+            return
+        missing = sorted(_display(n) for n in (source - target).elements())
+        extra = sorted(_display(n) for n in (target - source).elements())
+        parts = []
+        if missing:
+            parts.append(f"missing in the target: {', '.join(missing)}")
+        if extra:
+            parts.append(f"not in the source: {', '.join(extra)}")
+        result.problems.append(
+            Problem("number_mismatch", "; ".join(parts), [result.index], {"missing": missing, "extra": extra})
+        )
+
+
+def acceptable_forms(hit: Hit, target_lang: str = "en") -> list[str]:
+    """The target as written, capitalised, pluralised, and every listed alternative likewise."""
+    forms = list(target_forms(hit, target_lang))
+    for alternative in hit.entry.alternatives:
+        forms += [alternative, alternative[:1].upper() + alternative[1:]]
+        if target_lang == "en":
+            forms.append(english_plural(alternative))
+    if hit.entry.kind == "preferred" and target_lang == "en":
+        forms += [english_plural(f) for f in forms]
+    return list(dict.fromkeys(forms))
+
+
+def find_all(text: str, terms: Iterable[str], ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Non-overlapping whole-word spans of any of `terms` (longest first) in `text`."""
+    terms = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+    if not terms:
+        return []
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in terms)
+    pattern = re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE if ignore_case else 0)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def numbers(text: str, language: str) -> Counter[str]:
+    """Numbers (in one canonical spelling) and month names (as month:N) in `text`."""
+    found: Counter[str] = Counter()
+    for match in _NUMBER.finditer(text):
+        found[_canonical(match.group(), language)] += 1
+    months = MONTHS.get(language)
+    if months:  # a month name counts in a date only ("15 juni", "June 2014"), not "may" the verb
+        names = "|".join(months)
+        for match in re.finditer(rf"(?<!\w)(\d{{1,2}}\s+)?({names})(\s+\d{{4}})?(?!\w)", text.lower()):
+            if match.group(1) or match.group(3):
+                found[f"month:{months.index(match.group(2)) + 1}"] += 1
+    return found
+
+
+def _display(number: str) -> str:
+    if number.startswith("month:"):
+        return MONTHS["en"][int(number[6:]) - 1].capitalize()
+    return number
+
+
+def _canonical(number: str, language: str) -> str:
+    thousands, decimal = (".", ",") if language == "nl" else (",", ".")
+    if re.fullmatch(rf"\d{{1,3}}(?:\{thousands}\d{{3}})+(?:\{decimal}\d+)?", number):
+        number = number.replace(thousands, "")
+    if decimal in number and thousands not in number:
+        number = number.replace(decimal, ".")
+    return number
