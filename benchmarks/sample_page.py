@@ -41,7 +41,9 @@ def run_variant(name: str, model: str, beams: int, new_tokens: int) -> dict:
     else:
         from vertaal import Translator
 
-        translator = Translator(model=model, beams=beams, batch_size=16, max_new_tokens=new_tokens, glossary=None)
+        translator = Translator(
+            model=model, beams=beams, batch_size=16, max_new_tokens=new_tokens, glossary=None
+        )
         _ = translator.engine  # loads the model
         loaded = time.perf_counter()
         translator.translate_sentences(sentences)
