@@ -18,6 +18,7 @@ from .terms import Hit
 ENFORCED = "enforced"
 UNFORCED = "unforced"
 FAILED = "failed"
+MEMORY = "memory"  # the translation came from the memory and holds the term
 SPACE = "\u2581"
 _PLURAL_ENDINGS = ("en", "s", "'s", "\u2019s")
 

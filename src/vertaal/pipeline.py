@@ -8,11 +8,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import segment
-from .enforcement import FAILED, PhraseEncoder, TermStatus, plan, satisfied, statuses
+from .enforcement import FAILED, MEMORY, UNFORCED, PhraseEncoder, Plan, TermStatus, plan, satisfied, statuses
+from .engine.constraints import SentenceConstraints
 from .engine.registry import ModelSpec, resolve
 from .errors import UsageError
 from .glossary import DEFAULT_GLOSSARY, Entry
-from .terms import Matcher
+from .memory import Memory, fingerprint
+from .terms import Hit, Matcher
 
 
 @dataclass
@@ -58,6 +60,16 @@ class DocumentResult:
 
 
 STRATEGIES = ("direct", "repair")
+MAX_SOURCE_TOKENS = 512
+
+
+def _remembered_statuses(hits: list[Hit], target: str) -> list[TermStatus]:
+    """Term statuses of a translation from memory: 'memory' when it holds the term, else failed."""
+    checked = statuses(Plan(hits, SentenceConstraints([]), [None] * len(hits)), None, target)
+    for status in checked:
+        if status.status == UNFORCED:
+            status.status = MEMORY
+    return checked
 
 
 class Translator:
@@ -84,6 +96,7 @@ class Translator:
         glossary: str | Iterable[Entry] | Matcher | None = DEFAULT_GLOSSARY,
         db: str | os.PathLike[str] | None = None,
         strategy: str = "direct",
+        memory: bool = False,
     ) -> None:
         self.spec: ModelSpec = resolve(direction, model)
         self.device = device
@@ -97,6 +110,10 @@ class Translator:
         from .matching import load_matcher
 
         self.matcher = load_matcher(glossary, db, self.pair)
+        self.notices: list[str] = []
+        self.memory: Memory | None = None
+        if memory:
+            self.memory = Memory(db, self.spec, self.pair, self.notices.append)
         self._engine: Any = None
 
     @property
@@ -113,6 +130,11 @@ class Translator:
                 max_new_tokens=self.max_new_tokens,
             )
         return self._engine
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model has been loaded (translations from memory need none)."""
+        return self._engine is not None
 
     @property
     def load_seconds(self) -> float:
@@ -132,34 +154,66 @@ class Translator:
         paragraphs = segment.segment_document(text)
         if not paragraphs:
             return DocumentResult([], 0)
-        engine = self.engine
-        limit = engine.max_source_tokens()
         results = []
         for p_index, sentences in enumerate(paragraphs):
-            pieces = [piece for s in sentences for piece in segment.split_long(s, engine.count_tokens, limit)]
+            pieces = [
+                piece
+                for s in sentences
+                for piece in segment.split_long(s, self._count_tokens, MAX_SOURCE_TOKENS)
+            ]
             results += [SentenceResult(p_index, s_index, piece, "") for s_index, piece in enumerate(pieces)]
         if on_start:
             on_start(len(results))
         sources = [r.source for r in results]
-        for result, (target, terms) in zip(results, self._translate(sources, on_progress), strict=True):
-            result.target = target
+        hits = [self.matcher.find(s) for s in sources] if self.matcher else [[] for _ in sources]
+        prints = [fingerprint(h) for h in hits]
+        remembered = self.memory.lookup(sources, prints) if self.memory else [None] * len(sources)
+        misses = [i for i, target in enumerate(remembered) if target is None]
+        if on_progress and len(misses) < len(sources):
+            on_progress(len(sources) - len(misses))
+        translated = self._translate([sources[i] for i in misses], on_progress, [hits[i] for i in misses])
+        for i, (target, terms) in zip(misses, translated, strict=True):
+            results[i].target = target
             if terms is not None:
-                result.extra["terms"] = [t.to_dict() for t in terms]
+                results[i].extra["terms"] = [t.to_dict() for t in terms]
+        for i, target in enumerate(remembered):
+            if target is not None:
+                results[i].target = target
+                results[i].extra["memory"] = True
+                if self.matcher is not None:
+                    results[i].extra["terms"] = [t.to_dict() for t in _remembered_statuses(hits[i], target)]
+        if self.memory and misses:
+            self.memory.remember(
+                [sources[i] for i in misses],
+                [results[i].target for i in misses],
+                [prints[i] for i in misses],
+                self.spec,
+            )
         return DocumentResult(results, len(paragraphs))
 
+    def _count_tokens(self, text: str) -> int:
+        return self.engine.count_tokens(text)
+
     def translate_sentences(self, sentences: list[str]) -> list[str]:
-        """Translate already segmented sentences, one output per input."""
+        """Translate already segmented sentences, one output per input (no memory)."""
         return [target for target, _ in self._translate(sentences)] if sentences else []
 
     def _translate(
-        self, sources: list[str], on_progress: Callable[[int], None] | None = None
+        self,
+        sources: list[str],
+        on_progress: Callable[[int], None] | None = None,
+        hits: list[list[Hit]] | None = None,
     ) -> list[tuple[str, list[TermStatus] | None]]:
         """Targets and, with a glossary, per-term statuses."""
+        if not sources:
+            return []
         engine = self.engine
         if self.matcher is None:
             return [(d.text, None) for d in engine.translate(sources, on_progress=on_progress)]
         encoder = PhraseEncoder(engine.tokenizer)
-        plans = [plan(self.matcher.find(s), encoder, self.pair[1]) for s in sources]
+        if hits is None:
+            hits = [self.matcher.find(s) for s in sources]
+        plans = [plan(h, encoder, self.pair[1]) for h in hits]
         wanted = [p.constraints if not p.constraints.empty else None for p in plans]
         if self.strategy == "direct":
             decoded = engine.translate(sources, wanted, on_progress=on_progress)

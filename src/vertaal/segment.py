@@ -26,6 +26,7 @@ _LINE_END_HYPHEN = re.compile(r"(\w+)-$")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 
 MAX_SENTENCE_CHARS = 1000
+SAFE_CHARS = 500  # a sentencepiece token spans at least one character: shorter is under 512 tokens
 
 
 def normalise(text: str) -> str:
@@ -112,7 +113,9 @@ def _ends_in_abbreviation(previous: str, following: str) -> bool:
 
 def split_long(sentence: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
     """Split a sentence whose token count exceeds `limit` at clause marks, then at spaces."""
-    if len(sentence) <= MAX_SENTENCE_CHARS and count_tokens(sentence) <= limit:
+    if len(sentence) <= min(SAFE_CHARS, limit - 2) or (
+        len(sentence) <= MAX_SENTENCE_CHARS and count_tokens(sentence) <= limit
+    ):
         return [sentence]
     return list(_split(sentence, count_tokens, limit))
 

@@ -34,11 +34,12 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import check, glossary, models, translate
+    from . import check, glossary, memory, models, translate
 
     app.command("translate", no_args_is_help=False)(translate.translate)
     app.command("check")(check.check)
     app.add_typer(glossary.app, name="glossary")
+    app.add_typer(memory.app, name="memory")
     app.add_typer(models.app, name="models")
 
 

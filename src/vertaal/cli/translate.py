@@ -85,6 +85,9 @@ def translate(
             "decode freely, redo only sentences that miss a term.",
         ),
     ] = Strategy.direct,
+    no_memory: Annotated[
+        bool, typer.Option("--no-memory", help="Neither look up nor store translations in the memory.")
+    ] = False,
     db: Db = None,
     report: Annotated[
         Optional[Path],
@@ -114,17 +117,26 @@ def translate(
         glossary=None if no_glossary else glossary,
         db=db,
         strategy=strategy.value,
+        memory=not no_memory,
     )
     started = time.perf_counter()
     with _Progress() as progress:
         document = translator.translate_document(
             source, on_progress=progress.advance, on_start=progress.start
         )
+    for notice in dict.fromkeys(translator.notices):
+        typer.echo(f"warning: {notice}", err=True)
     if verbose:
         total = time.perf_counter() - started
         load = translator.load_seconds
+        remembered = sum(bool(r.extra.get("memory")) for r in document.sentences)
+        if remembered:
+            typer.echo(
+                f"{remembered} of {len(document.sentences)} sentences from the translation memory", err=True
+            )
+        loaded = f"loaded in {load:.2f} s" if translator.loaded else "not loaded"
         typer.echo(
-            f"model {translator.spec.model_id}: loaded in {load:.2f} s; "
+            f"model {translator.spec.model_id}: {loaded}; "
             f"{len(document.sentences)} sentences translated in {total - load:.2f} s",
             err=True,
         )

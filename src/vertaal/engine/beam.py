@@ -254,7 +254,7 @@ def _apply_constraints(log_probs, running, cur_len, max_length, num_beams, eos, 
                 continue
             if eos is not None and available > 0:  # at the last position it may end, penalised
                 log_probs[row, eos] = float("-inf")
-            if sentence.needed(state) >= available:
+            if sentence.unmet_units(state) >= available:  # any other token would leave too few steps
                 allowed = _in_time(sentence, state, available, at_start)
                 if allowed:
                     kept = log_probs[row, allowed].clone()

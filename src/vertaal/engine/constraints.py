@@ -81,6 +81,10 @@ class SentenceConstraints:
             len(self.requirements[r][a]) - state.pos + unmet - self.min_lengths[r] for r, a in state.alive
         )
 
+    def unmet_units(self, state: State) -> int:
+        """Tokens needed if the phrase in progress were abandoned now (the next token not advancing it)."""
+        return sum(length for length, met in zip(self.min_lengths, state.met, strict=True) if not met)
+
     def continuations(self, state: State) -> set[int]:
         """Tokens that continue the phrase in progress."""
         return {self.requirements[r][a][state.pos] for r, a in state.alive}

@@ -33,7 +33,30 @@ def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
         db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
     except (sqlite3.DatabaseError, OSError) as exc:
+        if file.is_file() and os.access(file, os.R_OK):
+            return _open_read_only(file)
         raise StoreError(f"cannot open the database {file}: {exc}; pass --db with a writable path") from exc
+    db.path = file  # type: ignore[attr-defined]
+    return db
+
+
+def _open_read_only(file: Path) -> sqlite_utils.Database:
+    """A database we may read but not write (a read-only disk or directory): no migrations, no writes."""
+    try:
+        connection = sqlite3.connect(
+            f"{file.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
+        )
+        db = sqlite_utils.Database(connection)
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot read the database {file}: {exc}; pass --db with a readable file") from exc
+    if migrations.pending(db):
+        raise StoreError(
+            f"the database {file} is read-only and needs an upgrade; open it once where it "
+            "is writable, or pass --db"
+        )
+    db.read_only = True  # type: ignore[attr-defined]
+    db.path = file  # type: ignore[attr-defined]
     return db
 
 

@@ -94,3 +94,26 @@ def m001_glossary(db: Database) -> None:
 def history_json(row: str) -> str:
     """The SQL expression that renders entry row `row` as history JSON."""
     return _ENTRY_JSON.format(r=row)
+
+
+@migrations()
+def m002_memory(db: Database) -> None:
+    """The translation memory: one row per source segment, target, model and glossary fingerprint."""
+    db.execute("""
+        CREATE TABLE memory (
+            id INTEGER PRIMARY KEY,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            model TEXT NOT NULL DEFAULT '',
+            revision TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL DEFAULT '',
+            origin TEXT NOT NULL CHECK (origin IN ('machine', 'human', 'edited')),
+            created TEXT NOT NULL,
+            last_used TEXT NOT NULL,
+            UNIQUE (source_lang, target_lang, source_key, origin, model, revision, fingerprint)
+        )""")
+    db.execute("CREATE INDEX memory_lookup ON memory (source_lang, target_lang, source_key)")
+    db.execute("CREATE INDEX memory_last_used ON memory (last_used)")

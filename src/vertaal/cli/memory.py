@@ -1,0 +1,136 @@
+"""`vertaal memory`: the translation memory — TMX import and export, stats, fuzzy search, clear."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .options import Db, Pair, parse_pair
+
+app = typer.Typer(
+    help="Manage the translation memory: TMX import/export, stats, search, clear.", no_args_is_help=True
+)
+
+
+def _store(db):
+    from ..errors import StoreError
+    from ..store import open_db
+    from ..store.memory import MemoryStore
+
+    database = open_db(db)
+    if getattr(database, "read_only", False):
+        raise StoreError(f"the database {database.path} is read-only; pass --db with a writable file")
+    return MemoryStore(database)
+
+
+@app.command("import")
+def import_tmx(
+    file: Annotated[str, typer.Argument(help="TMX 1.4 file ('-' for stdin).")],
+    origin: Annotated[
+        str, typer.Option("--origin", metavar="human|edited|machine", help="Origin of units that do not say.")
+    ] = "human",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Import a TMX file, all or nothing."""
+    from ..errors import UsageError
+    from ..formats import tmx
+    from ..glossary_io import read_bytes
+    from ..store.memory import ORIGINS
+
+    if origin not in ORIGINS:
+        raise UsageError(f"--origin must be one of {', '.join(ORIGINS)}")
+    name = "standard input" if file == "-" else file
+    units = tmx.read(name, read_bytes(file), parse_pair(pair), origin)
+    count = _store(db).store(units)
+    typer.echo(f"{name}: {count} translation units imported", err=True)
+
+
+@app.command()
+def export(
+    file: Annotated[str, typer.Argument(help="Output TMX file; '-' or nothing for stdout.")] = "-",
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Export the memory as TMX 1.4b; a human translation takes precedence over a machine one."""
+    from ..formats import tmx
+    from ..textio import write_atomic
+
+    src_tgt = parse_pair(pair)
+    text = tmx.write(_store(db).export_units(src_tgt), src_tgt[0])
+    if file == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(file, text)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    db: Db = None,
+) -> None:
+    """Units per origin, language pair and model."""
+    data = _store(db).stats()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"units:     {data['units']} ({data['segments']} distinct source segments)")
+    typer.echo("origin:    " + ", ".join(f"{k} {v}" for k, v in data["by_origin"].items()))
+    typer.echo("pairs:     " + (", ".join(f"{k} {v}" for k, v in data["by_pair"].items()) or "-"))
+    for row in data["by_model"]:
+        typer.echo(f"model:     {row['model']} @ {row['revision'] or '-'}: {row['units']}")
+    typer.echo(f"oldest:    {data['oldest'] or '-'}")
+    typer.echo(f"last used: {data['last_used'] or '-'}")
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Source text to look for.")],
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 10,
+    cutoff: Annotated[
+        float, typer.Option("--min-score", min=0, max=100, help="Lowest similarity, 0-100.")
+    ] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per match.")] = False,
+    pair: Pair = "nl-en",
+    db: Db = None,
+) -> None:
+    """Fuzzy matches of TEXT among the remembered sources, with a similarity score."""
+    for score, unit in _store(db).search(text, parse_pair(pair), limit, cutoff):
+        if as_json:
+            typer.echo(json.dumps({"score": score, **unit.to_dict()}, ensure_ascii=False))
+        else:
+            typer.echo(f"{score:5.1f}  {unit.source}\n       {unit.target}  [{unit.origin}]")
+
+
+@app.command()
+def clear(
+    before: Annotated[
+        Optional[str],
+        typer.Option(
+            "--before",
+            metavar="DATE",
+            show_default=False,
+            help="Only units last used before DATE (YYYY-MM-DD).",
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: Db = None,
+) -> None:
+    """Delete remembered translations (all, or those not used since DATE)."""
+    from datetime import date
+
+    from ..errors import UsageError
+
+    if before:
+        try:
+            before = date.fromisoformat(before).isoformat()
+        except ValueError as exc:
+            raise UsageError(f"--before needs a date like 2026-01-31, not {before!r}") from exc
+    store = _store(db)
+    what = f"units last used before {before}" if before else "all units"
+    if not yes and not typer.confirm(f"Delete {what} from the translation memory?"):
+        raise typer.Exit(1)
+    typer.echo(f"deleted {store.clear(before)} units", err=True)
