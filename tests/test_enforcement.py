@@ -116,7 +116,7 @@ def test_cli_glossary_selection_and_strict(trained_model, db):
     assert runner.invoke(app, [*base, "--no-glossary", text]).stdout == "The MIVD discusses the threat.\n"
     missing = runner.invoke(app, [*base, "-g", "nope", text])
     assert missing.exit_code == 1 and "no glossary named 'nope'" in missing.stderr
-    jsonl = runner.invoke(app, [*base, "--format", "jsonl", text])
+    jsonl = runner.invoke(app, [*base, "--no-memory", "--format", "jsonl", text])
     [row] = [json.loads(line) for line in jsonl.stdout.splitlines()]
     assert row["terms"][0]["status"] == "enforced"
 

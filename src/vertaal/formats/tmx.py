@@ -35,6 +35,19 @@ def _iso_date(value: str | None) -> str | None:
     return parsed.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
 
 
+_NATIVE_CODE = {"bpt", "ept", "ph", "it", "ut"}
+
+
+def _seg_text(element) -> str:
+    """The text of a <seg>: inline native codes (<ph>, <bpt>, ...) left out, <hi> and <sub> kept."""
+    parts = [element.text or ""]
+    for child in element:
+        if etree.QName(child).localname not in _NATIVE_CODE:
+            parts.append(_seg_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def read(name: str, data: bytes, pair: tuple[str, str], origin: str = "human") -> list[Unit]:
     """Parse a TMX file; anything malformed raises InputError with file:line, and nothing is returned."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -57,7 +70,7 @@ def read(name: str, data: bytes, pair: tuple[str, str], origin: str = "human") -
             seg = tuv.find("seg")
             if not lang or seg is None:
                 raise InputError(f"{name}:{tuv.sourceline}: a <tuv> needs xml:lang and a <seg>")
-            segs[lang] = " ".join("".join(seg.itertext()).split())
+            segs[lang] = " ".join(_seg_text(seg).split())
         missing = [lang for lang in pair if not segs.get(lang)]
         if missing:
             raise InputError(f"{name}:{tu.sourceline}: this <tu> has no {' or '.join(missing)} segment")
