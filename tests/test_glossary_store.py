@@ -22,9 +22,9 @@ def store(tmp_path):
 def test_migrations_on_empty_database_and_reapplied(tmp_path):
     path = tmp_path / "new.db"
     db = open_db(path)
-    assert {"glossaries", "entries", "history", "entries_fts"} <= set(db.table_names())
+    assert {"glossaries", "entries", "history", "entries_fts", "memory"} <= set(db.table_names())
     applied = [m.name for m in migrations.applied(db)]
-    assert applied == ["m001_glossary"]
+    assert applied == ["m001_glossary", "m002_memory"]
     schema = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     again = open_db(path)
     assert [m.name for m in migrations.applied(again)] == applied
@@ -147,3 +147,14 @@ def test_matcher_is_built_once_per_glossary_version(store):
     store.add("default", Entry("MIVD", kind="keep"))
     second = matcher_for(store, "default", PAIR)
     assert second is not first and len(second) == 2
+
+
+def test_a_database_from_before_the_memory_is_upgraded(tmp_path):
+    path = tmp_path / "old.db"
+    db = open_db(path)
+    db.execute("DROP TABLE memory")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_memory'")
+    GlossaryStore(db).add("default", Entry("AIVD", kind="keep"))
+    upgraded = open_db(path)
+    assert "memory" in upgraded.table_names()
+    assert GlossaryStore(upgraded).get("default", "AIVD", PAIR).kind == "keep"
