@@ -63,16 +63,26 @@ def test_sample_page_is_one_paragraph_of_sentences(sample_text):
     assert all(len(s) < 600 for s in sentences)
 
 
-def test_long_sentence_is_split_under_the_token_limit():
-    words = ["woord"] * 3000
-    sentence = " ".join(words)
-    pieces = segment.split_long(sentence, lambda s: len(s.split()) + 1, 100)
-    assert all(len(p.split()) + 1 <= 100 for p in pieces)
+def test_long_sentence_is_split_at_clause_marks_under_the_limit():
+    sentence = ", ".join(["De dienst onderzoekt de dreiging in Nederland"] * 40)
+    pieces = segment.split_long(sentence)
+    assert all(len(p) <= segment.MAX_SENTENCE_CHARS for p in pieces)
+    assert all(p.endswith(",") for p in pieces[:-1])
     assert " ".join(pieces) == sentence
+    assert segment.split_long("Kort.") == ["Kort."]
+
+
+def test_pieces_stay_under_the_token_limit(tiny_model):
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(tiny_model)
+    text = " ".join("x" if i % 2 else "ü" for i in range(2000))  # one-letter words, unknown characters
+    for piece in segment.split_long(text):
+        assert len(tokenizer(piece)["input_ids"]) <= 512
 
 
 def test_five_megabyte_line_is_cut_in_bounded_pieces():
     line = ("De dienst onderzoekt de dreiging, en de minister deelt het rapport " * 80000)[:5_000_000]
-    pieces = list(segment._split(line, lambda s: len(s) // 4, 512))
+    pieces = segment.split_long(line)
     assert all(len(p) <= segment.MAX_SENTENCE_CHARS for p in pieces)
     assert " ".join(pieces) == line.strip()

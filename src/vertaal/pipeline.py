@@ -60,7 +60,6 @@ class DocumentResult:
 
 
 STRATEGIES = ("direct", "repair")
-MAX_SOURCE_TOKENS = 512
 
 
 def _remembered_statuses(hits: list[Hit], target: str) -> list[TermStatus]:
@@ -156,11 +155,7 @@ class Translator:
             return DocumentResult([], 0)
         results = []
         for p_index, sentences in enumerate(paragraphs):
-            pieces = [
-                piece
-                for s in sentences
-                for piece in segment.split_long(s, self._count_tokens, MAX_SOURCE_TOKENS)
-            ]
+            pieces = [piece for s in sentences for piece in segment.split_long(s)]
             results += [SentenceResult(p_index, s_index, piece, "") for s_index, piece in enumerate(pieces)]
         if on_start:
             on_start(len(results))
@@ -190,9 +185,6 @@ class Translator:
                 self.spec,
             )
         return DocumentResult(results, len(paragraphs))
-
-    def _count_tokens(self, text: str) -> int:
-        return self.engine.count_tokens(text)
 
     def translate_sentences(self, sentences: list[str]) -> list[str]:
         """Translate already segmented sentences, one output per input (no memory)."""

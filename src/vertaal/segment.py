@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 # Titles are always followed by a name, so a split after them is always wrong.
 _TITLES = frozenset("dhr mevr mw dr drs prof mr ir ing st ds".split())
@@ -25,8 +25,7 @@ _BLANK_LINE = re.compile(r"\n[ \t\f\v\u00a0]*\n")
 _LINE_END_HYPHEN = re.compile(r"(\w+)-$")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 
-MAX_SENTENCE_CHARS = 1000
-SAFE_CHARS = 500  # a sentencepiece token spans at least one character: shorter is under 512 tokens
+MAX_SENTENCE_CHARS = 500  # under the model's 512 tokens: a sentencepiece token spans >= 1 character
 
 
 def normalise(text: str) -> str:
@@ -111,29 +110,16 @@ def _ends_in_abbreviation(previous: str, following: str) -> bool:
     return word in _ABBREVIATIONS and (following[0].islower() or following[0].isdigit())
 
 
-def split_long(sentence: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
-    """Split a sentence whose token count exceeds `limit` at clause marks, then at spaces."""
-    if len(sentence) <= min(SAFE_CHARS, limit - 2) or (
-        len(sentence) <= MAX_SENTENCE_CHARS and count_tokens(sentence) <= limit
-    ):
+def split_long(sentence: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """Split a sentence longer than `max_chars` at clause marks (; : ,), then at spaces.
+
+    A sentencepiece token spans at least one character, so a piece of at most 500 characters
+    stays under the model's 512-token limit without asking the tokenizer (and without loading a
+    model, which a re-run served from the translation memory never does).
+    """
+    if len(sentence) <= max_chars:
         return [sentence]
-    return list(_split(sentence, count_tokens, limit))
-
-
-def _split(text: str, count_tokens: Callable[[str], int], limit: int) -> Iterator[str]:
-    for chunk in _char_chunks(text, MAX_SENTENCE_CHARS):
-        if count_tokens(chunk) <= limit:
-            yield chunk
-            continue
-        words = chunk.split(" ")
-        if len(words) == 1:  # one enormous "word": cut it by characters
-            step = max(1, len(chunk) // 2)
-            for start in range(0, len(chunk), step):
-                yield from _split(chunk[start : start + step], count_tokens, limit)
-            continue
-        half = len(words) // 2
-        yield from _split(" ".join(words[:half]), count_tokens, limit)
-        yield from _split(" ".join(words[half:]), count_tokens, limit)
+    return list(_char_chunks(sentence, max_chars))
 
 
 def _char_chunks(text: str, size: int) -> Iterator[str]:

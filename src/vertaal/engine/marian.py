@@ -42,10 +42,6 @@ class MarianEngine:
     def tokenizer(self) -> Any:
         return self.loaded.tokenizer
 
-    def count_tokens(self, text: str) -> int:
-        """Source tokens in `text`, end-of-sentence included."""
-        return len(self.tokenizer(text, truncation=False)["input_ids"])
-
     def max_source_tokens(self) -> int:
         limit = getattr(self.loaded.model.config, "max_position_embeddings", MAX_SOURCE_TOKENS)
         return min(limit, MAX_SOURCE_TOKENS)
