@@ -54,10 +54,12 @@ class Memory:
         spec: ModelSpec,
         pair: tuple[str, str],
         notice: Callable[[str], None],
+        variant: str = "",
     ) -> None:
         self.pair = pair
         self.notice = notice
-        self.model, self.revision = model_key(spec)
+        self.variant = variant  # "int8" for --fast, whose output may differ from fp32
+        self.model, self.revision = self._key(spec)
         self.store: MemoryStore | None = None
         try:
             from .store import open_db
@@ -72,6 +74,10 @@ class Memory:
             )
             return
         self.store = MemoryStore(database)
+
+    def _key(self, spec: ModelSpec) -> tuple[str, str]:
+        model, revision = model_key(spec)
+        return model, f"{revision}+{self.variant}" if self.variant else revision
 
     def _off(self, message: str) -> None:
         if self.store is not None:
@@ -92,8 +98,8 @@ class Memory:
     ) -> None:
         if self.store is None or not sources:
             return
-        if not self.revision:  # the first use downloaded the model: now its revision is known
-            self.model, self.revision = model_key(spec)
+        if not self.revision.split("+")[0]:  # the first use downloaded the model: now its revision is known
+            self.model, self.revision = self._key(spec)
         units = [
             Unit(s, t, *self.pair, "machine", self.model, self.revision, f)
             for s, t, f in zip(sources, targets, fingerprints, strict=True)

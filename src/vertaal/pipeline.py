@@ -96,6 +96,7 @@ class Translator:
         db: str | os.PathLike[str] | None = None,
         strategy: str = "direct",
         memory: bool = False,
+        fast: bool = False,
     ) -> None:
         self.spec: ModelSpec = resolve(direction, model)
         self.device = device
@@ -105,6 +106,7 @@ class Translator:
         if strategy not in STRATEGIES:
             raise UsageError(f"unknown strategy {strategy!r}; use direct or repair")
         self.strategy = strategy
+        self.fast = fast
         self.pair = tuple(self.spec.direction.split("-", 1)) if "-" in self.spec.direction else ("nl", "en")
         from .matching import load_matcher
 
@@ -112,7 +114,9 @@ class Translator:
         self.notices: list[str] = []
         self.memory: Memory | None = None
         if memory:
-            self.memory = Memory(db, self.spec, self.pair, self.notices.append)
+            self.memory = Memory(
+                db, self.spec, self.pair, self.notices.append, variant="int8" if fast else ""
+            )
         self._engine: Any = None
 
     @property
@@ -127,6 +131,8 @@ class Translator:
                 beams=self.beams,
                 batch_size=self.batch_size,
                 max_new_tokens=self.max_new_tokens,
+                fast=self.fast,
+                notice=self.notices.append,
             )
         return self._engine
 

@@ -85,6 +85,14 @@ def translate(
             "decode freely, redo only sentences that miss a term.",
         ),
     ] = Strategy.direct,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast",
+            help="Faster, int8: CTranslate2 for sentences without terms (if installed), "
+            "an int8 model for the rest. Output may differ slightly from the default.",
+        ),
+    ] = False,
     no_memory: Annotated[
         bool, typer.Option("--no-memory", help="Neither look up nor store translations in the memory.")
     ] = False,
@@ -118,6 +126,7 @@ def translate(
         db=db,
         strategy=strategy.value,
         memory=not no_memory,
+        fast=fast,
     )
     started = time.perf_counter()
     with _Progress() as progress:

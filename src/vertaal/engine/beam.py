@@ -208,7 +208,7 @@ def constrained_beam_search(
         if cache is None:
             cache = model_kwargs.get("past_key_values")
         if cache is not None:
-            cache.reorder_cache(beam_idx)
+            _reorder(cache, beam_idx)
 
         cur_len += 1
         best_running = running_scores.max(dim=1, keepdim=True)[0]
@@ -263,6 +263,20 @@ def _apply_constraints(log_probs, running, cur_len, max_length, num_beams, eos, 
 
 
 UNMET_PENALTY = 1.0e6
+
+
+def _reorder(cache: Any, beam_idx: torch.Tensor) -> None:
+    """Follow the chosen beams in the KV cache.
+
+    Beams only ever move within their own sentence, and every beam of a sentence attends to the
+    same encoder output, so the cross-attention cache is the same for all of them: only the
+    self-attention cache needs reordering (transformers reorders both).
+    """
+    self_attention = getattr(cache, "self_attention_cache", None)
+    if self_attention is not None and hasattr(cache, "cross_attention_cache"):
+        self_attention.reorder_cache(beam_idx)
+    else:
+        cache.reorder_cache(beam_idx)
 
 
 def _unmet_penalty(top_beams, top_tokens, constrained, constraints, states, shape) -> torch.Tensor:

@@ -10,6 +10,8 @@ from .constraints import SentenceConstraints, State
 from .loading import LoadedModel
 
 MAX_SOURCE_TOKENS = 512
+# Beams x (source + output positions) per batch: bounds the KV cache (opus-mt: ~25 KB a cell in fp32).
+MAX_BATCH_CELLS = 24_000
 
 
 @dataclass
@@ -30,13 +32,23 @@ class MarianEngine:
         beams: int | None = None,
         batch_size: int = 16,
         max_new_tokens: int | None = None,
+        fast: bool = False,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
         self.loaded = loaded
         config_beams = getattr(loaded.model.generation_config, "num_beams", None) or 1
         self.beams = beams or config_beams
         self.batch_size = max(1, batch_size)
         self.max_new_tokens = max_new_tokens
+        self.min_new_tokens: int | None = None  # benchmarks fix the output length of random models
         self.generated_tokens = 0
+        self.model = loaded.model
+        self.fast: Any = None
+        if fast:
+            from .fast import FastPlain, quantized
+
+            self.model = quantized(loaded.model, loaded.device)
+            self.fast = FastPlain.create(loaded, notice or (lambda message: None))
 
     @property
     def tokenizer(self) -> Any:
@@ -68,16 +80,29 @@ class MarianEngine:
             start = 0
             while start < len(order):
                 group = wanted[order[start]] is not None
-                batch = [
-                    i for i in order[start : start + self.batch_size] if (wanted[i] is not None) == group
-                ]
-                outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])
+                size = self.batch_rows(len(encoded[order[start]]))  # sorted: the first is the longest
+                batch = [i for i in order[start : start + size] if (wanted[i] is not None) == group]
+                if not group and self.fast is not None:
+                    outputs, produced = self.fast.translate(
+                        [encoded[i] for i in batch],
+                        self.beams,
+                        self.new_token_limit(len(encoded[batch[0]])),
+                        self.min_new_tokens or 0,
+                    )
+                    self.generated_tokens += produced
+                else:
+                    outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])
                 for index, decoded in zip(batch, outputs, strict=True):
                     results[index] = decoded
                 if on_progress:
                     on_progress(len(batch))
                 start += len(batch)
         return results
+
+    def batch_rows(self, width: int) -> int:
+        """Sentences per batch: --batch-size, fewer for long sentences so the KV cache stays bounded."""
+        per_sentence = self.beams * (width + self.new_token_limit(width))
+        return max(1, min(self.batch_size, MAX_BATCH_CELLS // per_sentence))
 
     def _decode(self, batch: list[list[int]], constraints: list[SentenceConstraints | None]) -> list[Decoded]:
         import torch
@@ -93,11 +118,12 @@ class MarianEngine:
             attention[row, : len(ids)] = 1
         needed = max((c.total_units for c in constraints if c is not None), default=0)
         device = self.loaded.device
-        result = self.loaded.model.generate(
+        result = self.model.generate(
             input_ids=input_ids.to(device),
             attention_mask=attention.to(device),
             num_beams=self.beams,
             max_length=1 + max(self.new_token_limit(width), needed + 3),
+            min_length=1 + self.min_new_tokens if self.min_new_tokens else None,
             custom_generate=constrained_beam_search,
             constraints=constraints,
         )
