@@ -84,13 +84,19 @@ class FastPlain:
         )
         return cls(translator, loaded.tokenizer)
 
-    def translate(self, batch: list[list[int]], beams: int, max_new_tokens: int) -> tuple[list[Any], int]:
+    def translate(
+        self, batch: list[list[int]], beams: int, max_new_tokens: int, min_new_tokens: int = 0
+    ) -> tuple[list[Any], int]:
         """Translations of a batch of source token ids, and the number of target tokens produced."""
         from .marian import Decoded
 
         tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
         results = self.translator.translate_batch(
-            tokens, beam_size=beams, max_decoding_length=max_new_tokens, max_batch_size=len(batch)
+            tokens,
+            beam_size=beams,
+            max_decoding_length=max_new_tokens,
+            min_decoding_length=min_new_tokens,
+            max_batch_size=len(batch),
         )
         ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
         texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
