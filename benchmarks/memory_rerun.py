@@ -48,8 +48,13 @@ def main() -> None:
             out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
             times.append(time.perf_counter() - started)
             outputs.append(out.stdout)
-        check = subprocess.run([sys.executable, "-c", CHECK.format(model=model, sample=str(SAMPLE))],
-                               env=env, capture_output=True, text=True, check=True)
+        check = subprocess.run(
+            [sys.executable, "-c", CHECK.format(model=model, sample=str(SAMPLE))],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     result = {
         "first_run_s": round(times[0], 2),
         "second_run_s": round(times[1], 2),

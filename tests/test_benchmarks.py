@@ -1,0 +1,32 @@
+"""The benchmarks run (on the tiny models, quickly); their figures live in benchmarks/README.md."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def test_speed_benchmark_runs_on_a_tiny_model(trained_model):
+    command = [
+        sys.executable,
+        str(BENCHMARKS / "speed.py"),
+        "--model",
+        str(trained_model),
+        "--new-tokens",
+        "4",
+        "--beams",
+        "2",
+        "--variants",
+        "generate,vertaal,vertaal+glossary,fast",
+        "--json",
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = json.loads(out.stdout)
+    variants = {r["variant"]: r for r in summary["results"]}
+    assert set(variants) == {"generate", "vertaal", "vertaal+glossary", "fast"}
+    assert all(r["target_tokens"] > 0 and r["peak_rss_mb"] > 0 for r in variants.values())
+    assert variants["vertaal"]["speed_vs_generate"] > 0
+    assert "constrained_vs_unconstrained" in variants["vertaal+glossary"]
