@@ -20,11 +20,13 @@ _hf_logging.disable_progress_bar()
 
 def opus_shaped_model() -> Path:
     """A random model of exactly the opus-mt-nl-en shape, built once and cached."""
-    directory = CACHE / "opus-shaped"
+    directory = CACHE / "opus-shaped-v2"
     if not (directory / "config.json").exists():
-        tmp = CACHE / "opus-shaped.tmp"
+        tmp = CACHE / "opus-shaped-v2.tmp"
         texts = [t for pair in factory.corpus_pairs() for t in pair]
         texts += SAMPLE.read_text(encoding="utf-8").splitlines()
+        starter = ROOT / "glossary" / "nl-en-government.tsv"  # so every glossary target can be spelled
+        texts += [" ".join(line.split("\t")[:2]) for line in starter.read_text(encoding="utf-8").splitlines()]
         factory.build_model(
             tmp,
             d_model=512,

@@ -20,6 +20,8 @@ def test_speed_benchmark_runs_on_a_tiny_model(trained_model):
         "2",
         "--variants",
         "generate,vertaal,vertaal+glossary,fast",
+        "--repeat",
+        "1",
         "--json",
     ]
     out = subprocess.run(command, capture_output=True, text=True, timeout=600)

@@ -100,16 +100,18 @@ def constrained_beam_search(
         model_kwargs = model._update_model_kwargs_for_generation(
             outputs, model_kwargs, is_encoder_decoder=model.config.is_encoder_decoder
         )
-        logits = outputs.logits[:, -1, :].to(copy=True, dtype=torch.float32, device=device)
+        logits = outputs.logits[:, -1, :].to(dtype=torch.float32, device=device)  # no copy when already so
         del outputs
         flat_sequences = running[:, :, :cur_len].reshape(flat_batch, cur_len)
         log_probs = logits_processor(flat_sequences, nn.functional.log_softmax(logits, dim=-1))
+        del logits  # the model's (rows x vocabulary) output: free it before the next copies
         vocab = log_probs.shape[-1]
 
         if constrained:
             _apply_constraints(log_probs, running, cur_len, max_length, num_beams, eos, constraints, states)
 
-        accumulated = (log_probs.view(batch, num_beams, vocab) + running_scores[:, :, None]).view(batch, -1)
+        accumulated = log_probs.view(batch, num_beams, vocab).add_(running_scores[:, :, None]).view(batch, -1)
+        del log_probs  # now part of `accumulated`
         top_scores, top_indices = torch.topk(accumulated, k=beams_to_keep)
         top_beams = top_indices // vocab
         top_tokens = top_indices % vocab

@@ -11,7 +11,7 @@ from .loading import LoadedModel
 
 MAX_SOURCE_TOKENS = 512
 # Beams x (source + output positions) per batch: bounds the KV cache (opus-mt: ~25 KB a cell in fp32).
-MAX_BATCH_CELLS = 12_000
+MAX_BATCH_CELLS = 16_000
 
 
 @dataclass
