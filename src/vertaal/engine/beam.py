@@ -86,8 +86,14 @@ def constrained_beam_search(
     running_src = torch.full((batch, num_beams, max_length - cur_len), -1, dtype=torch.long, device=device)
     finished_src = running_src.clone()
 
-    states: dict[int, list[State]] = {b: [constraints[b].start_state()] * num_beams for b in constrained}
-    finished_states: dict[int, list[State | None]] = {b: [None] * num_beams for b in constrained}
+    tracker = _Tracker(
+        constraints,
+        constrained,
+        {b: [constraints[b].start_state()] * num_beams for b in constrained},
+        {b: [None] * num_beams for b in constrained},
+        eos,
+        eos_ids,
+    )
 
     outputs = model._prefill(input_ids, generation_config, model_kwargs, is_first_iteration=True)
     first = True
@@ -108,7 +114,7 @@ def constrained_beam_search(
         vocab = log_probs.shape[-1]
 
         if constrained:
-            _apply_constraints(log_probs, running, cur_len, max_length, num_beams, eos, constraints, states)
+            _apply_constraints(log_probs, running, cur_len, max_length, num_beams, tracker)
 
         accumulated = log_probs.view(batch, num_beams, vocab).add_(running_scores[:, :, None]).view(batch, -1)
         del log_probs  # now part of `accumulated`
@@ -127,7 +133,21 @@ def constrained_beam_search(
         # running beams for the next step: the best K candidates that did not finish
         masked = top_scores + hits_stop.to(torch.float32) * NEG
         keep = torch.topk(masked, k=num_beams)[1]
-        old_running, old_src, old_scores = running, running_src, running_scores
+        step = _Step(
+            accumulated,
+            top_scores,
+            top_beams,
+            top_tokens,
+            hits_stop,
+            running,
+            running_src,
+            running_scores,
+            cur_len,
+            prompt_len,
+            num_beams,
+            vocab,
+            cur_len + 1 >= max_length,
+        )
         running = torch.take_along_dim(top_sequences, keep[:, :, None], dim=1)
         running_scores = torch.take_along_dim(masked, keep, dim=1)
         running_src = torch.take_along_dim(top_src, keep[:, :, None], dim=1)
@@ -139,29 +159,12 @@ def constrained_beam_search(
         end_scores = end_scores + full.to(torch.float32) * NEG + (~can_improve).to(torch.float32) * NEG
         end_scores = end_scores + (~just_finished) * NEG
         if constrained:
-            end_scores = end_scores - _unmet_penalty(
-                top_beams, top_tokens, constrained, constraints, states, end_scores.shape
-            )
+            end_scores = end_scores - _unmet_penalty(step, tracker)
         ending = [top_sequences]
         ending_src = [top_src]
         ending_finished = [just_finished]
         if constrained:  # hypotheses that met every constraint may end even when they score low
-            extra = _constrained_endings(
-                accumulated,
-                top_beams,
-                top_tokens,
-                just_finished,
-                old_running,
-                old_src,
-                old_scores,
-                cur_len,
-                prompt_len,
-                vocab,
-                eos,
-                constrained,
-                constraints,
-                states,
-            )
+            extra = _constrained_endings(step, tracker, just_finished)
             extra_scores = extra[0] / ((cur_len + 1 - prompt_len) ** length_penalty)
             extra_scores = (
                 extra_scores + full.to(torch.float32) * NEG + (~can_improve).to(torch.float32) * NEG
@@ -173,7 +176,7 @@ def constrained_beam_search(
         merged_scores = torch.cat((finished_scores, end_scores), dim=1)
         best = torch.topk(merged_scores, k=num_beams)[1]
         if constrained:
-            _track_finished(best, top_beams, top_tokens, constrained, constraints, states, finished_states)
+            _track_finished(best, step, tracker)
         finished = torch.take_along_dim(torch.cat((finished, *ending), dim=1), best[:, :, None], dim=1)
         finished_scores = torch.take_along_dim(merged_scores, best, dim=1)
         finished_src = torch.take_along_dim(
@@ -182,28 +185,7 @@ def constrained_beam_search(
         is_finished = torch.take_along_dim(torch.cat((is_finished, *ending_finished), dim=1), best, dim=1)
 
         if constrained:
-            _allocate(
-                accumulated,
-                top_scores,
-                top_beams,
-                top_tokens,
-                hits_stop,
-                old_running,
-                old_src,
-                old_scores,
-                running,
-                running_scores,
-                running_src,
-                cur_len,
-                prompt_len,
-                num_beams,
-                vocab,
-                constrained,
-                constraints,
-                states,
-                eos_ids,
-                cur_len + 1 >= max_length,
-            )
+            _allocate(step, tracker, running, running_scores, running_src)
 
         beam_idx = running_src[:, :, cur_len - prompt_len].reshape(-1)
         cache = model_kwargs.get("cache")
@@ -224,27 +206,47 @@ def constrained_beam_search(
         if not (torch.any(can_improve) & open_beams & ~torch.all(hits_stop)):
             break
 
-    return _collect(
-        finished,
-        finished_scores,
-        finished_src,
-        running,
-        running_scores,
-        prompt_len,
-        pad,
-        eos,
-        constraints,
-        states,
-        finished_states,
-    )
+    return _collect(finished, finished_scores, running, running_scores, prompt_len, pad, tracker)
 
 
-def _apply_constraints(log_probs, running, cur_len, max_length, num_beams, eos, constraints, states) -> None:
+@dataclass
+class _Tracker:
+    """The constraint bookkeeping of one search: per constrained sentence, a state per hypothesis."""
+
+    constraints: list[SentenceConstraints | None]
+    constrained: list[int]  # the sentences that have constraints
+    states: dict[int, list[State]]  # of the running hypotheses
+    finished_states: dict[int, list[State | None]]  # of the finished ones
+    eos: int | None
+    eos_ids: set[int]
+
+
+@dataclass
+class _Step:
+    """One step's candidates: everything the constrained bookkeeping reads."""
+
+    accumulated: torch.Tensor  # (batch, beams * vocab): running score + log-prob of each continuation
+    top_scores: torch.Tensor  # (batch, 2K) the best continuations ...
+    top_beams: torch.Tensor  # ... the beams they continue ...
+    top_tokens: torch.Tensor  # ... their tokens ...
+    hits_stop: torch.Tensor  # ... and whether they end
+    old_running: torch.Tensor  # the running hypotheses before this step
+    old_src: torch.Tensor
+    old_scores: torch.Tensor
+    cur_len: int
+    prompt_len: int
+    num_beams: int
+    vocab: int
+    last: bool  # the length limit is reached with this step
+
+
+def _apply_constraints(log_probs, running, cur_len, max_length, num_beams, tracker: _Tracker) -> None:
     """Block EOS and forbidden tokens; force constraint tokens when the length limit demands it."""
     available = max_length - 1 - cur_len  # the last position is reserved for end-of-sentence
     at_start = cur_len == 1  # (the decoder start token is position 0)
-    for b, hyps in states.items():
-        sentence = constraints[b]
+    eos = tracker.eos
+    for b, hyps in tracker.states.items():
+        sentence = tracker.constraints[b]
         for k, state in enumerate(hyps):
             row = b * num_beams + k
             if sentence.forbidden:
@@ -281,13 +283,14 @@ def _reorder(cache: Any, beam_idx: torch.Tensor) -> None:
         cache.reorder_cache(beam_idx)
 
 
-def _unmet_penalty(top_beams, top_tokens, constrained, constraints, states, shape) -> torch.Tensor:
+def _unmet_penalty(step: _Step, tracker: _Tracker) -> torch.Tensor:
     """Rank hypotheses that end with unmet requirements (only possible at the length limit) last."""
-    penalty = torch.zeros(shape, dtype=torch.float32, device=top_beams.device)
-    for b in constrained:
-        if all(constraints[b].all_met(state) for state in states[b]):
+    top_beams, top_tokens = step.top_beams, step.top_tokens
+    penalty = torch.zeros(step.top_scores.shape, dtype=torch.float32, device=top_beams.device)
+    for b in tracker.constrained:
+        sentence, hyps = tracker.constraints[b], tracker.states[b]
+        if all(sentence.all_met(state) for state in hyps):
             continue
-        sentence, hyps = constraints[b], states[b]
         unmet = [
             sum(not m for m in sentence.advance(hyps[k], t).met)
             for k, t in zip(top_beams[b].tolist(), top_tokens[b].tolist(), strict=True)
@@ -311,113 +314,75 @@ def _in_time(sentence: SentenceConstraints, state: State, available: int, at_sta
     return sorted(t for t, need in options.items() if need == least)
 
 
-def _constrained_endings(
-    accumulated,
-    top_beams,
-    top_tokens,
-    just_finished,
-    old_running,
-    old_src,
-    old_scores,
-    cur_len,
-    prompt_len,
-    vocab,
-    eos,
-    constrained,
-    constraints,
-    states,
-):
+def _constrained_endings(step: _Step, tracker: _Tracker, just_finished: torch.Tensor):
     """End-of-sentence candidates for every running hypothesis that has met all its constraints.
 
     transformers lets only the top K of its 2K candidates finish; a hypothesis that had to take
     low-scoring constraint tokens rarely gets there, so it may end from any place in the beam.
     """
-    batch, num_beams = old_scores.shape
-    scores = torch.full((batch, num_beams), NEG, dtype=torch.float32, device=old_scores.device)
-    sequences = old_running.clone()
-    src = old_src.clone()
+    batch, num_beams = step.old_scores.shape
+    eos = tracker.eos
+    scores = torch.full((batch, num_beams), NEG, dtype=torch.float32, device=step.old_scores.device)
+    sequences = step.old_running.clone()
+    src = step.old_src.clone()
     offsets = torch.arange(batch, device=src.device).view(-1, 1) * num_beams
-    src[:, :, cur_len - prompt_len] = torch.arange(num_beams, device=src.device).view(1, -1) + offsets
+    src[:, :, step.cur_len - step.prompt_len] = (
+        torch.arange(num_beams, device=src.device).view(1, -1) + offsets
+    )
     if eos is None:
         return scores, sequences, src
-    sequences[:, :, cur_len] = eos
-    for b in constrained:
-        already = {
-            k
-            for k, t, done in zip(
-                top_beams[b].tolist(), top_tokens[b].tolist(), just_finished[b].tolist(), strict=True
-            )
-            if done and t == eos
-        }
-        for k, state in enumerate(states[b]):
-            if k in already or float(old_scores[b, k]) <= NEG / 2 or not constraints[b].all_met(state):
+    sequences[:, :, step.cur_len] = eos
+    for b in tracker.constrained:
+        ended = zip(
+            step.top_beams[b].tolist(), step.top_tokens[b].tolist(), just_finished[b].tolist(), strict=True
+        )
+        already = {k for k, t, done in ended if done and t == eos}
+        sentence = tracker.constraints[b]
+        for k, state in enumerate(tracker.states[b]):
+            if k in already or float(step.old_scores[b, k]) <= NEG / 2 or not sentence.all_met(state):
                 continue
-            scores[b, k] = accumulated[b, k * vocab + eos]
+            scores[b, k] = step.accumulated[b, k * step.vocab + eos]
     scores = torch.where(torch.isfinite(scores), scores, torch.full_like(scores, NEG))
     return scores, sequences, src
 
 
-def _track_finished(best, top_beams, top_tokens, constrained, constraints, states, finished_states) -> None:
-    for b in constrained:
-        previous = finished_states[b]
-        advance = constraints[b].advance
-        merged = previous + [
-            advance(states[b][k], t)
-            for k, t in zip(top_beams[b].tolist(), top_tokens[b].tolist(), strict=True)
+def _track_finished(best: torch.Tensor, step: _Step, tracker: _Tracker) -> None:
+    """Carry the constraint states along with the finished hypotheses that were kept."""
+    for b in tracker.constrained:
+        hyps = tracker.states[b]
+        advance = tracker.constraints[b].advance
+        merged = tracker.finished_states[b] + [
+            advance(hyps[k], t)
+            for k, t in zip(step.top_beams[b].tolist(), step.top_tokens[b].tolist(), strict=True)
         ]
-        merged += list(states[b])  # the end-of-sentence candidates of _constrained_endings, one per beam
-        finished_states[b] = [merged[i] for i in best[b].tolist()]
+        merged += list(hyps)  # the end-of-sentence candidates of _constrained_endings, one per beam
+        tracker.finished_states[b] = [merged[i] for i in best[b].tolist()]
 
 
-def _allocate(
-    accumulated,
-    top_scores,
-    top_beams,
-    top_tokens,
-    hits_stop,
-    old_running,
-    old_src,
-    old_scores,
-    running,
-    running_scores,
-    running_src,
-    cur_len,
-    prompt_len,
-    num_beams,
-    vocab,
-    constrained,
-    constraints,
-    states,
-    eos_ids,
-    last_step,
-) -> None:
+def _allocate(step: _Step, tracker: _Tracker, running, running_scores, running_src) -> None:
     """Choose the running hypotheses of constrained sentences by dynamic beam allocation."""
-    requests: list[tuple[int, int, int]] = []  # (sentence, beam, token)
-    best_tokens = accumulated.view(-1, num_beams, vocab).argmax(dim=-1)
-    extra: dict[int, list[tuple[int, int]]] = {}
-    for b in constrained:
-        sentence = constraints[b]
+    num_beams, vocab, at_start = step.num_beams, step.vocab, step.cur_len == step.prompt_len
+    best_tokens = step.accumulated.view(-1, num_beams, vocab).argmax(dim=-1)
+    extra: dict[int, list[tuple[int, int]]] = {}  # per sentence: (beam, token) beyond the top-k
+    for b in tracker.constrained:
+        sentence = tracker.constraints[b]
         pairs = []
-        for k, state in enumerate(states[b]):
-            if float(old_scores[b, k]) <= NEG / 2:
+        for k, state in enumerate(tracker.states[b]):
+            if float(step.old_scores[b, k]) <= NEG / 2:
                 continue
-            for token in sentence.advancing(state, cur_len == prompt_len):
-                pairs.append((k, token))
+            pairs += [(k, token) for token in sentence.advancing(state, at_start)]
             pairs.append((k, int(best_tokens[b, k])))
         extra[b] = pairs
-        requests += [(b, k, t) for k, t in pairs]
+    requests = [(b, k, t) for b, pairs in extra.items() for k, t in pairs]
     values = []
     if requests:
         rows = torch.tensor([b for b, _, _ in requests])
         cols = torch.tensor([k * vocab + t for _, k, t in requests])
-        values = accumulated[rows, cols].tolist()
+        values = step.accumulated[rows, cols].tolist()
     position = 0
-    tops = top_scores.tolist()
-    top_b = top_beams.tolist()
-    top_t = top_tokens.tolist()
-    stop = hits_stop.tolist()
-    for b in constrained:
-        sentence = constraints[b]
+    tops, top_b, top_t = step.top_scores.tolist(), step.top_beams.tolist(), step.top_tokens.tolist()
+    stop = step.hits_stop.tolist()
+    for b in tracker.constrained:
         candidates: dict[tuple[int, int], tuple[float, bool]] = {}
         for j, score in enumerate(tops[b]):
             if not stop[b][j]:
@@ -425,20 +390,18 @@ def _allocate(
         for k, token in extra[b]:
             score = values[position]
             position += 1
-            if last_step or token in eos_ids:
+            if step.last or token in tracker.eos_ids:
                 continue  # ending hypotheses are handled by the finishing step
             if (k, token) not in candidates and score > float("-inf"):
-                candidates[(k, token)] = (score, True)
-        chosen = _dba(candidates, states[b], sentence, num_beams, cur_len == prompt_len)
-        new_states = []
-        for slot, (k, token, score, state) in enumerate(chosen):
-            running[b, slot] = old_running[b, k]
-            running[b, slot, cur_len] = token
+                candidates[(k, token)] = (score, True)  # forced: the model did not rank it in its top-k
+        chosen = _dba(candidates, tracker.states[b], tracker.constraints[b], num_beams, at_start)
+        for slot, (k, token, score, _) in enumerate(chosen):
+            running[b, slot] = step.old_running[b, k]
+            running[b, slot, step.cur_len] = token
             running_scores[b, slot] = score
-            running_src[b, slot] = old_src[b, k]
-            running_src[b, slot, cur_len - prompt_len] = b * num_beams + k
-            new_states.append(state)
-        states[b] = new_states
+            running_src[b, slot] = step.old_src[b, k]
+            running_src[b, slot, step.cur_len - step.prompt_len] = b * num_beams + k
+        tracker.states[b] = [state for _, _, _, state in chosen]
 
 
 def _dba(candidates, states, sentence, num_beams, at_start):
@@ -469,36 +432,26 @@ def _dba(candidates, states, sentence, num_beams, at_start):
 
 
 def _collect(
-    finished,
-    finished_scores,
-    finished_src,
-    running,
-    running_scores,
-    prompt_len,
-    pad,
-    eos,
-    constraints,
-    states,
-    finished_states,
+    finished, finished_scores, running, running_scores, prompt_len, pad, tracker: _Tracker
 ) -> BeamOutput:
+    """The best finished hypothesis of each sentence (or, if none finished, the most advanced one)."""
     sequences: list[list[int]] = []
     out_states: list[State | None] = []
-    special = {pad, eos}
+    special = {pad, tracker.eos}
     for b in range(finished.shape[0]):
-        sentence = constraints[b]
+        sentence = tracker.constraints[b]
         if finished_scores[b, 0] > NEG / 2:
             tokens = finished[b, 0, prompt_len:].tolist()
-            state = finished_states[b][0] if sentence is not None else None
-        else:  # nothing finished within the length limit: the most advanced running hypothesis
-            if sentence is not None:
-                order = max(
-                    range(running.shape[1]),
-                    key=lambda k: (sentence.units(states[b][k]), float(running_scores[b, k])),
-                )
-                state = states[b][order]
-            else:
-                order, state = 0, None
-            tokens = running[b, order, prompt_len:].tolist()
+            state = tracker.finished_states[b][0] if sentence is not None else None
+        elif sentence is not None:
+            states = tracker.states[b]
+            order = max(
+                range(running.shape[1]),
+                key=lambda k: (sentence.units(states[k]), float(running_scores[b, k])),
+            )
+            tokens, state = running[b, order, prompt_len:].tolist(), states[order]
+        else:
+            tokens, state = running[b, 0, prompt_len:].tolist(), None
         sequences.append([t for t in tokens if t not in special])
         out_states.append(state)
     return BeamOutput(sequences, out_states)
