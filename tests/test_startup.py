@@ -17,7 +17,16 @@ print(result.exit_code, heavy)
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["translate", "--help"], ["models", "list"], ["models", "info"], ["models", "--help"]],
+    [
+        ["--help"],
+        ["translate", "--help"],
+        ["models", "list"],
+        ["models", "info"],
+        ["models", "--help"],
+        ["glossary", "list"],
+        ["check", "--help"],
+        ["memory", "stats"],
+    ],
 )
 def test_no_heavy_imports(args):
     out = subprocess.run(
