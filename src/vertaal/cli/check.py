@@ -24,9 +24,12 @@ class Level(StrEnum):
 
 
 def check(
-    source: Annotated[str, typer.Argument(help="Source text, or one TSV/JSONL file of segments.")],
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="Source text, or one TSV/JSONL file of segments.")
+    ],
     target: Annotated[
-        Optional[str], typer.Argument(help="Target text aligned with SOURCE.", show_default=False)
+        Optional[str],
+        typer.Argument(metavar="TARGET", help="Target text aligned with SOURCE.", show_default=False),
     ] = None,
     align: Annotated[
         Align, typer.Option("--align", help="Align two files by paragraph or by line.")
