@@ -12,10 +12,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
-from pathlib import Path
 
 from .errors import InputError, UsageError
 from .segment import join_lines, normalise
+from .textio import open_input
 
 
 @dataclass
@@ -28,15 +28,7 @@ class Segment:
 
 def _lines(path: str, encoding: str) -> Iterator[str]:
     """Decoded lines of a file, read incrementally; a decoding error names the file."""
-    file = Path(path)
-    if file.is_dir():
-        raise InputError(f"{path} is a directory; pass a text file")
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    handle = open_input(path)
     try:
         decoder = codecs.getincrementaldecoder(encoding)()
     except LookupError as exc:

@@ -9,6 +9,7 @@ leading-space marker). Forbidden targets become forbidden token sequences in eve
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,7 +212,15 @@ def _occurrences(hit: Hit, output: str) -> int:
 
 
 def _count(text: str, *terms: str, ignore_case: bool = False) -> int:
-    """Occurrences of any of `terms` in `text` as whole words (any run of spaces between words)."""
-    alternatives = "|".join(r"\s+".join(re.escape(w) for w in term.split()) for term in terms)
-    pattern = r"(?<!\w)(?:" + alternatives + r")(?!\w)"
-    return len(re.findall(pattern, text, flags=re.IGNORECASE if ignore_case else 0))
+    return len(find_all(text, terms, ignore_case))
+
+
+def find_all(text: str, terms: Iterable[str], ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Non-overlapping whole-word spans of any of `terms` (longest first) in `text`; any run of
+    spaces may stand between the words of a term."""
+    ordered = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+    if not ordered:
+        return []
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in ordered)
+    pattern = re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE if ignore_case else 0)
+    return [m.span() for m in pattern.finditer(text)]

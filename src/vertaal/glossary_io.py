@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from .errors import GlossaryError, InputError
+from .errors import GlossaryError
 from .formats import Row, read
 from .store.glossary import GlossaryStore, ImportReport
+from .textio import display_name, read_bytes
 
 MAX_LISTED = 5
-
-
-def read_bytes(file: str) -> bytes:
-    if file == "-":
-        return sys.stdin.buffer.read()
-    path = Path(file)
-    if path.is_dir():
-        raise InputError(f"{file} is a directory; pass a glossary file")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{file}: no such file") from exc
-    except OSError as exc:
-        raise InputError(f"cannot read {file}: {exc.strerror}") from exc
 
 
 def check_duplicates(name: str, rows: list[Row]) -> list[str]:
@@ -60,7 +44,7 @@ def import_glossary(
     pair: tuple[str, str] = ("nl", "en"),
 ) -> tuple[ImportReport, list[str]]:
     """Import `file` into `glossary`; the database is unchanged unless every row is valid."""
-    name = "standard input" if file == "-" else file
+    name = display_name(file)
     rows = read(name, read_bytes(file), pair=pair, fmt=fmt, encoding=encoding)
     warnings = check_duplicates(name, rows)
     unique: dict[tuple[str, str, str], Row] = {}

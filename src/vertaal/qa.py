@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .bitext import Segment
-from .enforcement import english_plural, target_forms
+from .enforcement import english_plural, find_all, target_forms
 from .terms import Hit, Matcher
 
 ERROR, WARNING = "error", "warning"
@@ -287,16 +287,6 @@ def acceptable_forms(hit: Hit, target_lang: str = "en") -> list[str]:
     if hit.entry.kind == "preferred" and target_lang == "en":
         forms += [english_plural(f) for f in forms]
     return list(dict.fromkeys(forms))
-
-
-def find_all(text: str, terms: Iterable[str], ignore_case: bool = False) -> list[tuple[int, int]]:
-    """Non-overlapping whole-word spans of any of `terms` (longest first) in `text`."""
-    terms = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-    if not terms:
-        return []
-    alternatives = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in terms)
-    pattern = re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE if ignore_case else 0)
-    return [m.span() for m in pattern.finditer(text)]
 
 
 def numbers(text: str, language: str) -> Counter[str]:

@@ -6,6 +6,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError, UsageError
 
@@ -25,21 +26,38 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
         ) from exc
 
 
-def read_file(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
-    """Read a text file; '-' reads standard input."""
+def open_input(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a file for reading bytes ('-' is standard input), with one-line errors."""
     name = str(path)
     if name == "-":
-        return decode(sys.stdin.buffer.read(), "standard input", encoding)
+        return sys.stdin.buffer
     file = Path(path)
     if file.is_dir():
-        raise InputError(f"{name} is a directory; pass a text file")
+        raise InputError(f"{name} is a directory; pass a file")
     try:
-        data = file.read_bytes()
+        return file.open("rb")
     except FileNotFoundError as exc:
         raise InputError(f"{name}: no such file") from exc
     except OSError as exc:
         raise InputError(f"cannot read {name}: {exc.strerror}") from exc
-    return decode(data, name, encoding)
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The whole content of a file ('-' is standard input)."""
+    handle = open_input(path)
+    if handle is sys.stdin.buffer:
+        return handle.read()
+    with handle:
+        return handle.read()
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    return "standard input" if str(path) == "-" else str(path)
+
+
+def read_file(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
+    """Read a text file; '-' reads standard input."""
+    return decode(read_bytes(path), display_name(path), encoding)
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:

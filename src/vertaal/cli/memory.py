@@ -38,12 +38,12 @@ def import_tmx(
     """Import a TMX file, all or nothing."""
     from ..errors import UsageError
     from ..formats import tmx
-    from ..glossary_io import read_bytes
     from ..store.memory import ORIGINS
+    from ..textio import display_name, read_bytes
 
     if origin not in ORIGINS:
         raise UsageError(f"--origin must be one of {', '.join(ORIGINS)}")
-    name = "standard input" if file == "-" else file
+    name = display_name(file)
     units = tmx.read(name, read_bytes(file), parse_pair(pair), origin)
     count = _store(db).store(units)
     typer.echo(f"{name}: {count} translation units imported", err=True)

@@ -141,9 +141,3 @@ class SentenceConstraints:
             if n == 0 or (len(tokens) >= n and tuple(tokens[-n:]) == phrase[:-1]):
                 banned.add(phrase[-1])
         return banned
-
-
-def contains(tokens: list[int], phrase: Phrase) -> bool:
-    """Whether `phrase` occurs contiguously in `tokens`."""
-    n = len(phrase)
-    return any(tuple(tokens[i : i + n]) == phrase for i in range(len(tokens) - n + 1))

@@ -60,10 +60,6 @@ def _open_read_only(file: Path) -> sqlite_utils.Database:
     return db
 
 
-def default_path() -> Path:
-    return db_path()
-
-
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A write transaction that takes the write lock at once (BEGIN IMMEDIATE).
