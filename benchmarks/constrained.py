@@ -23,7 +23,7 @@ STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.t
 
 
 def starter_entries():
-    from vertaal.formats import read
+    from vertaal.glossary.formats import read
 
     return [row.entry for row in read(str(STARTER), STARTER.read_bytes(), pair=("nl", "en"))]
 
@@ -32,9 +32,9 @@ def throughput(beams: int, new_tokens: int, repeat: int) -> dict:
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    from vertaal.enforcement import PhraseEncoder, plan
     from vertaal.engine.beam import constrained_beam_search
-    from vertaal.terms import Matcher
+    from vertaal.engine.enforcement import PhraseEncoder, plan
+    from vertaal.terms.matcher import Matcher
 
     model_dir = opus_shaped_model()
     tokenizer = MarianTokenizer.from_pretrained(model_dir)
@@ -78,7 +78,7 @@ def throughput(beams: int, new_tokens: int, repeat: int) -> dict:
 
 def strategies() -> dict:
     from vertaal import Translator
-    from vertaal.glossary import Entry
+    from vertaal.terms.entry import Entry
 
     model = str(trained_model(Path(__file__).resolve().parents[1] / "tests" / ".cache"))
     glossary = [
@@ -98,21 +98,21 @@ def strategies() -> dict:
             started = time.perf_counter()
             document = translator.translate_document("\n\n".join(sentences))
             seconds = min(seconds, time.perf_counter() - started)
-        terms = [t for r in document.sentences for t in r.extra["terms"]]
+        terms = [t for r in document.sentences for t in r.terms]
         result[strategy] = {
             "seconds": round(seconds, 2),
             "terms": len(terms),
-            "unforced": sum(t["status"] == "unforced" for t in terms),
-            "enforced": sum(t["status"] == "enforced" for t in terms),
-            "failed": sum(t["status"] == "failed" for t in terms),
-            "sentences_with_terms": sum(bool(r.extra["terms"]) for r in document.sentences),
+            "unforced": sum(t.status == "unforced" for t in terms),
+            "enforced": sum(t.status == "enforced" for t in terms),
+            "failed": sum(t.status == "failed" for t in terms),
+            "sentences_with_terms": sum(bool(r.terms) for r in document.sentences),
             "already_right_kept_as_free": sum(
                 r.target == f
                 for r, f in zip(document.sentences, free, strict=True)
-                if r.extra["terms"] and all(t["status"] == "unforced" for t in r.extra["terms"])
+                if r.terms and all(t.status == "unforced" for t in r.terms)
             ),
             "already_right": sum(
-                bool(r.extra["terms"]) and all(t["status"] == "unforced" for t in r.extra["terms"])
+                bool(r.terms) and all(t.status == "unforced" for t in r.terms)
                 for r in document.sentences
             ),
         }

@@ -37,10 +37,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from vertaal.formats import write
-    from vertaal.glossary_io import import_glossary
-    from vertaal.store import open_db
-    from vertaal.store.glossary import GlossaryStore
+    from vertaal.db import open_db
+    from vertaal.glossary.formats import write
+    from vertaal.glossary.importing import import_glossary
+    from vertaal.glossary.store import GlossaryStore
 
     with tempfile.TemporaryDirectory() as tmp:
         tsv = Path(tmp) / "big.tsv"

@@ -21,7 +21,7 @@ def run_variant(name: str, model: str, beams: int, new_tokens: int) -> dict:
     import torch
 
     torch.manual_seed(0)
-    from vertaal import segment
+    from vertaal.text import sentences as segment
 
     text = SAMPLE.read_text(encoding="utf-8")
     sentences = [s for p in segment.segment_document(text) for s in p]

@@ -30,7 +30,7 @@ VARIANTS = ["generate", "vertaal", "vertaal+glossary", "fast", "fast+glossary", 
 
 
 def sentences() -> list[str]:
-    from vertaal import segment
+    from vertaal.text import sentences as segment
 
     return [s for p in segment.segment_document(SAMPLE.read_text(encoding="utf-8")) for s in p]
 
@@ -39,9 +39,9 @@ def glossary_for(texts: list[str]):
     """The starter glossary, plus an entry for the longest word of every sentence it misses."""
     from pathlib import Path
 
-    from vertaal.formats import read
-    from vertaal.glossary import Entry
-    from vertaal.terms import Matcher, tokens
+    from vertaal.glossary.formats import read
+    from vertaal.terms.entry import Entry
+    from vertaal.terms.matcher import Matcher, tokens
 
     starter = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
     entries = [row.entry for row in read(str(starter), starter.read_bytes(), pair=("nl", "en"))]
@@ -62,7 +62,7 @@ def run(variant: str, model: str, beams: int, new_tokens: int, device: str, repe
 
     texts = sentences()
     started = time.perf_counter()
-    terms: list[dict] = []
+    terms: list = []
     if variant == "generate":
         from transformers import MarianMTModel, MarianTokenizer
 
@@ -113,7 +113,7 @@ def run(variant: str, model: str, beams: int, new_tokens: int, device: str, repe
         def once() -> int:
             before = translator.engine.generated_tokens
             document = translator.translate_document("\n\n".join(texts))
-            terms[:] = [t for r in document.sentences for t in r.extra.get("terms", [])]
+            terms[:] = [t for r in document.sentences for t in r.terms or []]
             return translator.engine.generated_tokens - before
 
     loaded = time.perf_counter()
@@ -133,7 +133,7 @@ def run(variant: str, model: str, beams: int, new_tokens: int, device: str, repe
     }
     if variant.endswith("+glossary"):
         result["terms"] = len(terms)
-        result["terms_failed"] = sum(t["status"] == "failed" for t in terms)
+        result["terms_failed"] = sum(t.status == "failed" for t in terms)
     return result
 
 

@@ -122,11 +122,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from vertaal.glossary_io import import_glossary
-    from vertaal.matching import matcher_for
-    from vertaal.store import open_db
-    from vertaal.store.glossary import GlossaryStore
-    from vertaal.terms import tokens
+    from vertaal.db import open_db
+    from vertaal.glossary.importing import import_glossary
+    from vertaal.glossary.matchers import matcher_for
+    from vertaal.glossary.store import GlossaryStore
+    from vertaal.terms.matcher import tokens
 
     text = make_text(args.megabytes)
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vertaal import bitext
 from vertaal.cli import app
 from vertaal.errors import InputError
-from vertaal.glossary import Entry
-from vertaal.qa import CHECKS, Checker, numbers
-from vertaal.terms import Matcher
+from vertaal.qa import alignment
+from vertaal.qa.checks import CHECKS, Checker, numbers
+from vertaal.terms.entry import Entry
+from vertaal.terms.matcher import Matcher
 
 runner = CliRunner()
 GLOSSARY = [
@@ -58,7 +58,8 @@ CLEAN_TARGET = TARGET[:2] + ["On 15 June 2014 the AIVD's annual report came out 
 
 
 def segments(source, target):
-    return [bitext.Segment(i, s, t, i + 1) for i, (s, t) in enumerate(zip(source, target, strict=True))]
+    pairs = enumerate(zip(source, target, strict=True))
+    return [alignment.SegmentPair(i, s, t, i + 1) for i, (s, t) in pairs]
 
 
 def test_each_problem_is_found_exactly_once():
@@ -117,8 +118,8 @@ def files(tmp_path):
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     monkeypatch.setenv("VERTAAL_DB", str(tmp_path / "v.db"))
-    from vertaal.store import open_db
-    from vertaal.store.glossary import GlossaryStore
+    from vertaal.db import open_db
+    from vertaal.glossary.store import GlossaryStore
 
     store = GlossaryStore(open_db())
     for entry in GLOSSARY:
@@ -205,7 +206,7 @@ def test_large_files_are_streamed(tmp_path):
     source.write_text(line * 200_000, encoding="utf-8")  # 14 MB each
     target.write_text(line.replace("De", "The") * 200_000, encoding="utf-8")
     tracemalloc.start()
-    count = sum(1 for _ in bitext.aligned(str(source), str(target), by="line"))
+    count = sum(1 for _ in alignment.aligned(str(source), str(target), by="line"))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert count == 200_000
@@ -293,4 +294,4 @@ def test_missing_input_file(db, tmp_path):
 
 def test_input_error_type():
     with pytest.raises(InputError):
-        list(bitext.from_table(str(Path(__file__).parent / "data")))
+        list(alignment.from_table(str(Path(__file__).parent / "data")))

@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from vertaal import Translator
 from vertaal.cli import app
-from vertaal.enforcement import english_plural, target_forms
-from vertaal.glossary import Entry
-from vertaal.terms import Matcher
+from vertaal.terms.entry import Entry
+from vertaal.terms.forms import english_plural, required_forms
+from vertaal.terms.matcher import Matcher
 
 runner = CliRunner()
 STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
@@ -40,8 +40,9 @@ def test_target_forms_follow_the_dutch_occurrence():
     entry = Entry("dreigingsniveau", "threat level")
     [plural_hit] = Matcher([entry]).find("De dreigingsniveaus.")
     [plain_hit] = Matcher([entry]).find("Het dreigingsniveau.")
-    assert target_forms(plain_hit) == ["threat level", "Threat level"]
-    assert set(target_forms(plural_hit)) == {"threat level", "Threat level", "threat levels", "Threat levels"}
+    assert required_forms(plain_hit) == ["threat level", "Threat level"]
+    expected = {"threat level", "Threat level", "threat levels", "Threat levels"}
+    assert set(required_forms(plural_hit)) == expected
 
 
 def test_trained_model_free_translation_drops_the_term(trained_model):
@@ -60,12 +61,12 @@ def test_enforcement_fixes_the_term_and_keeps_the_rest(trained_model, strategy):
     )
     first, second = document.sentences
     assert first.target == "The MIVD discusses the threat level."
-    assert [(t["source"], t["status"]) for t in first.extra["terms"]] == [
+    assert [(t.source, t.status) for t in first.terms] == [
         ("MIVD", "unforced"),
         ("dreigingsniveau", "enforced"),
     ]
     assert second.target == "The minister shares the report."  # no term: the plain path
-    assert second.extra["terms"] == []
+    assert second.terms == []
 
 
 def test_preferred_and_forbidden_targets(trained_model):

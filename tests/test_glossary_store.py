@@ -5,11 +5,11 @@ import sqlite3
 
 import pytest
 
+from vertaal.db import open_db
+from vertaal.db.migrations import migrations
 from vertaal.errors import GlossaryError
-from vertaal.glossary import Entry
-from vertaal.store import open_db
-from vertaal.store.glossary import GlossaryStore
-from vertaal.store.migrations import migrations
+from vertaal.glossary.store import GlossaryStore
+from vertaal.terms.entry import Entry
 
 PAIR = ("nl", "en")
 
@@ -139,7 +139,7 @@ def test_unwritable_database_is_one_line_error(tmp_path):
 
 
 def test_matcher_is_built_once_per_glossary_version(store):
-    from vertaal.matching import matcher_for
+    from vertaal.glossary.matchers import matcher_for
 
     store.add("default", Entry("AIVD", kind="keep"))
     first = matcher_for(store, "default", PAIR)

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from vertaal.cli import app
+from vertaal.db import open_db
 from vertaal.errors import InputError
-from vertaal.formats import tmx
-from vertaal.store import open_db
-from vertaal.store.memory import MemoryStore, Unit
+from vertaal.memory import tmx
+from vertaal.memory.store import MemoryStore, Unit
 
 runner = CliRunner()
 TEXT = (
@@ -188,7 +188,7 @@ def test_unusable_database_lets_translation_go_on(trained_model, tmp_path, monke
 
 def test_read_only_database_reads_glossary_and_skips_memory(trained_model, db, monkeypatch):
     runner.invoke(app, ["glossary", "add", "dreigingsniveau", "threat level"])
-    import vertaal.store.db as store_db
+    import vertaal.db.connection as store_db
 
     def refuse(database):
         raise sqlite3.OperationalError("attempt to write a readonly database")

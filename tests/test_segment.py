@@ -2,7 +2,7 @@
 
 import pytest
 
-from vertaal import segment
+from vertaal.text import reflow, sentences
 
 # Chosen by this table: sentencex (fast, maintained) split after o.a. and d.w.z.; pysbd split
 # after "Dhr." and took 14 s on a 73 KB paragraph. sentencex plus a repair list for the Dutch
@@ -22,19 +22,19 @@ ABBREVIATIONS = [
 
 @pytest.mark.parametrize(("text", "count"), ABBREVIATIONS)
 def test_dutch_abbreviations_do_not_end_sentences(text, count):
-    result = segment.sentences(text)
+    result = sentences.sentences(text)
     assert len(result) == count, result
     assert " ".join(result) == text
 
 
 def test_line_ends_bom_and_nfc_are_normalised():
-    assert segment.normalise("\ufeffa\r\nb\rc") == "a\nb\nc"
-    assert segment.normalise("Coo\u0308rdinator") == "Coördinator"
+    assert reflow.normalise("\ufeffa\r\nb\rc") == "a\nb\nc"
+    assert reflow.normalise("Coo\u0308rdinator") == "Coördinator"
 
 
 def test_wrapped_lines_join_and_blank_lines_separate_paragraphs():
     text = "De AIVD werkt \nsamen met de MIVD.\n  \nTweede alinea\nloopt door.\n\n\n"
-    assert segment.paragraphs(text) == ["De AIVD werkt samen met de MIVD.", "Tweede alinea loopt door."]
+    assert reflow.paragraphs(text) == ["De AIVD werkt samen met de MIVD.", "Tweede alinea loopt door."]
 
 
 @pytest.mark.parametrize(
@@ -50,26 +50,26 @@ def test_wrapped_lines_join_and_blank_lines_separate_paragraphs():
     ],
 )
 def test_line_end_hyphens(lines, joined):
-    assert segment.join_lines(lines) == joined
+    assert reflow.join_lines(lines) == joined
 
 
 def test_sample_page_is_one_paragraph_of_sentences(sample_text):
-    paragraphs = segment.paragraphs(sample_text)
+    paragraphs = reflow.paragraphs(sample_text)
     assert len(paragraphs) == 1
     assert "AIVD-gebouw" in paragraphs[0]
     assert "\n" not in paragraphs[0]
-    sentences = segment.sentences(paragraphs[0])
-    assert len(sentences) > 20
-    assert all(len(s) < 600 for s in sentences)
+    found = sentences.sentences(paragraphs[0])
+    assert len(found) > 20
+    assert all(len(s) < 600 for s in found)
 
 
 def test_long_sentence_is_split_at_clause_marks_under_the_limit():
     sentence = ", ".join(["De dienst onderzoekt de dreiging in Nederland"] * 40)
-    pieces = segment.split_long(sentence)
-    assert all(len(p) <= segment.MAX_SENTENCE_CHARS for p in pieces)
+    pieces = sentences.split_long(sentence)
+    assert all(len(p) <= sentences.MAX_SENTENCE_CHARS for p in pieces)
     assert all(p.endswith(",") for p in pieces[:-1])
     assert " ".join(pieces) == sentence
-    assert segment.split_long("Kort.") == ["Kort."]
+    assert sentences.split_long("Kort.") == ["Kort."]
 
 
 def test_pieces_stay_under_the_token_limit(tiny_model):
@@ -77,12 +77,12 @@ def test_pieces_stay_under_the_token_limit(tiny_model):
 
     tokenizer = MarianTokenizer.from_pretrained(tiny_model)
     text = " ".join("x" if i % 2 else "ü" for i in range(2000))  # one-letter words, unknown characters
-    for piece in segment.split_long(text):
+    for piece in sentences.split_long(text):
         assert len(tokenizer(piece)["input_ids"]) <= 512
 
 
 def test_five_megabyte_line_is_cut_in_bounded_pieces():
     line = ("De dienst onderzoekt de dreiging, en de minister deelt het rapport " * 80000)[:5_000_000]
-    pieces = segment.split_long(line)
-    assert all(len(p) <= segment.MAX_SENTENCE_CHARS for p in pieces)
+    pieces = sentences.split_long(line)
+    assert all(len(p) <= sentences.MAX_SENTENCE_CHARS for p in pieces)
     assert " ".join(pieces) == line.strip()

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vertaal.glossary import Entry
-from vertaal.terms import Matcher, line_column
+from vertaal.terms.entry import Entry
+from vertaal.terms.matcher import Matcher, line_column
 
 GLOSSARY = [
     Entry("AIVD", kind="keep"),

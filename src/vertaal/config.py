@@ -16,6 +16,12 @@ def data_dir() -> Path:
     return Path(base) / "vertaal"
 
 
+def cache_dir() -> Path:
+    """The user's vertaal cache directory (XDG), not created here."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vertaal"
+
+
 def db_path(override: str | os.PathLike[str] | None = None) -> Path:
     """The database path: an explicit override, then $VERTAAL_DB, then the data dir."""
     if override:
@@ -29,3 +35,18 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
 def model_override() -> str | None:
     """A model id or directory from $VERTAAL_MODEL, if set."""
     return os.environ.get(ENV_MODEL) or None
+
+
+def cpu_threads() -> int:
+    """Threads for CPU inference: $OMP_NUM_THREADS, else every core."""
+    return int(os.environ.get("OMP_NUM_THREADS", 0) or 0) or os.cpu_count() or 1
+
+
+def models_file() -> str | None:
+    """A models.txt that replaces the packaged one, from $VERTAAL_MODELS_FILE."""
+    return os.environ.get(ENV_MODELS_FILE) or None
+
+
+def editor() -> str:
+    """The user's editor command line: $VISUAL, then $EDITOR, then vi."""
+    return os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"

@@ -58,16 +58,16 @@ def check(
     db: Db = None,
 ) -> None:
     """Check a translation against the glossary and for consistency (exit 0 clean, 1 problems)."""
-    from .. import bitext
-    from ..matching import load_matcher
-    from ..qa import Checker
+    from ..glossary.matchers import load_matcher
+    from ..qa import alignment
+    from ..qa.checks import Checker
 
     src_tgt = parse_pair(pair)
     matcher = load_matcher(None if no_glossary else glossary, db, src_tgt)
     if target is None:
-        segments = bitext.from_table(source, encoding)
+        segments = alignment.from_table(source, encoding)
     else:
-        segments = bitext.aligned(source, target, by=align.value, encoding=encoding)
+        segments = alignment.aligned(source, target, by=align.value, encoding=encoding)
     report = Checker(matcher, src_tgt).check(
         segments, source=source, target=target, glossary=None if matcher is None else glossary, pair=pair
     )
@@ -79,8 +79,8 @@ def check(
 def write_report(report, output: Path | None, output_format: str | None) -> None:
     """Render a report to a file (atomically) or stdout, in the format asked or implied."""
     from ..errors import UsageError
-    from ..reports import FORMATS, render_html, render_json, render_table
-    from ..textio import write_atomic
+    from ..qa.reports import FORMATS, render_html, render_json, render_table
+    from ..text.files import write_atomic
 
     fmt = output_format or _format_of(output)
     if fmt not in FORMATS:

@@ -34,8 +34,8 @@ class Conflict(StrEnum):
 
 
 def _store(db: Path | None):
-    from ..store import open_db
-    from ..store.glossary import GlossaryStore
+    from ..db import open_db
+    from ..glossary.store import GlossaryStore
 
     return GlossaryStore(open_db(db))
 
@@ -83,7 +83,7 @@ def add(
 ) -> None:
     """Add one entry."""
     from ..errors import UsageError
-    from ..glossary import Entry
+    from ..terms.entry import Entry
 
     if keep and target and target.strip() != source.strip():
         raise UsageError("--keep takes no TARGET (the target is the source)")
@@ -131,7 +131,7 @@ def list_entries(
     db: Db = None,
 ) -> None:
     """List entries, optionally those matching a search."""
-    from ..formats import write
+    from ..glossary.formats import write
 
     store = _store(db)
     src_tgt = parse_pair(pair)
@@ -266,7 +266,7 @@ def import_file(
     db: Db = None,
 ) -> None:
     """Import a glossary file, all or nothing."""
-    from ..glossary_io import import_glossary
+    from ..glossary.importing import import_glossary
 
     report, warnings = import_glossary(
         _store(db),
@@ -304,8 +304,8 @@ def export(
     db: Db = None,
 ) -> None:
     """Export a glossary as TSV, CSV or TBX."""
-    from ..formats import detect, write
-    from ..textio import write_atomic
+    from ..glossary.formats import detect, write
+    from ..text.files import write_atomic
 
     src_tgt = parse_pair(pair)
     fmt = detect(file, "", output_format) if file != "-" or output_format else "tsv"
@@ -323,8 +323,10 @@ def edit(
     db: Db = None,
 ) -> None:
     """Edit a glossary as TSV in $EDITOR; changes apply in one transaction after validation."""
+    from .. import config
     from ..errors import GlossaryError
-    from ..formats import delimited, write
+    from ..glossary import delimited
+    from ..glossary.formats import write
 
     store = _store(db)
     src_tgt = parse_pair(pair)
@@ -336,7 +338,7 @@ def edit(
     fd, path = tempfile.mkstemp(prefix=f"vertaal-{glossary}-", suffix=".tsv")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(header.format(name=glossary, pair=pair) + write(entries, "tsv", src_tgt))
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    editor = config.editor()
     try:
         result = subprocess.run([*shlex.split(editor), path], check=False)
     except OSError as exc:
@@ -348,7 +350,7 @@ def edit(
     text = Path(path).read_text(encoding="utf-8")
     try:
         rows = delimited.read(path, text, src_tgt, "tsv")
-        from ..glossary_io import check_duplicates
+        from ..glossary.importing import check_duplicates
 
         check_duplicates(path, rows)
     except GlossaryError as exc:
@@ -442,9 +444,9 @@ def scan(
     db: Db = None,
 ) -> None:
     """Find every glossary term in a text: entry, surface form, line:column."""
-    from ..matching import matcher_for
-    from ..scan import scan_report
-    from ..textio import read_file
+    from ..glossary.matchers import matcher_for
+    from ..glossary.scan import scan_report
+    from ..text.files import read_file
 
     if output_format is ListFormat.tsv:
         from ..errors import UsageError

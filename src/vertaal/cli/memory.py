@@ -16,12 +16,12 @@ app = typer.Typer(
 
 
 def _store(db):
+    from ..db import open_db
     from ..errors import StoreError
-    from ..store import open_db
-    from ..store.memory import MemoryStore
+    from ..memory.store import MemoryStore
 
     database = open_db(db)
-    if getattr(database, "read_only", False):
+    if database.read_only:
         raise StoreError(f"the database {database.path} is read-only; pass --db with a writable file")
     return MemoryStore(database)
 
@@ -37,9 +37,9 @@ def import_tmx(
 ) -> None:
     """Import a TMX file, all or nothing."""
     from ..errors import UsageError
-    from ..formats import tmx
-    from ..store.memory import ORIGINS
-    from ..textio import display_name, read_bytes
+    from ..memory import tmx
+    from ..memory.store import ORIGINS
+    from ..text.files import display_name, read_bytes
 
     if origin not in ORIGINS:
         raise UsageError(f"--origin must be one of {', '.join(ORIGINS)}")
@@ -56,8 +56,8 @@ def export(
     db: Db = None,
 ) -> None:
     """Export the memory as TMX 1.4b; a human translation takes precedence over a machine one."""
-    from ..formats import tmx
-    from ..textio import write_atomic
+    from ..memory import tmx
+    from ..text.files import write_atomic
 
     src_tgt = parse_pair(pair)
     text = tmx.write(_store(db).export_units(src_tgt), src_tgt[0])

@@ -112,8 +112,8 @@ def translate(
     ] = False,
 ) -> None:
     """Translate text, files or standard input."""
-    from ..pipeline import Translator
-    from ..textio import read_file, write_atomic
+    from ..api import Translator
+    from ..text.files import read_file, write_atomic
 
     source = _read_source(text, input_files, encoding, read_file)
     translator = Translator(
@@ -138,7 +138,7 @@ def translate(
     if verbose:
         total = time.perf_counter() - started
         load = translator.load_seconds
-        remembered = sum(bool(r.extra.get("memory")) for r in document.sentences)
+        remembered = document.remembered
         if remembered:
             typer.echo(
                 f"{remembered} of {len(document.sentences)} sentences from the translation memory", err=True
@@ -159,11 +159,13 @@ def translate(
         sys.stdout.write(rendered)
         sys.stdout.flush()
     if report:
-        from ..bitext import Segment
-        from ..qa import Checker
+        from ..qa.alignment import SegmentPair
+        from ..qa.checks import Checker
         from .check import write_report
 
-        segments = (Segment(i, r.source, r.target, r.paragraph + 1) for i, r in enumerate(document.sentences))
+        segments = (
+            SegmentPair(i, r.source, r.target, r.paragraph + 1) for i, r in enumerate(document.sentences)
+        )
         checked = Checker(translator.matcher, translator.pair).check(
             segments,
             source=", ".join(map(str, input_files or [])) or None,
@@ -174,7 +176,7 @@ def translate(
         write_report(checked, report, None)
     failed = document.failed_terms()
     if failed:
-        listed = ", ".join(f"{t['surface']!r} -> {t['target']!r}" for t in failed[:5])
+        listed = ", ".join(f"{term.surface!r} -> {term.target!r}" for _, term in failed[:5])
         more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
         message = f"{len(failed)} glossary term(s) could not be enforced: {listed}{more}"
         if strict:

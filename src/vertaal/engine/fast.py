@@ -9,14 +9,14 @@ package every sentence takes the int8 PyTorch path, and a notice says so.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..config import cache_dir, cpu_threads
 from .loading import LoadedModel
+from .registry import directory_digest
 
 
 def quantized(model: Any, device: Any) -> Any:
@@ -30,11 +30,6 @@ def quantized(model: Any, device: Any) -> Any:
         return torch.ao.quantization.quantize_dynamic(
             model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
         )
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "vertaal" / "ctranslate2"
 
 
 def model_directory(loaded: LoadedModel) -> Path:
@@ -64,12 +59,7 @@ class FastPlain:
             )
             return None
         source = model_directory(loaded)
-        digest = hashlib.sha256()
-        for file in sorted(source.glob("*")):
-            if file.is_file():
-                stat = file.stat()
-                digest.update(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-        target = cache_dir() / f"{source.name}-{digest.hexdigest()[:16]}-int8"
+        target = cache_dir() / "ctranslate2" / f"{source.name}-{directory_digest(source)}-int8"
         if not (target / "model.bin").exists():
             from ctranslate2.converters import TransformersConverter
 
@@ -78,7 +68,7 @@ class FastPlain:
             TransformersConverter(str(source)).convert(str(partial), quantization="int8", force=True)
             partial.rename(target)
         device = "cuda" if loaded.device.type == "cuda" else "cpu"
-        threads = int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
+        threads = cpu_threads()
         translator = ctranslate2.Translator(
             str(target), device=device, compute_type="int8", inter_threads=1, intra_threads=threads
         )
@@ -86,10 +76,8 @@ class FastPlain:
 
     def translate(
         self, batch: list[list[int]], beams: int, max_new_tokens: int, min_new_tokens: int = 0
-    ) -> tuple[list[Any], int]:
+    ) -> tuple[list[str], int]:
         """Translations of a batch of source token ids, and the number of target tokens produced."""
-        from .marian import Decoded
-
         tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
         results = self.translator.translate_batch(
             tokens,
@@ -100,4 +88,4 @@ class FastPlain:
         )
         ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
         texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
-        return [Decoded(text, None) for text in texts], sum(len(i) + 1 for i in ids)
+        return texts, sum(len(i) + 1 for i in ids)

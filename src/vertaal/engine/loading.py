@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
+from . import internals
 from .registry import ModelSpec
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ def load(spec: ModelSpec, device: str | None = None) -> LoadedModel:
         if spec.is_local:
             raise ModelError(f"cannot load the model in {source}: {_first_line(exc)}") from exc
         raise ModelError(offline_message(spec)) from exc
+    internals.check(model, tokenizer)
     model.eval()
     model.to(torch_device)
     return LoadedModel(spec, model, tokenizer, torch_device, time.perf_counter() - started)

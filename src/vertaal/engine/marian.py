@@ -83,12 +83,13 @@ class MarianEngine:
                 size = self.batch_rows(len(encoded[order[start]]))  # sorted: the first is the longest
                 batch = [i for i in order[start : start + size] if (wanted[i] is not None) == group]
                 if not group and self.fast is not None:
-                    outputs, produced = self.fast.translate(
+                    texts, produced = self.fast.translate(
                         [encoded[i] for i in batch],
                         self.beams,
                         self.new_token_limit(len(encoded[batch[0]])),
                         self.min_new_tokens or 0,
                     )
+                    outputs = [Decoded(text, None) for text in texts]
                     self.generated_tokens += produced
                 else:
                     outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])

@@ -1,13 +1,13 @@
-"""The registry of supported models, read from ``models.txt``."""
+"""The registry of supported models, read from ``models.txt``, and how a model is named."""
 
 from __future__ import annotations
 
-import os
+import hashlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..config import ENV_MODELS_FILE, model_override
+from ..config import model_override, models_file
 from ..errors import UsageError
 
 DEFAULT_DIRECTION = "nl-en"
@@ -44,7 +44,7 @@ def parse_registry(text: str) -> list[ModelSpec]:
 
 def registry() -> list[ModelSpec]:
     """The supported models: ``$VERTAAL_MODELS_FILE`` or the packaged ``models.txt``."""
-    path = os.environ.get(ENV_MODELS_FILE)
+    path = models_file()
     if path:
         text = Path(path).read_text(encoding="utf-8")
     else:
@@ -79,3 +79,16 @@ def find(name: str) -> ModelSpec:
             " or give a hub id such as Helsinki-NLP/opus-mt-nl-en"
         )
     return ModelSpec("?", name)
+
+
+MODEL_SUFFIXES = (".json", ".safetensors", ".bin", ".spm")
+
+
+def directory_digest(path: Path) -> str:
+    """A short hash of a model directory's files (names, sizes, times), read without loading them."""
+    digest = hashlib.sha256()
+    for file in sorted(path.glob("*")):
+        if file.suffix in MODEL_SUFFIXES and file.is_file():
+            stat = file.stat()
+            digest.update(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
-from ..glossary import Entry
-from ..textio import decode
+from ..terms.entry import Entry
+from ..text.files import decode
 
 FORMATS = ("tsv", "csv", "tbx")
 _EXTENSIONS = {

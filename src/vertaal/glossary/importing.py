@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .errors import GlossaryError
+from ..errors import GlossaryError
+from ..text.files import display_name, read_bytes
 from .formats import Row, read
-from .store.glossary import GlossaryStore, ImportReport
-from .textio import display_name, read_bytes
+from .store import GlossaryStore, ImportReport
 
 MAX_LISTED = 5
 

@@ -9,15 +9,15 @@ ways, and different sources translated the same way.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bitext import Segment
-from .enforcement import english_plural, find_all, target_forms
-from .terms import Hit, Matcher
+from ..terms.forms import accepted_forms, find_all, forbidden_spans, is_required, presence
+from ..terms.matcher import Hit, Matcher
+from ..text.reflow import collapse
+from .alignment import SegmentPair
 
 ERROR, WARNING = "error", "warning"
 CHECKS = {
@@ -157,10 +157,6 @@ class Report:
         }
 
 
-def _normal(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 class Checker:
     """Runs every check over a stream of segments."""
 
@@ -168,14 +164,14 @@ class Checker:
         self.matcher = matcher
         self.pair = pair
 
-    def check(self, segments: Iterable[Segment], **meta: Any) -> Report:
+    def check(self, segments: Iterable[SegmentPair], **meta: Any) -> Report:
         results = []
         by_source: dict[str, dict[str, int]] = {}
         by_target: dict[str, dict[str, int]] = {}
         for segment in segments:
             result = self.check_segment(segment)
             results.append(result)
-            source, target = _normal(segment.source), _normal(segment.target)
+            source, target = collapse(segment.source), collapse(segment.target)
             if source and target:
                 by_source.setdefault(source, {}).setdefault(target, segment.index)
                 by_target.setdefault(target, {}).setdefault(source, segment.index)
@@ -203,7 +199,7 @@ class Checker:
                 )
         return Report(results, document, meta)
 
-    def check_segment(self, segment: Segment) -> SegmentResult:
+    def check_segment(self, segment: SegmentPair) -> SegmentResult:
         result = SegmentResult(segment.index, segment.line, segment.source, segment.target)
         hits = self.matcher.find(segment.source) if self.matcher else []
         self._terms(result, hits)
@@ -213,31 +209,26 @@ class Checker:
 
     def _terms(self, result: SegmentResult, hits: list[Hit]) -> None:
         target = result.target
-        remaining: dict[int, int] = {}
-        for hit in hits:
+        present = presence(hits, target, self.pair[1])
+        highlighted: set[int] = set()
+        for hit, found in zip(hits, present, strict=True):
             entry = hit.entry
-            present = True
-            if entry.kind in ("preferred", "keep") and entry.target:
-                key = id(entry)
-                forms = acceptable_forms(hit, self.pair[1])
-                if key not in remaining:
-                    spans = find_all(target, forms)
-                    remaining[key] = len(spans)
-                    result.target_spans += [(a, b, "term") for a, b in spans]
-                present = remaining[key] > 0
-                remaining[key] -= 1
-                if not present:
-                    check = "keep_altered" if entry.kind == "keep" else "term_missing"
-                    verb = "is not kept as" if entry.kind == "keep" else "is not translated as"
-                    result.problems.append(
-                        Problem(
-                            check,
-                            f"{hit.surface!r} {verb} {entry.target!r}",
-                            [result.index],
-                            {"source": entry.source, "surface": hit.surface, "expected": entry.target},
-                        )
+            if is_required(entry) and id(entry) not in highlighted:
+                highlighted.add(id(entry))
+                spans = find_all(target, accepted_forms(entry, self.pair[1]))
+                result.target_spans += [(a, b, "term") for a, b in spans]
+            if not found:
+                check = "keep_altered" if entry.kind == "keep" else "term_missing"
+                verb = "is not kept as" if entry.kind == "keep" else "is not translated as"
+                result.problems.append(
+                    Problem(
+                        check,
+                        f"{hit.surface!r} {verb} {entry.target!r}",
+                        [result.index],
+                        {"source": entry.source, "surface": hit.surface, "expected": entry.target},
                     )
-            used = find_all(target, entry.forbidden, ignore_case=True) if entry.forbidden else []
+                )
+            used = forbidden_spans(entry, target)
             if used:
                 result.target_spans += [(a, b, "forbidden") for a, b in used]
                 words = sorted({target[a:b] for a, b in used})
@@ -250,11 +241,11 @@ class Checker:
                     )
                 )
             result.terms.append(
-                TermOccurrence(entry.source, entry.target, entry.kind, hit.start, hit.end, present)
+                TermOccurrence(entry.source, entry.target, entry.kind, hit.start, hit.end, found)
             )
 
     def _untranslated(self, result: SegmentResult) -> None:
-        source, target = _normal(result.source), _normal(result.target)
+        source, target = collapse(result.source), collapse(result.target)
         if source and source.casefold() == target.casefold() and len(_WORDS.findall(source)) >= 2:
             result.problems.append(
                 Problem("untranslated", "the target is the same as the source", [result.index])
@@ -275,18 +266,6 @@ class Checker:
         result.problems.append(
             Problem("number_mismatch", "; ".join(parts), [result.index], {"missing": missing, "extra": extra})
         )
-
-
-def acceptable_forms(hit: Hit, target_lang: str = "en") -> list[str]:
-    """The target as written, capitalised, pluralised, and every listed alternative likewise."""
-    forms = list(target_forms(hit, target_lang))
-    for alternative in hit.entry.alternatives:
-        forms += [alternative, alternative[:1].upper() + alternative[1:]]
-        if target_lang == "en":
-            forms.append(english_plural(alternative))
-    if hit.entry.kind == "preferred" and target_lang == "en":
-        forms += [english_plural(f) for f in forms]
-    return list(dict.fromkeys(forms))
 
 
 def numbers(text: str, language: str) -> Counter[str]:

@@ -1,29 +1,73 @@
-"""Reading input text and writing output files safely."""
+"""Reading input files (whole or line by line) and writing output files safely."""
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError, UsageError
+from ..errors import InputError, UsageError
+from .reflow import normalise
+
+CHUNK = 1 << 16
+
+
+def _binary(name: str) -> InputError:
+    return InputError(f"{name} looks like a binary file, not text; pass a plain text file")
+
+
+def _not_encoded(name: str, encoding: str, byte: int | None, offset: int) -> InputError:
+    what = f"byte 0x{byte:02x} at offset {offset}" if byte is not None else f"near byte {offset}"
+    return InputError(f"{name} is not valid {encoding} ({what}); pass --encoding, e.g. --encoding cp1252")
+
+
+def _unknown_encoding(encoding: str) -> UsageError:
+    return UsageError(f"unknown encoding {encoding!r}; try utf-8, cp1252 or latin-1")
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """Decode file bytes, refusing binary data with a message that names the file."""
-    if b"\x00" in data[:65536] and not encoding.lower().startswith("utf-16"):
-        raise InputError(f"{name} looks like a binary file, not text; pass a plain text file")
+    if b"\x00" in data[:CHUNK] and not encoding.lower().startswith("utf-16"):
+        raise _binary(name)
     try:
         return data.decode(encoding)
     except LookupError as exc:
-        raise UsageError(f"unknown encoding {encoding!r}; try utf-8, cp1252 or latin-1") from exc
+        raise _unknown_encoding(encoding) from exc
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name} is not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start});"
-            " pass --encoding, e.g. --encoding cp1252"
-        ) from exc
+        raise _not_encoded(name, encoding, data[exc.start], exc.start) from exc
+
+
+def iter_lines(path: str, encoding: str = "utf-8") -> Iterator[str]:
+    """Decoded, normalised lines of a file, read incrementally; errors name the file."""
+    handle = open_input(path)
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError as exc:
+        raise _unknown_encoding(encoding) from exc
+    with handle:
+        offset = 0
+        pending = ""
+        first = True
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            if b"\x00" in chunk:
+                raise _binary(path)
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _not_encoded(path, encoding, None, offset + exc.start) from exc
+            offset += len(chunk)
+            if first:
+                text = text.removeprefix("\ufeff")
+                first = False
+            pending += normalise(text) if "\r" in text else text
+            *complete, pending = pending.split("\n")
+            yield from complete
+        if pending:
+            yield pending
 
 
 def open_input(path: str | os.PathLike[str]) -> BinaryIO:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .dutch import base_forms
-from .glossary import Entry
+from .entry import Entry
 
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]")
 _SENTENCE_END = frozenset(".!?:")

@@ -13,22 +13,17 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from .engine.registry import ModelSpec
-from .errors import StoreError
-from .store.memory import MemoryStore, Unit
-from .terms import Hit
+from ..engine.registry import ModelSpec, directory_digest
+from ..errors import StoreError
+from ..terms.matcher import Hit
+from .store import MemoryStore, Unit
 
 
 def model_key(spec: ModelSpec) -> tuple[str, str]:
     """(model, revision) naming the weights, found without loading them (or torch)."""
     if spec.is_local:
         path = Path(spec.model_id).expanduser().resolve()
-        digest = hashlib.sha256()
-        for file in sorted(path.glob("*")):
-            if file.suffix in (".json", ".safetensors", ".bin", ".spm"):
-                stat = file.stat()
-                digest.update(f"{file.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-        return str(path), digest.hexdigest()[:16]
+        return str(path), directory_digest(path)
     if spec.revision:
         return spec.model_id, spec.revision
     from huggingface_hub import try_to_load_from_cache
@@ -62,13 +57,13 @@ class Memory:
         self.model, self.revision = self._key(spec)
         self.store: MemoryStore | None = None
         try:
-            from .store import open_db
+            from ..db import open_db
 
             database = open_db(db)
         except StoreError as exc:
             self.notice(f"translation memory unavailable ({exc}); translating without it")
             return
-        if getattr(database, "read_only", False):
+        if database.read_only:
             self.notice(
                 f"the database {database.path} is read-only; translating without the translation memory"
             )

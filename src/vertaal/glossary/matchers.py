@@ -6,10 +6,11 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from .errors import GlossaryError
-from .glossary import DEFAULT_GLOSSARY, Entry
-from .store.glossary import GlossaryStore
-from .terms import Matcher
+from ..errors import GlossaryError
+from ..terms.entry import Entry
+from ..terms.matcher import Matcher
+from . import DEFAULT_GLOSSARY
+from .store import GlossaryStore
 
 _CACHE: OrderedDict[tuple[object, ...], Matcher] = OrderedDict()
 _CACHE_SIZE = 8
@@ -48,8 +49,8 @@ def load_matcher(
         return glossary
     if not isinstance(glossary, str):
         return Matcher(glossary, language=pair[0])
-    from .config import db_path
-    from .store import open_db
+    from ..config import db_path
+    from ..db import open_db
 
     if glossary == DEFAULT_GLOSSARY and not db_path(db).exists():
         return None  # nothing stored yet: work without a glossary

@@ -12,7 +12,7 @@ from datetime import datetime
 from lxml import etree
 
 from ..errors import InputError
-from ..store.memory import ORIGINS, Unit
+from .store import ORIGINS, Unit
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _PROPS = ("origin", "model", "revision", "fingerprint")

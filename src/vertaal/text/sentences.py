@@ -1,16 +1,16 @@
-"""Input normalisation: line ends, wrapped lines, paragraphs and Dutch sentences.
+"""Dutch sentences: sentencex plus repairs after Dutch abbreviations, and cuts of over-long ones.
 
-Text pulled out of PDFs arrives with lines wrapped mid-sentence and words hyphenated at line
-ends. :func:`paragraphs` joins those lines again (a blank line separates paragraphs) and
-:func:`sentences` splits a paragraph into sentences with `sentencex`, repairing the splits it
-makes after Dutch abbreviations it does not know.
+:func:`sentences` splits a paragraph with `sentencex`, repairing the splits it makes after Dutch
+abbreviations it does not know; :func:`split_long` cuts a sentence the model could not take
+whole.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
+
+from .reflow import paragraphs
 
 # Titles are always followed by a name, so a split after them is always wrong.
 _TITLES = frozenset("dhr mevr mw dr drs prof mr ir ing st ds".split())
@@ -21,68 +21,8 @@ _ABBREVIATIONS = frozenset(
     e.d enz etc i.p.v n.a.v m.u.v p t.b.v incl excl evt afd art lid min max ong""".split()
 )
 _LAST_WORD = re.compile(r"(\S+)\.\s*$")
-_BLANK_LINE = re.compile(r"\n[ \t\f\v\u00a0]*\n")
-_LINE_END_HYPHEN = re.compile(r"(\w+)-$")
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 
 MAX_SENTENCE_CHARS = 500  # under the model's 512 tokens: a sentencepiece token spans >= 1 character
-
-
-def normalise(text: str) -> str:
-    """Strip a BOM, unify line ends (CRLF, CR) and compose Unicode (NFC)."""
-    text = text.removeprefix("\ufeff")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
-
-
-def paragraphs(text: str) -> list[str]:
-    """Split normalised text at blank lines and re-join each paragraph's wrapped lines."""
-    text = normalise(text)
-    result = []
-    for block in _BLANK_LINE.split(text):
-        joined = join_lines(block.split("\n"))
-        if joined:
-            result.append(joined)
-    return result
-
-
-def join_lines(lines: list[str]) -> str:
-    """Join wrapped lines into one line, mending words hyphenated at a line end."""
-    out = ""
-    for raw in lines:
-        line = _SPACES.sub(" ", raw).strip()
-        if not line:
-            continue
-        if not out:
-            out = line
-            continue
-        match = _LINE_END_HYPHEN.search(out)
-        if match and line[0].isalpha():
-            left = match.group(1)
-            right = line.split(" ", 1)[0]
-            if re.match(r"(en|of|tot)\b", line):  # "Sigint- en cybergegevens"
-                out += " " + line
-            elif _keeps_hyphen(left, right):
-                out += line
-            else:
-                out = out[:-1] + line
-        else:
-            out += " " + line
-    return out
-
-
-def _keeps_hyphen(left: str, right: str) -> bool:
-    """Whether `left-` + `right` at a line end is a real compound (AIVD-gebouw) or a break."""
-    if left.isupper() or left[-1].isdigit() or right[0].isupper() or len(left) == 1:
-        return True
-    right_word = re.match(r"\w+", right)
-    right_word_s = right_word.group(0) if right_word else right
-    import simplemma  # loaded only when a line-end hyphen needs judging
-
-    joined = (left + right_word_s).lower()
-    if simplemma.is_known(joined, lang="nl"):
-        return False
-    return simplemma.is_known(left.lower(), lang="nl") and simplemma.is_known(right_word_s.lower(), lang="nl")
 
 
 def sentences(paragraph: str) -> list[str]:

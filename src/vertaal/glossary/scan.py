@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .terms import Hit, line_column
+from ..terms.matcher import Hit, line_column
 
 
 def scan_report(text: str, hits: list[Hit], *, file: str, glossary: str, pair: str) -> dict[str, Any]:

@@ -8,27 +8,17 @@ reused whatever the model and glossary, and take precedence over machine ones.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from .db import transaction
+from ..db.connection import now, transaction
+from ..text.reflow import collapse
 
 ORIGINS = ("machine", "human", "edited")
 _PRECEDENCE = "CASE origin WHEN 'edited' THEN 0 WHEN 'human' THEN 1 ELSE 2 END"
-
-
-def segment_key(text: str) -> str:
-    """The normalised form under which a source segment is stored: NFC, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass
@@ -68,7 +58,7 @@ class MemoryStore:
                 f"SELECT id, target FROM memory WHERE source_lang = ? AND target_lang = ? AND source_key = ? "
                 f"AND (origin != 'machine' OR (model = ? AND revision = ? AND fingerprint = ?)) "
                 f"ORDER BY {_PRECEDENCE}, last_used DESC LIMIT 1",
-                [*pair, segment_key(source), model, revision, fingerprint],
+                [*pair, collapse(source), model, revision, fingerprint],
             ).fetchone()
             found.append(row[1] if row else None)
             if row:
@@ -88,7 +78,7 @@ class MemoryStore:
             (
                 u.source_lang,
                 u.target_lang,
-                segment_key(u.source),
+                collapse(u.source),
                 u.source,
                 u.target,
                 u.origin,
@@ -151,9 +141,9 @@ class MemoryStore:
         from rapidfuzz import fuzz, process
 
         units = self.export_units(pair)
-        choices = [segment_key(u.source) for u in units]
+        choices = [collapse(u.source) for u in units]
         matches = process.extract(
-            segment_key(text), choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+            collapse(text), choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
         )
         return [(round(score, 1), units[index]) for _, score, index in matches]
 

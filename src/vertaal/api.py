@@ -1,74 +1,25 @@
-"""One document through the pipeline: segment, translate, reassemble."""
+"""The Translator: one document through segmenting, term matching, memory, decoding and statuses.
+
+Orchestration only: each stage lives in its feature package.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import segment
-from .enforcement import FAILED, MEMORY, UNFORCED, PhraseEncoder, Plan, TermStatus, plan, satisfied, statuses
-from .engine.constraints import SentenceConstraints
+from .engine.enforcement import PhraseEncoder, plan, remembered_statuses, satisfied, statuses
 from .engine.registry import ModelSpec, resolve
 from .errors import UsageError
-from .glossary import DEFAULT_GLOSSARY, Entry
-from .memory import Memory, fingerprint
-from .terms import Hit, Matcher
-
-
-@dataclass
-class SentenceResult:
-    """One translated sentence and where it came from."""
-
-    paragraph: int
-    sentence: int
-    source: str
-    target: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.update(data.pop("extra"))
-        return data
-
-
-@dataclass
-class DocumentResult:
-    """All sentences of a document, grouped into paragraphs."""
-
-    sentences: list[SentenceResult]
-    paragraph_count: int
-
-    def paragraphs(self) -> list[str]:
-        grouped: list[list[str]] = [[] for _ in range(self.paragraph_count)]
-        for result in self.sentences:
-            grouped[result.paragraph].append(result.target)
-        return [" ".join(t for t in targets if t) for targets in grouped]
-
-    def text(self) -> str:
-        return "\n\n".join(self.paragraphs())
-
-    def failed_terms(self) -> list[dict[str, Any]]:
-        """Glossary terms that could not be put into the translation."""
-        return [
-            term | {"paragraph": r.paragraph, "sentence": r.sentence}
-            for r in self.sentences
-            for term in r.extra.get("terms", [])
-            if term["status"] == FAILED
-        ]
-
+from .glossary import DEFAULT_GLOSSARY
+from .memory.lookup import Memory, fingerprint
+from .results import DocumentResult, SentenceResult, TermStatus
+from .terms.entry import Entry
+from .terms.matcher import Hit, Matcher
+from .text.sentences import segment_document, split_long
 
 STRATEGIES = ("direct", "repair")
-
-
-def _remembered_statuses(hits: list[Hit], target: str) -> list[TermStatus]:
-    """Term statuses of a translation from memory: 'memory' when it holds the term, else failed."""
-    checked = statuses(Plan(hits, SentenceConstraints([]), [None] * len(hits)), None, target)
-    for status in checked:
-        if status.status == UNFORCED:
-            status.status = MEMORY
-    return checked
 
 
 class Translator:
@@ -108,7 +59,7 @@ class Translator:
         self.strategy = strategy
         self.fast = fast
         self.pair = tuple(self.spec.direction.split("-", 1)) if "-" in self.spec.direction else ("nl", "en")
-        from .matching import load_matcher
+        from .glossary.matchers import load_matcher
 
         self.matcher = load_matcher(glossary, db, self.pair)
         self.notices: list[str] = []
@@ -156,12 +107,12 @@ class Translator:
         on_start: Callable[[int], None] | None = None,
     ) -> DocumentResult:
         """Translate a text and keep per-sentence results."""
-        paragraphs = segment.segment_document(text)
+        paragraphs = segment_document(text)
         if not paragraphs:
             return DocumentResult([], 0)
         results = []
         for p_index, sentences in enumerate(paragraphs):
-            pieces = [piece for s in sentences for piece in segment.split_long(s)]
+            pieces = [piece for s in sentences for piece in split_long(s)]
             results += [SentenceResult(p_index, s_index, piece, "") for s_index, piece in enumerate(pieces)]
         if on_start:
             on_start(len(results))
@@ -175,14 +126,13 @@ class Translator:
         translated = self._translate([sources[i] for i in misses], on_progress, [hits[i] for i in misses])
         for i, (target, terms) in zip(misses, translated, strict=True):
             results[i].target = target
-            if terms is not None:
-                results[i].extra["terms"] = [t.to_dict() for t in terms]
+            results[i].terms = terms
         for i, target in enumerate(remembered):
             if target is not None:
                 results[i].target = target
-                results[i].extra["memory"] = True
+                results[i].memory = True
                 if self.matcher is not None:
-                    results[i].extra["terms"] = [t.to_dict() for t in _remembered_statuses(hits[i], target)]
+                    results[i].terms = remembered_statuses(hits[i], target, self.pair[1])
         if self.memory and misses:
             self.memory.remember(
                 [sources[i] for i in misses],
@@ -220,13 +170,13 @@ class Translator:
             redo = [
                 i
                 for i, p in enumerate(plans)
-                if wanted[i] is not None and not satisfied(p.hits, decoded[i].text)
+                if wanted[i] is not None and not satisfied(p.hits, decoded[i].text, self.pair[1])
             ]
             again = engine.translate([sources[i] for i in redo], [wanted[i] for i in redo])
             for i, result in zip(redo, again, strict=True):
                 decoded[i] = result
         return [
-            (d.text, statuses(p, d.state, d.text) if p.hits else [])
+            (d.text, statuses(p, d.state, d.text, self.pair[1]) if p.hits else [])
             for d, p in zip(decoded, plans, strict=True)
         ]
 

@@ -7,62 +7,31 @@ what `vertaal translate --format jsonl` writes).
 
 from __future__ import annotations
 
-import codecs
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from .errors import InputError, UsageError
-from .segment import join_lines, normalise
-from .textio import open_input
+from ..errors import InputError
+from ..text.files import iter_lines
+from ..text.reflow import join_lines
 
 
 @dataclass
-class Segment:
+class SegmentPair:
+    """A source segment and its translation, with where it starts in the (first) input file."""
+
     index: int
     source: str
     target: str
     line: int = 0  # where the segment starts in the (first) input file
 
 
-def _lines(path: str, encoding: str) -> Iterator[str]:
-    """Decoded lines of a file, read incrementally; a decoding error names the file."""
-    handle = open_input(path)
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)()
-    except LookupError as exc:
-        raise UsageError(f"unknown encoding {encoding!r}; try utf-8, cp1252 or latin-1") from exc
-    with handle:
-        offset = 0
-        pending = ""
-        first = True
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            if b"\x00" in chunk:
-                raise InputError(f"{path} looks like a binary file, not text; pass a plain text file")
-            try:
-                text = decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"{path} is not valid {encoding} (near byte {offset + exc.start});"
-                    " pass --encoding, e.g. --encoding cp1252"
-                ) from exc
-            offset += len(chunk)
-            if first:
-                text = text.removeprefix("\ufeff")
-                first = False
-            pending += normalise(text) if "\r" in text else text
-            *complete, pending = pending.split("\n")
-            yield from complete
-        if pending:
-            yield pending
-
-
 def paragraphs(path: str, encoding: str) -> Iterator[tuple[int, str]]:
     """(line number, paragraph) for each blank-line separated paragraph."""
     block: list[str] = []
     start = 0
-    for number, line in enumerate(_lines(path, encoding), start=1):
+    for number, line in enumerate(iter_lines(path, encoding), start=1):
         if line.strip():
             if not block:
                 start = number
@@ -75,12 +44,14 @@ def paragraphs(path: str, encoding: str) -> Iterator[tuple[int, str]]:
 
 
 def lines(path: str, encoding: str) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(_lines(path, encoding), start=1):
+    for number, line in enumerate(iter_lines(path, encoding), start=1):
         if line.strip():
             yield number, line.strip()
 
 
-def aligned(source: str, target: str, *, by: str = "paragraph", encoding: str = "utf-8") -> Iterator[Segment]:
+def aligned(
+    source: str, target: str, *, by: str = "paragraph", encoding: str = "utf-8"
+) -> Iterator[SegmentPair]:
     """Segments of two files aligned by paragraph or line; a count mismatch names both counts."""
     reader = paragraphs if by == "paragraph" else lines
     left, right = reader(source, encoding), reader(target, encoding)
@@ -96,16 +67,16 @@ def aligned(source: str, target: str, *, by: str = "paragraph", encoding: str = 
                 f" the files must align {unit[:-1]} for {unit[:-1]}{hint}"
             )
         count += 1
-        yield Segment(index, src[1], tgt[1], src[0])
+        yield SegmentPair(index, src[1], tgt[1], src[0])
     if count == 0:
         raise InputError(f"{source} and {target} hold no text to check")
 
 
-def from_table(path: str, encoding: str = "utf-8") -> Iterator[Segment]:
+def from_table(path: str, encoding: str = "utf-8") -> Iterator[SegmentPair]:
     """Segments from a two-column TSV or a JSONL file (by extension, else by the first line)."""
     index = 0
     kind = "jsonl" if path.endswith((".jsonl", ".json", ".ndjson")) else None
-    for number, line in enumerate(_lines(path, encoding), start=1):
+    for number, line in enumerate(iter_lines(path, encoding), start=1):
         if not line.strip():
             continue
         if kind is None:
@@ -126,7 +97,7 @@ def from_table(path: str, encoding: str = "utf-8") -> Iterator[Segment]:
                     f" found {len(columns)}"
                 )
             source, target = columns
-        yield Segment(index, str(source), str(target), number)
+        yield SegmentPair(index, str(source), str(target), number)
         index += 1
     if index == 0:
         raise InputError(f"{path} holds no segments to check")

@@ -15,8 +15,8 @@ import json
 import re
 
 from ..errors import GlossaryError
-from ..glossary import FLAGS, LISTS, Entry
-from . import Row
+from ..terms.entry import FLAGS, LISTS, Entry
+from .formats import Row
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 _META_COLUMN = "vertaal"

@@ -1,31 +1,22 @@
-"""Glossary entries: the term model shared by the store, the file formats and the matcher."""
+"""Glossary entries: the term model shared by the store, the file formats, the matcher and the decoder."""
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..text.reflow import collapse
 
 KINDS = ("preferred", "keep", "forbidden")
 FLAGS = ("case_sensitive", "compounds", "fold_diacritics")
 LISTS = ("alternatives", "forbidden")
 STORED = ("source_lang", "target_lang", "source", "target", "kind", *FLAGS, *LISTS, "note")
 MAX_TERM_CHARS = 300
-DEFAULT_GLOSSARY = "default"
 DEFAULT_PAIR = ("nl", "en")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_WHITESPACE = re.compile(r"\s+")
-_ODD_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
-
-
-def normalise_term(text: str) -> str:
-    """NFC and single spaces: the form in which terms are stored and compared."""
-    if unicodedata.is_normalized("NFC", text) and not _ODD_SPACE.search(text):
-        return text  # the common case, checked without building new strings
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def term_problem(text: str, what: str = "term") -> str | None:
@@ -70,8 +61,8 @@ class Entry:
 
     def normalised(self) -> Entry:
         """A copy with terms normalised and the target filled in for *keep* entries."""
-        source = normalise_term(self.source)
-        target = source if self.kind == "keep" else normalise_term(self.target)
+        source = collapse(self.source)
+        target = source if self.kind == "keep" else collapse(self.target)
         kind = "keep" if self.kind == "preferred" and target == source else self.kind
         return Entry(
             source=source,
@@ -80,8 +71,8 @@ class Entry:
             case_sensitive=self.case_sensitive,
             compounds=self.compounds,
             fold_diacritics=self.fold_diacritics,
-            alternatives=_unique(normalise_term(a) for a in self.alternatives) if self.alternatives else [],
-            forbidden=_unique(normalise_term(f) for f in self.forbidden) if self.forbidden else [],
+            alternatives=_unique(collapse(a) for a in self.alternatives) if self.alternatives else [],
+            forbidden=_unique(collapse(f) for f in self.forbidden) if self.forbidden else [],
             note=self.note.strip(),
             source_lang=self.source_lang,
             target_lang=self.target_lang,
@@ -110,7 +101,7 @@ class Entry:
     @property
     def key(self) -> str:
         """The uniqueness key of the source term (per glossary and language pair)."""
-        return normalise_term(self.source)
+        return collapse(self.source)
 
     def content(self) -> tuple[Any, ...]:
         """The fields that a change can alter (ids and times excluded)."""

@@ -25,7 +25,7 @@ import html
 import json
 from typing import Any
 
-from .qa import CHECKS, ERROR, Report, SegmentResult
+from .checks import CHECKS, ERROR, Report, SegmentResult
 
 FORMATS = ("table", "json", "html")
 

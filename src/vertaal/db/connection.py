@@ -1,4 +1,4 @@
-"""The one place that opens the database and applies migrations."""
+"""The one place that opens the database and applies migrations, and the write transaction."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -17,7 +18,21 @@ from .migrations import migrations
 BUSY_TIMEOUT_MS = 30_000
 
 
-def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> sqlite_utils.Database:
+class Database(sqlite_utils.Database):
+    """A sqlite-utils database that knows its file and whether it may be written."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
+        super().__init__(connection)
+        self.path = path
+        self.read_only = read_only
+
+
+def now() -> str:
+    """The current UTC time as stored in the database (ISO 8601, microseconds)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Database:
     """Open (creating if needed) the vertaal database: WAL mode, busy timeout, migrations applied."""
     file = db_path(path)
     if not create and not file.exists():
@@ -25,7 +40,7 @@ def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        db = sqlite_utils.Database(connection)
+        db = Database(connection, file)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
@@ -36,17 +51,16 @@ def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
         if file.is_file() and os.access(file, os.R_OK):
             return _open_read_only(file)
         raise StoreError(f"cannot open the database {file}: {exc}; pass --db with a writable path") from exc
-    db.path = file  # type: ignore[attr-defined]
     return db
 
 
-def _open_read_only(file: Path) -> sqlite_utils.Database:
+def _open_read_only(file: Path) -> Database:
     """A database we may read but not write (a read-only disk or directory): no migrations, no writes."""
     try:
         connection = sqlite3.connect(
             f"{file.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
         )
-        db = sqlite_utils.Database(connection)
+        db = Database(connection, file, read_only=True)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot read the database {file}: {exc}; pass --db with a readable file") from exc
@@ -55,8 +69,6 @@ def _open_read_only(file: Path) -> sqlite_utils.Database:
             f"the database {file} is read-only and needs an upgrade; open it once where it "
             "is writable, or pass --db"
         )
-    db.read_only = True  # type: ignore[attr-defined]
-    db.path = file  # type: ignore[attr-defined]
     return db
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import GlossaryError
-from ..glossary import Entry
-from . import Row
+from ..terms.entry import Entry
+from .formats import Row
 
 TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -5,24 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..db.connection import now, transaction
+from ..db.migrations import history_json
 from ..errors import GlossaryError, UsageError
-from ..glossary import DEFAULT_GLOSSARY, STORED, Entry, normalise_term
-from .db import transaction
-from .migrations import history_json
+from ..terms.entry import STORED, Entry
+from ..text.reflow import collapse
+from . import DEFAULT_GLOSSARY
 
 CONFLICT_POLICIES = ("fail", "skip", "replace")
 BULK_ROWS = 100
 _COLUMNS = ("id", *STORED, "created", "updated")
 _SELECT = ", ".join(_COLUMNS)
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:
@@ -134,7 +131,7 @@ class GlossaryStore:
         row = self.db.execute(
             f"SELECT {_SELECT} FROM entries WHERE glossary_id = ? AND source_lang = ? AND target_lang = ? "
             "AND source_key = ?",
-            [gid, *pair, normalise_term(source)],
+            [gid, *pair, collapse(source)],
         ).fetchone()
         if row is None:
             raise GlossaryError(f"no entry {source!r} in glossary {name!r} ({'-'.join(pair)})")
@@ -282,7 +279,7 @@ class GlossaryStore:
         sql = "SELECT id, entry_id, action, old, new, at FROM history WHERE glossary_id = ?"
         params: list[Any] = [gid]
         if source:
-            key = normalise_term(source)
+            key = collapse(source)
             sql += (
                 " AND (json_extract(old, '$.source') = ? OR json_extract(new, '$.source') = ?"
                 " OR entry_id IN (SELECT id FROM entries WHERE source_key = ?))"

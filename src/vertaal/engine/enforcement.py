@@ -1,0 +1,147 @@
+"""From glossary hits to decoding constraints, and from decoded output to per-term status.
+
+Each hit of a *preferred* or *keep* entry becomes one requirement: its target phrase in token
+ids, disjunctive over the required forms (:func:`vertaal.terms.forms.required_forms`), each with
+and without the sentencepiece leading-space marker. Forbidden targets become forbidden token
+sequences in every casing. Statuses are judged on the final text by the shared presence check
+(:func:`vertaal.terms.forms.presence`), the same one `vertaal check` uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..results import ENFORCED, FAILED, MEMORY, UNFORCED, TermStatus
+from ..terms.forms import casings, forbidden_used, is_required, presence, required_forms
+from ..terms.matcher import Hit
+from . import internals
+from .constraints import Phrase, SentenceConstraints, State
+
+SPACE = "\u2581"
+
+
+class PhraseEncoder:
+    """Turns target text into token-id phrases with the model's target sentencepiece vocabulary."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.spm = internals.target_sentencepiece(tokenizer)
+        self.vocab: dict[str, int] = tokenizer.get_vocab()
+        self.unk = tokenizer.unk_token_id
+        self._cache: dict[str, list[Phrase]] = {}
+
+    def phrases(self, text: str) -> list[Phrase]:
+        """Token sequences for `text`: after a space (as tokenised) and glued to what precedes."""
+        cached = self._cache.get(text)
+        if cached is None:
+            pieces = self.spm.encode(text, out_type=str)
+            cached = []
+            for variant in (pieces, self._glued(pieces)):
+                if not variant:
+                    continue
+                ids = tuple(self.vocab.get(p, self.unk) for p in variant)
+                if self.unk not in ids and ids not in cached:
+                    cached.append(ids)
+            self._cache[text] = cached
+        return cached
+
+    def _glued(self, pieces: list[str]) -> list[str]:
+        """The pieces of the text right after a bracket, quote or hyphen: no leading space."""
+        if not pieces or not pieces[0].startswith(SPACE):
+            return []
+        if pieces[0] == SPACE:
+            return pieces[1:]
+        text = self.spm.decode_pieces(pieces)
+        for opener in ("(", '"', "-"):
+            after = self.spm.encode(opener + text, out_type=str)
+            if after and after[0] == SPACE + opener:
+                return after[1:]
+        return self._split(pieces[0][1:]) + pieces[1:]
+
+    def _split(self, word: str) -> list[str]:
+        """Longest-prefix pieces of the vocabulary that spell `word` without a leading space."""
+        out, i = [], 0
+        while i < len(word):
+            for j in range(len(word), i, -1):
+                if word[i:j] in self.vocab:
+                    out.append(word[i:j])
+                    i = j
+                    break
+            else:
+                return []
+        return out
+
+
+@dataclass
+class Plan:
+    """The constraints of one sentence and which requirement each hit became (None: none)."""
+
+    hits: list[Hit]
+    constraints: SentenceConstraints
+    requirement_of: list[int | None]
+
+
+def plan(hits: list[Hit], encoder: PhraseEncoder, target_lang: str = "en") -> Plan:
+    requirements: list[tuple[Phrase, ...]] = []
+    forbidden: list[Phrase] = []
+    initial: set[Phrase] = set()
+    requirement_of: list[int | None] = []
+    for hit in hits:
+        alternatives: list[Phrase] = []
+        if is_required(hit.entry):
+            for form in required_forms(hit, target_lang):
+                phrases = encoder.phrases(form)
+                alternatives += phrases
+                if form[:1] != hit.entry.target[:1]:  # capitalised: only to open the sentence
+                    initial.update(phrases)
+        if alternatives:
+            requirement_of.append(len(requirements))
+            requirements.append(tuple(alternatives))
+        else:
+            requirement_of.append(None)  # nothing to require, or not spellable in the vocabulary
+        for term in hit.entry.forbidden:
+            forbidden += [p for form in casings(term) for p in encoder.phrases(form)]
+    return Plan(hits, SentenceConstraints(requirements, forbidden, initial), requirement_of)
+
+
+def statuses(
+    sentence: Plan, state: State | None, output: str, target_lang: str = "en"
+) -> list[TermStatus]:
+    """Per-hit status after decoding; `state` is None for a free (unconstrained) translation.
+
+    A term is enforced or unforced only when the shared presence check finds it in `output`.
+    """
+    present = presence(sentence.hits, output, target_lang)
+    result = []
+    for hit, r, found in zip(sentence.hits, sentence.requirement_of, present, strict=True):
+        entry = hit.entry
+        used = forbidden_used(entry, output)
+        forced = state is not None and r is not None and state.forced[r]
+        if used or not found:
+            status = FAILED
+        elif forced:
+            status = ENFORCED
+        else:
+            status = UNFORCED
+        result.append(TermStatus(entry.source, entry.target, hit.surface, entry.kind, status, used))
+    return result
+
+
+def remembered_statuses(hits: list[Hit], output: str, target_lang: str = "en") -> list[TermStatus]:
+    """Term statuses of a translation from memory: 'memory' when it holds the term, else failed."""
+    present = presence(hits, output, target_lang)
+    result = []
+    for hit, found in zip(hits, present, strict=True):
+        entry = hit.entry
+        used = forbidden_used(entry, output)
+        status = MEMORY if found and not used else FAILED
+        result.append(TermStatus(entry.source, entry.target, hit.surface, entry.kind, status, used))
+    return result
+
+
+def satisfied(hits: list[Hit], output: str, target_lang: str = "en") -> bool:
+    """Whether a free translation already holds every required term (as often as the source
+    does) and no forbidden one."""
+    if any(forbidden_used(hit.entry, output) for hit in hits):
+        return False
+    return all(presence(hits, output, target_lang))

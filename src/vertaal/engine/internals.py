@@ -1,0 +1,93 @@
+"""The one fence around transformers' and MarianTokenizer's private API.
+
+vertaal's decoder runs inside ``generate(custom_generate=...)`` and needs a few things that
+transformers does not document as public: the prefill step, the per-step update of the model
+kwargs, the special-token tensors that ``generate`` prepares, the self-attention half of the
+encoder-decoder KV cache, and the tokenizer's target sentencepiece model. Every use of them goes
+through this module. :func:`check` verifies all of them once, when a model loads, so a
+transformers release that renames one fails at once with one line naming the supported range,
+instead of an AttributeError deep inside the decoding loop.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..errors import ModelError
+
+SUPPORTED = "transformers>=5.24,<5.25"  # keep in step with pyproject.toml
+
+
+def _unsupported(what: str) -> ModelError:
+    import transformers
+
+    return ModelError(
+        f"this transformers ({transformers.__version__}) lacks {what}, which vertaal's decoder needs;"
+        f" install the tested range: pip install '{SUPPORTED}'"
+    )
+
+
+def check(model: Any, tokenizer: Any) -> None:
+    """Fail with one line unless every private API used by the decoder is there."""
+    for name in ("_prefill", "_update_model_kwargs_for_generation", "_prepare_special_tokens"):
+        if not callable(getattr(model, name, None)):
+            raise _unsupported(f"{type(model).__name__}.{name}")
+    if not hasattr(getattr(tokenizer, "spm_target", None), "encode"):
+        raise _unsupported(f"{type(tokenizer).__name__}.spm_target")
+    config = copy.deepcopy(model.generation_config)
+    try:
+        model._prepare_special_tokens(config, kwargs_has_attention_mask=True, device=model.device)
+    except TypeError as exc:
+        raise _unsupported("GenerativePreTrainedModel._prepare_special_tokens(config, ..., device)") from exc
+    if not (hasattr(config, "_pad_token_tensor") and hasattr(config, "_eos_token_tensor")):
+        raise _unsupported("GenerationConfig._pad_token_tensor and _eos_token_tensor")
+    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+    cache = EncoderDecoderCache(DynamicCache(), DynamicCache())
+    if not callable(getattr(getattr(cache, "self_attention_cache", None), "reorder_cache", None)):
+        raise _unsupported("EncoderDecoderCache.self_attention_cache")
+
+
+def special_tokens(generation_config: Any) -> tuple[int, set[int]]:
+    """The pad id (-1 when none) and the end-of-sentence ids that ``generate`` prepared."""
+    pad_tensor = generation_config._pad_token_tensor
+    eos_tensor = generation_config._eos_token_tensor
+    pad = int(pad_tensor) if pad_tensor is not None else -1
+    return pad, set(eos_tensor.tolist()) if eos_tensor is not None else set()
+
+
+def prefill(model: Any, input_ids: Any, generation_config: Any, model_kwargs: dict[str, Any]) -> Any:
+    """The first forward pass of ``generate`` (encoder outputs already in `model_kwargs`)."""
+    return model._prefill(input_ids, generation_config, model_kwargs, is_first_iteration=True)
+
+
+def update_model_kwargs(model: Any, outputs: Any, model_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The model kwargs for the next step (cache, attention mask, positions)."""
+    return model._update_model_kwargs_for_generation(
+        outputs, model_kwargs, is_encoder_decoder=model.config.is_encoder_decoder
+    )
+
+
+def reorder_cache(model_kwargs: dict[str, Any], beam_idx: Any) -> None:
+    """Follow the chosen beams in the KV cache.
+
+    Beams only ever move within their own sentence, and every beam of a sentence attends to the
+    same encoder output, so the cross-attention cache is the same for all of them: only the
+    self-attention cache needs reordering (transformers reorders both).
+    """
+    cache = model_kwargs.get("cache")
+    if cache is None:
+        cache = model_kwargs.get("past_key_values")
+    if cache is None:
+        return
+    self_attention = getattr(cache, "self_attention_cache", None)
+    if self_attention is not None and hasattr(cache, "cross_attention_cache"):
+        self_attention.reorder_cache(beam_idx)
+    else:
+        cache.reorder_cache(beam_idx)
+
+
+def target_sentencepiece(tokenizer: Any) -> Any:
+    """The tokenizer's target-language sentencepiece processor (MarianTokenizer keeps it private)."""
+    return tokenizer.spm_target

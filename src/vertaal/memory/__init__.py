@@ -1,0 +1,1 @@
+"""The translation memory: the SQLite store, TMX files, and lookups while translating."""

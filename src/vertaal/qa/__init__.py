@@ -1,0 +1,1 @@
+"""Quality checks of a translation (terms, numbers, consistency) and their reports."""

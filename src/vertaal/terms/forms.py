@@ -1,0 +1,129 @@
+"""When is a glossary term present in a translation: the one definition.
+
+The decoder's statuses, ``translate --report`` and ``vertaal check`` all judge a term with the
+functions here, so what the translator claims is what a reviewer's check finds.
+
+*Accepted* forms of an entry's target (what counts as present): the target as written, with a
+capital first letter, and, for an English preferred term, its English plural; every listed
+alternative likewise. A possessive ('s, ’s) needs no form of its own: the whole-word test
+already accepts it. A form is present when it occurs as whole words (never inside another word:
+"AIVD" is not in "cAIVD" or "AIVD4"), with any run of spaces between its words. A term that
+occurs twice in the source must be present twice.
+
+*Required* forms (what the decoder may write): the target as written, capitalised (only to open
+the sentence), and the English plural where the Dutch occurrence was a plural: a subset of the
+accepted forms, so whatever the decoder writes, the check accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from .entry import Entry
+from .matcher import Hit
+
+_PLURAL_ENDINGS = ("en", "s", "'s", "\u2019s")
+REQUIRED_KINDS = ("preferred", "keep")
+
+
+def english_plural(phrase: str) -> str:
+    """Pluralise the last word of an English phrase (level -> levels, agency -> agencies)."""
+    head, _, word = phrase.rpartition(" ")
+    lower = word.lower()
+    if not word or not word[-1].isalpha() or word.isupper():
+        return phrase
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        plural = word[:-1] + "ies"
+    elif lower.endswith(("s", "x", "z", "ch", "sh")):
+        plural = word + "es"
+    else:
+        plural = word + "s"
+    return f"{head} {plural}" if head else plural
+
+
+def capitalised(term: str) -> str:
+    return term[:1].upper() + term[1:]
+
+
+def casings(term: str) -> list[str]:
+    """Every casing a forbidden term is blocked and found in."""
+    return list(dict.fromkeys([term, term.lower(), term.upper(), capitalised(term), term.title()]))
+
+
+def is_required(entry: Entry) -> bool:
+    """Whether an entry requires its target in the translation (preferred and keep entries)."""
+    return entry.kind in REQUIRED_KINDS and bool(entry.target)
+
+
+def required_forms(hit: Hit, target_lang: str = "en") -> list[str]:
+    """The forms the decoder may write for this occurrence (capitalised ones only at the start)."""
+    target = hit.entry.target
+    forms = [target]
+    if target[:1].islower():
+        forms.append(capitalised(target))
+    if hit.inflected and hit.entry.kind == "preferred" and target_lang == "en" and _plural_surface(hit):
+        forms += [english_plural(f) for f in forms]
+    return list(dict.fromkeys(forms))
+
+
+def accepted_forms(entry: Entry, target_lang: str = "en") -> list[str]:
+    """The forms that count as present: target and alternatives, capitalised, English plural."""
+    forms: list[str] = []
+    for base in [entry.target, *entry.alternatives]:
+        variants = [base, capitalised(base)]
+        if entry.kind == "preferred" and target_lang == "en":
+            variants += [english_plural(v) for v in variants]
+        forms += variants
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def _plural_surface(hit: Hit) -> bool:
+    last = hit.surface.split()[-1].lower()
+    base = hit.entry.source.split()[-1].lower()
+    return last != base and last.endswith(_PLURAL_ENDINGS) and not base.endswith(_PLURAL_ENDINGS)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(terms: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in terms)
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE if ignore_case else 0)
+
+
+def find_all(text: str, terms: Iterable[str], ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Non-overlapping whole-word spans of any of `terms` (longest first) in `text`."""
+    ordered = tuple(sorted({t for t in terms if t.strip()}, key=lambda t: (-len(t), t)))
+    if not ordered:
+        return []
+    return [m.span() for m in _pattern(ordered, ignore_case).finditer(text)]
+
+
+def forbidden_spans(entry: Entry, text: str) -> list[tuple[int, int]]:
+    """Spans of the entry's forbidden targets in `text`, in any casing."""
+    return find_all(text, entry.forbidden, ignore_case=True) if entry.forbidden else []
+
+
+def forbidden_used(entry: Entry, text: str) -> list[str]:
+    """The entry's forbidden targets that occur in `text` (in any casing), as the entry spells them."""
+    return [term for term in entry.forbidden if find_all(text, [term], ignore_case=True)]
+
+
+def presence(hits: list[Hit], text: str, target_lang: str = "en") -> list[bool]:
+    """Per hit: whether its term is present in `text`, occurrences claimed in source order.
+
+    Hits that require nothing (forbidden-only entries) count as present.
+    """
+    remaining: dict[int, int] = {}
+    result = []
+    for hit in hits:
+        entry = hit.entry
+        if not is_required(entry):
+            result.append(True)
+            continue
+        key = id(entry)
+        if key not in remaining:
+            remaining[key] = len(find_all(text, accepted_forms(entry, target_lang)))
+        result.append(remaining[key] > 0)
+        remaining[key] -= 1
+    return result

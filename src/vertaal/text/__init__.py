@@ -1,0 +1,1 @@
+"""Text in: reading files, reflowing wrapped lines, and Dutch sentences."""
