@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import resource
-import sys
 from pathlib import Path
+
+from transformers.utils import logging as _hf_logging
+
+from tests import factory
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(__file__).parent / ".cache"
 SAMPLE = ROOT / "tests" / "data" / "sample-page.txt"
-sys.path.insert(0, str(ROOT / "tests"))
-
-import factory  # noqa: E402
-from transformers.utils import logging as _hf_logging  # noqa: E402
 
 _hf_logging.set_verbosity_error()
 _hf_logging.disable_progress_bar()

@@ -6,7 +6,7 @@ by our decoder with and without their constraints, at the same beam size, with a
 length (min = max new tokens). Strategy: the test corpus with a glossary the trained model gets
 partly right, decoded with `--strategy direct` and `--strategy repair`.
 
-    python benchmarks/constrained.py [--beams 4] [--new-tokens 48] [--repeat 2] [--json]
+    python -m benchmarks.constrained [--beams 4] [--new-tokens 48] [--repeat 2] [--json]
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import json
 import time
 from pathlib import Path
 
-from common import CACHE, opus_shaped_model
 from factory import corpus_pairs, trained_model
+
+from benchmarks.common import CACHE, opus_shaped_model
 
 STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
 

@@ -1,6 +1,6 @@
 """Does --fast change translations? The tiny trained model on the 400 corpus sentences, fp32 and fast.
 
-python benchmarks/fast_quality.py [--json]
+python -m benchmarks.fast_quality [--json]
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
-from common import factory
+from benchmarks.common import factory
 
 ROOT = Path(__file__).resolve().parents[1]
 

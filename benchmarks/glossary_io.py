@@ -3,7 +3,7 @@
 Baselines in the same run: a bare `executemany` of the same rows into a plain table (no
 validation, no history, no full-text index), and a `LIKE` full scan for the search.
 
-    python benchmarks/glossary_io.py [--entries 100000] [--json]
+    python -m benchmarks.glossary_io [--entries 100000] [--json]
 """
 
 from __future__ import annotations
@@ -11,12 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
 def make_tsv(path: Path, count: int) -> None:

@@ -4,7 +4,7 @@ Translates the sample page with `vertaal translate` (the console script, a fresh
 time, a fresh database) on the full-size random opus-mt-nl-en-shaped model, then again; the
 second run should load no model and import no torch.
 
-    python benchmarks/memory_rerun.py [--json]
+    python -m benchmarks.memory_rerun [--json]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import SAMPLE, opus_shaped_model
+from benchmarks.common import SAMPLE, opus_shaped_model
 
 CHECK = """
 import sys

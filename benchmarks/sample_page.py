@@ -3,7 +3,7 @@
 Each variant runs in its own process so that peak memory is its own. Output length is fixed
 (the same max new tokens for both; random weights almost never choose end-of-sentence).
 
-    python benchmarks/sample_page.py [--beams 6] [--new-tokens 48] [--json]
+    python -m benchmarks.sample_page [--beams 6] [--new-tokens 48] [--json]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from common import SAMPLE, opus_shaped_model, peak_rss_mb
+from benchmarks.common import ROOT, SAMPLE, opus_shaped_model, peak_rss_mb
 
 
 def run_variant(name: str, model: str, beams: int, new_tokens: int) -> dict:
@@ -78,7 +78,8 @@ def main() -> None:
         out = subprocess.run(
             [
                 sys.executable,
-                __file__,
+                "-m",
+                "benchmarks.sample_page",
                 "--variant",
                 variant,
                 "--model",
@@ -91,6 +92,7 @@ def main() -> None:
             capture_output=True,
             text=True,
             check=True,
+            cwd=ROOT,
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     base = results[0]

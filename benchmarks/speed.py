@@ -11,7 +11,7 @@ each variant in its own process so that its peak RSS is its own:
   fast+glossary     vertaal --fast with the same glossary
   ctranslate2       CTranslate2 int8 alone, when installed (a reference point)
 
-    python benchmarks/speed.py [--beams 4] [--new-tokens 48] [--device cpu] [--model DIR] [--json]
+    python -m benchmarks.speed [--beams 4] [--new-tokens 48] [--device cpu] [--model DIR] [--json]
 
 With --model DIR (e.g. the tiny trained model) it runs on that model instead.
 """
@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from common import CACHE, SAMPLE, opus_shaped_model, peak_rss_mb
+from benchmarks.common import CACHE, ROOT, SAMPLE, opus_shaped_model, peak_rss_mb
 
 VARIANTS = ["generate", "vertaal", "vertaal+glossary", "fast", "fast+glossary", "ctranslate2"]
 
@@ -162,7 +162,8 @@ def main() -> None:
                 continue
         command = [
             sys.executable,
-            __file__,
+            "-m",
+            "benchmarks.speed",
             "--run",
             variant,
             "--model",
@@ -176,7 +177,7 @@ def main() -> None:
             "--repeat",
             str(args.repeat),
         ]
-        out = subprocess.run(command, capture_output=True, text=True, check=True)
+        out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     base = next(r for r in results if r["variant"] == "generate")
     plain = {r["variant"]: r for r in results}

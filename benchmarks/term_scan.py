@@ -3,7 +3,7 @@
 Baseline in the same run: tokenising the same text and looking every token up in a plain dict
 of the single-word terms (no case rules, inflection, multi-word terms or compounds).
 
-    python benchmarks/term_scan.py [--entries 50000] [--megabytes 1] [--json]
+    python -m benchmarks.term_scan [--entries 50000] [--megabytes 1] [--json]
 """
 
 from __future__ import annotations
@@ -11,14 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import SAMPLE, factory, peak_rss_mb
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from benchmarks.common import SAMPLE, factory, peak_rss_mb
 
 STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import factory  # noqa: E402
+from tests import factory
 
 CACHE = Path(os.environ.get("VERTAAL_TEST_CACHE", Path(__file__).parent / ".cache"))
 SAMPLE = Path(__file__).parent / "data" / "sample-page.txt"  # a copy of shared/samples/aivd-...-p40.txt

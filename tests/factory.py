@@ -125,7 +125,8 @@ def build_opus_shaped(directory: Path):
 
 def trained_model(cache: Path, steps: int = 1500) -> Path:
     """A 2-layer Marian trained on the shipped corpus; cached by corpus and recipe hash."""
-    recipe = f"{steps}-v1-" + hashlib.sha256(CORPUS.read_bytes()).hexdigest()[:16]
+    source = CORPUS.read_bytes() + Path(__file__).read_bytes()  # the corpus and the code that trains on it
+    recipe = f"{steps}-" + hashlib.sha256(source).hexdigest()[:16]
     directory = cache / f"trained-{recipe}"
     if (directory / "config.json").exists():
         return directory

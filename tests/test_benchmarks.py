@@ -5,13 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_speed_benchmark_runs_on_a_tiny_model(trained_model):
     command = [
         sys.executable,
-        str(BENCHMARKS / "speed.py"),
+        "-m",
+        "benchmarks.speed",
         "--model",
         str(trained_model),
         "--new-tokens",
@@ -24,7 +25,7 @@ def test_speed_benchmark_runs_on_a_tiny_model(trained_model):
         "1",
         "--json",
     ]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-2000:]
     summary = json.loads(out.stdout)
     variants = {r["variant"]: r for r in summary["results"]}

@@ -1,12 +1,12 @@
 """The beam search decoder: equal to transformers' own without constraints, and constraints always met."""
 
-import factory
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from transformers import MarianTokenizer
 
+from tests import factory
 from vertaal.engine.beam import constrained_beam_search
 from vertaal.engine.constraints import SentenceConstraints
 

@@ -43,6 +43,18 @@ def _register() -> None:
     app.add_typer(models.app, name="models")
 
 
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    """Offline Dutch-English translation with an enforced term glossary."""
+    if version:
+        from .. import __version__
+
+        typer.echo(f"vertaal {__version__}")
+        raise typer.Exit(0)
+
+
 _register()
 
 
