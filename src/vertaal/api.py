@@ -69,6 +69,7 @@ class Translator:
                 db, self.spec, self.pair, self.notices.append, variant="int8" if fast else ""
             )
         self._engine: Any = None
+        self._encoder: PhraseEncoder | None = None
 
     @property
     def engine(self) -> Any:
@@ -158,7 +159,9 @@ class Translator:
         engine = self.engine
         if self.matcher is None:
             return [(d.text, None) for d in engine.translate(sources, on_progress=on_progress)]
-        encoder = PhraseEncoder(engine.tokenizer)
+        if self._encoder is None:
+            self._encoder = PhraseEncoder(engine.tokenizer)
+        encoder = self._encoder
         if hits is None:
             hits = [self.matcher.find(s) for s in sources]
         plans = [plan(h, encoder, self.pair[1]) for h in hits]

@@ -23,7 +23,7 @@ al. 2019); only the allocation for constrained sentences walks their few candida
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -58,10 +58,16 @@ class _Settings:
     pad: int
     eos: int | None
     eos_ids: frozenset[int]
+    limits: tuple[int, ...]  # per sentence: its own max_length (generate's, unless length_limits)
 
     def normalised(self, scores: torch.Tensor, length: int) -> torch.Tensor:
         """Scores divided by the length penalty for `length` generated tokens."""
         return scores / (length**self.length_penalty)
+
+    @property
+    def own_limits(self) -> bool:
+        """Whether some sentence ends before the batch's max_length."""
+        return any(limit < self.max_length for limit in self.limits)
 
 
 @dataclass
@@ -92,7 +98,6 @@ class _Candidates:
     base_scores: torch.Tensor
     cur_len: int
     vocab: int
-    last: bool  # the length limit is reached with this step
 
 
 @dataclass
@@ -103,6 +108,8 @@ class _Tracker:
     constrained: list[int]  # the sentences that have constraints
     states: dict[int, list[State]]  # of the running hypotheses
     finished_states: dict[int, list[State | None]]  # of the finished ones
+    forcing: set[tuple[int, int]] = field(default_factory=set)  # (sentence, beam) forced this step
+    masks: dict[int, torch.Tensor] = field(default_factory=dict)  # word-continuing tokens, per vocabulary
 
     @classmethod
     def create(cls, constraints: list[SentenceConstraints | None] | None, settings: _Settings) -> _Tracker:
@@ -121,10 +128,13 @@ def constrained_beam_search(
     generation_config: Any,
     synced_gpus: bool = False,
     constraints: list[SentenceConstraints | None] | None = None,
+    length_limits: list[int] | None = None,
     **model_kwargs: Any,
 ) -> BeamOutput:
-    """Beam search over a batch; `constraints` holds one entry (or None) per sentence."""
-    settings = _settings(input_ids, generation_config)
+    """Beam search over a batch; `constraints` holds one entry (or None) per sentence, and
+    `length_limits` each sentence's own max_length (so its output does not depend on its
+    batchmates)."""
+    settings = _settings(input_ids, generation_config, length_limits)
     beams = _start(input_ids, settings)
     tracker = _Tracker.create(constraints, settings)
     outputs = internals.prefill(model, input_ids, generation_config, model_kwargs)
@@ -132,6 +142,8 @@ def constrained_beam_search(
         model_kwargs = internals.update_model_kwargs(model, outputs, model_kwargs)
         log_probs = _scores(outputs, beams, logits_processor)  # 1. scores
         del outputs
+        if settings.own_limits:
+            _end_at_own_limit(log_probs, beams, settings)
         if tracker.constrained:
             _mask_for_constraints(log_probs, beams, settings, tracker)
         step = _top_k(log_probs, beams, stopping_criteria, settings)  # 2. top-k candidates
@@ -148,20 +160,23 @@ def constrained_beam_search(
 
 
 # -- set-up -----------------------------------------------------------------------------------
-def _settings(input_ids: torch.Tensor, generation_config: Any) -> _Settings:
+def _settings(input_ids: torch.Tensor, generation_config: Any, limits: list[int] | None) -> _Settings:
     pad, eos_ids = internals.special_tokens(generation_config)
     num_beams = generation_config.num_beams
+    batch = input_ids.shape[0] // num_beams
+    max_length = generation_config.max_length
     return _Settings(
-        batch=input_ids.shape[0] // num_beams,
+        batch=batch,
         num_beams=num_beams,
         beams_to_keep=max(2, 1 + len(eos_ids)) * num_beams,
         prompt_len=input_ids.shape[1],
-        max_length=generation_config.max_length,
+        max_length=max_length,
         length_penalty=generation_config.length_penalty,
         early_stopping=generation_config.early_stopping,
         pad=pad,
         eos=min(eos_ids) if eos_ids else None,
         eos_ids=frozenset(eos_ids),
+        limits=tuple(min(max_length, limit) for limit in limits) if limits else (max_length,) * batch,
     )
 
 
@@ -201,32 +216,74 @@ def _scores(outputs: Any, beams: _Beams, logits_processor: Any) -> torch.Tensor:
     return logits_processor(flat, nn.functional.log_softmax(logits, dim=-1))
 
 
+def _end_at_own_limit(log_probs: torch.Tensor, beams: _Beams, settings: _Settings) -> None:
+    """At a sentence's own last position allow only end-of-sentence (as ForcedEOS does at max_length)."""
+    if settings.eos is None:
+        return
+    for b, limit in enumerate(settings.limits):
+        if beams.cur_len + 1 == limit < settings.max_length:
+            rows = slice(b * settings.num_beams, (b + 1) * settings.num_beams)
+            log_probs[rows] = float("-inf")
+            log_probs[rows, settings.eos] = 0.0
+
+
 def _mask_for_constraints(
     log_probs: torch.Tensor, beams: _Beams, settings: _Settings, tracker: _Tracker
 ) -> None:
-    """Block EOS and forbidden tokens; force constraint tokens when the length limit demands it."""
+    """Block forbidden tokens, words glued onto a finished term, and EOS while a requirement is
+    unmet; allow only constraint tokens when the length limit demands it."""
     cur_len = beams.cur_len
-    available = settings.max_length - 1 - cur_len  # the last position is reserved for end-of-sentence
     at_start = cur_len == settings.prompt_len
+    tracker.forcing.clear()
     for b, hyps in tracker.states.items():
         sentence = tracker.constraints[b]
         assert sentence is not None
+        available = settings.limits[b] - 1 - cur_len  # the last position is reserved for end-of-sentence
         for k, state in enumerate(hyps):
-            row = b * settings.num_beams + k
-            if sentence.forbidden:
-                banned = sentence.banned_next(beams.running[b, k, settings.prompt_len : cur_len].tolist())
-                if banned:
-                    log_probs[row, list(banned)] = float("-inf")
+            row = log_probs[b * settings.num_beams + k]
+            banned = sentence.banned_next(beams.running[b, k, settings.prompt_len : cur_len].tolist())
+            if banned:
+                row[list(banned)] = float("-inf")
+            if state.after is not None and sentence.classes is not None:
+                _block_glue(row, state.after, _glue_mask(sentence, tracker, row.device))
             if sentence.all_met(state):
                 continue
             if settings.eos is not None and available > 0:  # at the last position it may end, penalised
-                log_probs[row, settings.eos] = float("-inf")
-            if sentence.unmet_units(state) >= available:  # any other token would leave too few steps
-                allowed = _in_time(sentence, state, available, at_start)
-                if allowed:
-                    kept = log_probs[row, allowed].clone()
-                    log_probs[row] = float("-inf")
-                    log_probs[row, allowed] = kept
+                row[settings.eos] = float("-inf")
+            if 0 < available <= sentence.unmet_units(state):  # any other token would leave too few steps
+                allowed = [
+                    t
+                    for t in _in_time(sentence, state, available, at_start)
+                    if t not in banned and not sentence.breaks_word(state, t)
+                ]
+                kept = row[allowed].clone()
+                if allowed and bool(torch.isfinite(kept).any()):
+                    row.fill_(float("-inf"))
+                    row[allowed] = kept
+                    tracker.forcing.add((b, k))
+            if settings.eos is not None and not bool(torch.isfinite(row).any()):
+                row[settings.eos] = 0.0  # nothing else is possible: end rather than emit a blocked token
+
+
+def _glue_mask(sentence: SentenceConstraints, tracker: _Tracker, device: torch.device) -> torch.Tensor:
+    """A boolean mask of the word-continuing tokens of the sentence's vocabulary (built once)."""
+    classes = sentence.classes
+    assert classes is not None
+    mask = tracker.masks.get(id(classes))
+    if mask is None:
+        size = max(max(classes.glue, default=0), max(classes.spaced, default=0)) + 1
+        mask = torch.zeros(size, dtype=torch.bool, device=device)
+        mask[list(classes.glue)] = True
+        tracker.masks[id(classes)] = mask
+    return mask
+
+
+def _block_glue(row: torch.Tensor, endings: frozenset[int], mask: torch.Tensor) -> None:
+    """-inf for every token that would continue the word of a term that just ended."""
+    kept = row[list(endings)].clone() if endings else None
+    row[: mask.shape[0]].masked_fill_(mask[: row.shape[0]], float("-inf"))
+    if kept is not None:
+        row[list(endings)] = kept
 
 
 def _in_time(sentence: SentenceConstraints, state: State, available: int, at_start: bool) -> list[int]:
@@ -259,18 +316,21 @@ def _top_k(
     sequences = torch.take_along_dim(beams.running, parent_beams[:, :, None], dim=1)
     sequences[:, :, cur_len] = tokens
     ends = stopping_criteria(sequences[:, :, : cur_len + 1].reshape(-1, cur_len + 1), None)
+    ends = ends.view(batch, settings.beams_to_keep)
+    if settings.own_limits:
+        at_limit = torch.tensor([cur_len + 1 >= limit for limit in settings.limits], device=ends.device)
+        ends = ends | at_limit[:, None]
     return _Candidates(
         accumulated=accumulated,
         scores=scores,
         beams=parent_beams,
         tokens=tokens,
         sequences=sequences,
-        ends=ends.view(batch, settings.beams_to_keep),
+        ends=ends,
         base_running=beams.running,
         base_scores=beams.running_scores,
         cur_len=cur_len,
         vocab=vocab,
-        last=cur_len + 1 >= settings.max_length,
     )
 
 
@@ -294,12 +354,14 @@ def _allocate(step: _Candidates, beams: _Beams, settings: _Settings, tracker: _T
     for b in tracker.constrained:
         sentence = tracker.constraints[b]
         assert sentence is not None
+        last = step.cur_len + 1 >= settings.limits[b]  # the length limit is reached with this step
         candidates: dict[tuple[int, int], tuple[float, bool]] = {}
         for j, score in enumerate(tops[b]):
             if not ends[b][j]:
-                candidates[(top_b[b][j], top_t[b][j])] = (score, False)
+                k = top_b[b][j]
+                candidates[(k, top_t[b][j])] = (score, (b, k) in tracker.forcing)
         for k, token, score in extra[b]:
-            if step.last or token in settings.eos_ids:
+            if last or token in settings.eos_ids:
                 continue  # ending hypotheses are handled by the finishing phase
             if (k, token) not in candidates and score > float("-inf"):
                 candidates[(k, token)] = (score, True)  # forced: the model did not rank it in its top-k
@@ -375,10 +437,11 @@ def _update_finished(step: _Candidates, beams: _Beams, settings: _Settings, trac
     if tracker.constrained:
         end_scores -= _unmet_penalty(step, tracker)
         sequences, scores = _met_endings(step, settings, tracker, just_finished)
-        scores = _closed(settings.normalised(scores, length), beams, settings)
+        flags = (scores > NEG / 2) & (_closed(torch.zeros_like(scores), beams, settings) > NEG / 2)
+        scores = torch.where(flags, settings.normalised(scores, length), NEG)
         endings.append(sequences)
         ending_scores.append(scores)
-        ending_flags.append(scores > NEG / 2)
+        ending_flags.append(flags)
     merged_scores = torch.cat((beams.finished_scores, *ending_scores), dim=1)
     best = torch.topk(merged_scores, k=settings.num_beams)[1]
     if tracker.constrained:

@@ -4,10 +4,24 @@ A *requirement* is one term occurrence that must appear in the output: a disjunc
 sequences (the target as written, capitalised, pluralised, with and without the leading-space
 marker). A term that occurs twice is two requirements. *Forbidden* sequences must never appear.
 
-A hypothesis' :class:`State` records which requirements are met and, while a phrase is being
-produced, which (requirement, alternative) pairs are still alive and how far along they are.
-If the next token does not continue any alive phrase, the phrase is abandoned (the tokens stay
-but count for nothing) and the token may start a new one, as in Post & Vilar (2018).
+A hypothesis' :class:`State` records which requirements are met and which phrases are in
+progress, each with how far along it is. Every token may continue any phrase in progress and
+start new ones at the same time (several requirements may share a prefix, or one may begin inside
+another); a phrase the token does not continue is dropped (its tokens stay but count for
+nothing), as in Post & Vilar (2018).
+
+With the target vocabulary's :class:`TokenClasses`, terms land as whole words:
+
+* a phrase may start only at a word boundary: its first token carries the word-start marker, or
+  it is the glued form right after a token that ends in an opening bracket, quote, slash or
+  hyphen (or opens the output);
+* after a phrase completes, the next token may not continue the word (a continuation piece that
+  starts with a letter or digit), except an ending that turns it into an accepted form (the
+  English plural -s/-es of a singular target); after that ending, the word must end.
+
+Only the forms still usable count towards the tokens still needed (which decides when forcing
+starts): not a form allowed only to open the sentence, not a glued form, not a form that holds a
+forbidden sequence.
 """
 
 from __future__ import annotations
@@ -16,15 +30,39 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 Phrase = tuple[int, ...]
+Alive = tuple[int, int, int, bool]  # (requirement, alternative, tokens matched, a forced token among them)
+
+OPENERS = tuple("([{\"'\u201c\u2018\u201e\u00ab/-\u2013")
+
+
+@dataclass(frozen=True)
+class TokenClasses:
+    """The target vocabulary as word boundaries see it."""
+
+    spaced: frozenset[int]  # pieces that start a word (the sentencepiece marker)
+    glue: frozenset[int]  # pieces that continue a word with a letter or digit
+    openers: frozenset[int]  # pieces after which a glued phrase may start
+
+    @classmethod
+    def from_vocab(cls, vocab: dict[str, int], space: str = "\u2581") -> TokenClasses:
+        spaced, glue, openers = set(), set(), set()
+        for piece, token in vocab.items():
+            if piece.startswith(space):
+                spaced.add(token)
+            elif piece[:1].isalnum() or piece[:1] == "_":
+                glue.add(token)
+            if piece.endswith(OPENERS):
+                openers.add(token)
+        return cls(frozenset(spaced), frozenset(glue), frozenset(openers))
 
 
 @dataclass(frozen=True)
 class State:
     met: tuple[bool, ...]
-    alive: frozenset[tuple[int, int]] = frozenset()
-    pos: int = 0
+    alive: frozenset[Alive] = frozenset()
     forced: tuple[bool, ...] = ()  # per requirement: a forced (non top-k) token completed it
-    alive_forced: bool = False
+    glue_ok: bool = True  # a glued phrase may start here (the output's start, or after an opener)
+    after: frozenset[int] | None = None  # a phrase just ended: only these word-continuing tokens may follow
 
 
 @dataclass
@@ -34,23 +72,47 @@ class SentenceConstraints:
     requirements: list[tuple[Phrase, ...]]
     forbidden: list[Phrase] = field(default_factory=list)
     initial: set[Phrase] = field(default_factory=set)  # alternatives that may only open the sentence
+    endings: dict[Phrase, frozenset[int]] = field(default_factory=dict)  # tokens allowed right after
+    classes: TokenClasses | None = None  # None: no word-boundary rules (raw token ids)
 
     def __post_init__(self) -> None:
         self.requirements = [tuple(dict.fromkeys(p for p in alts if p)) for alts in self.requirements]
         self.requirements = [alts for alts in self.requirements if alts]
         self.forbidden = list(dict.fromkeys(p for p in self.forbidden if p))
-        self._starts: dict[int, list[tuple[int, int]]] = {}
-        self._starts_later: dict[int, list[tuple[int, int]]] = {}
+        self._banned: dict[Phrase, set[int]] = {}  # forbidden sequences by all but their last token
+        for phrase in self.forbidden:
+            self._banned.setdefault(phrase[:-1], set()).add(phrase[-1])
+        self._longest_banned = max((len(p) - 1 for p in self.forbidden), default=0)
+        self._starts: dict[int, list[tuple[int, int, bool, bool]]] = {}  # token -> (r, a, initial, glued)
         for r, alternatives in enumerate(self.requirements):
             for a, phrase in enumerate(alternatives):
-                self._starts.setdefault(phrase[0], []).append((r, a))
-                if phrase not in self.initial:
-                    self._starts_later.setdefault(phrase[0], []).append((r, a))
+                entry = (r, a, phrase in self.initial, self._glued(phrase))
+                self._starts.setdefault(phrase[0], []).append(entry)
+        # requirements with the same alternatives are one term occurring several times: each
+        # occurrence needs tokens of its own, while different terms may share tokens
+        self._twins = [
+            frozenset(i for i, other in enumerate(self.requirements) if other == alternatives)
+            for alternatives in self.requirements
+        ]
         self._advance_cache: dict[tuple[State, int, bool, bool], State] = {}
+
+    def _glued(self, phrase: Phrase) -> bool:
+        return self.classes is not None and phrase[0] not in self.classes.spaced
+
+    def _holds_forbidden(self, phrase: Phrase) -> bool:
+        return any(
+            phrase[i : i + len(f)] == f for f in self.forbidden for i in range(len(phrase) - len(f) + 1)
+        )
 
     @cached_property
     def min_lengths(self) -> list[int]:
-        return [min(len(p) for p in alts) for alts in self.requirements]
+        """Per requirement, the shortest form usable anywhere (see the module docstring)."""
+        lengths = []
+        for alternatives in self.requirements:
+            clean = [p for p in alternatives if not self._holds_forbidden(p)] or list(alternatives)
+            usable = [p for p in clean if p not in self.initial and not self._glued(p)] or clean
+            lengths.append(min(len(p) for p in usable))
+        return lengths
 
     @property
     def empty(self) -> bool:
@@ -66,38 +128,58 @@ class SentenceConstraints:
     def units(self, state: State) -> int:
         """Progress in tokens: the bank of dynamic beam allocation."""
         done = sum(length for length, met in zip(self.min_lengths, state.met, strict=True) if met)
-        return done + (state.pos if state.alive else 0)
+        return done + max((pos for _, _, pos, _ in state.alive), default=0)
 
     @property
     def total_units(self) -> int:
         return sum(self.min_lengths)
 
-    def needed(self, state: State) -> int:
-        """The fewest tokens still to produce to meet every requirement."""
-        unmet = sum(length for length, met in zip(self.min_lengths, state.met, strict=True) if not met)
-        if not state.alive:
-            return unmet
-        return min(
-            len(self.requirements[r][a]) - state.pos + unmet - self.min_lengths[r] for r, a in state.alive
-        )
-
     def unmet_units(self, state: State) -> int:
-        """Tokens needed if the phrase in progress were abandoned now (the next token not advancing it)."""
+        """Tokens needed if every phrase in progress were dropped now."""
         return sum(length for length, met in zip(self.min_lengths, state.met, strict=True) if not met)
 
+    def needed(self, state: State) -> int:
+        """The fewest tokens still to produce to meet every requirement."""
+        saving = max(
+            (self.min_lengths[r] - (len(self.requirements[r][a]) - pos) for r, a, pos, _ in state.alive),
+            default=0,
+        )
+        return self.unmet_units(state) - max(0, saving)
+
     def continuations(self, state: State) -> set[int]:
-        """Tokens that continue the phrase in progress."""
-        return {self.requirements[r][a][state.pos] for r, a in state.alive}
+        """Tokens that continue a phrase in progress."""
+        return {self.requirements[r][a][pos] for r, a, pos, _ in state.alive}
 
     def starts(self, state: State, at_start: bool = False) -> set[int]:
-        """Tokens that start a phrase of an unmet requirement (at the first position, or later)."""
-        table = self._starts if at_start else self._starts_later
-        return {t for t, pairs in table.items() if any(not state.met[r] for r, _ in pairs)}
+        """Tokens that may start a phrase of an unmet requirement here."""
+        return {
+            token
+            for token, entries in self._starts.items()
+            if any(self._may_start(state, r, initial, glued, at_start) for r, _, initial, glued in entries)
+        }
+
+    def _may_start(self, state: State, r: int, initial: bool, glued: bool, at_start: bool) -> bool:
+        return not state.met[r] and (at_start or not initial) and (state.glue_ok or not glued)
 
     def advancing(self, state: State, at_start: bool = False) -> set[int]:
-        """Tokens that make progress: continue the phrase in progress or start a new one."""
-        starts = self.starts(state, at_start)
-        return self.continuations(state) | starts if state.alive else starts
+        """Tokens that make progress: continue a phrase in progress or start a new one."""
+        return self.continuations(state) | self.starts(state, at_start)
+
+    def banned_next(self, tokens: list[int]) -> set[int]:
+        """Tokens never to take next: they complete a forbidden sequence after `tokens`."""
+        banned: set[int] = set()
+        for n in range(min(self._longest_banned, len(tokens)) + 1):
+            banned |= self._banned.get(tuple(tokens[len(tokens) - n :]), set())
+        return banned
+
+    def breaks_word(self, state: State, token: int) -> bool:
+        """Whether `token` would glue onto a term that just ended (not an accepted ending)."""
+        return (
+            state.after is not None
+            and self.classes is not None
+            and token in self.classes.glue
+            and token not in state.after
+        )
 
     def advance(self, state: State, token: int, forced: bool = False, at_start: bool = False) -> State:
         """The state after appending `token` (`at_start`: as the first token of the output)."""
@@ -110,34 +192,33 @@ class SentenceConstraints:
         return cached
 
     def _advance(self, state: State, token: int, forced: bool, at_start: bool) -> State:
-        if state.alive:
-            alive = frozenset(
-                (r, a)
-                for r, a in state.alive
-                if not state.met[r] and self.requirements[r][a][state.pos] == token
-            )
-            if alive:
-                return self._progress(state, alive, state.pos + 1, state.alive_forced or forced)
-        table = self._starts if at_start else self._starts_later
-        alive = frozenset((r, a) for r, a in table.get(token, ()) if not state.met[r])
-        if not alive:
-            return State(state.met, frozenset(), 0, state.forced, False)
-        return self._progress(state, alive, 1, forced)
-
-    def _progress(self, state: State, alive: frozenset[tuple[int, int]], pos: int, forced: bool) -> State:
-        complete = sorted(r for r, a in alive if len(self.requirements[r][a]) == pos)
-        if complete:
-            r = complete[0]
-            met = state.met[:r] + (True,) + state.met[r + 1 :]
-            was_forced = state.forced[:r] + (forced,) + state.forced[r + 1 :]
-            return State(met, frozenset(), 0, was_forced, False)
-        return State(state.met, alive, pos, state.forced, forced)
-
-    def banned_next(self, tokens: list[int]) -> set[int]:
-        """Tokens that would complete a forbidden sequence after `tokens`."""
-        banned = set()
-        for phrase in self.forbidden:
-            n = len(phrase) - 1
-            if n == 0 or (len(tokens) >= n and tuple(tokens[-n:]) == phrase[:-1]):
-                banned.add(phrase[-1])
-        return banned
+        alive = {
+            (r, a, pos + 1, was_forced or forced)
+            for r, a, pos, was_forced in state.alive
+            if not state.met[r] and self.requirements[r][a][pos] == token
+        }
+        alive |= {
+            (r, a, 1, forced)
+            for r, a, initial, glued in self._starts.get(token, ())
+            if self._may_start(state, r, initial, glued, at_start)
+        }
+        glue_ok = self.classes is None or token in self.classes.openers
+        complete = sorted((r, a, f) for r, a, pos, f in alive if pos == len(self.requirements[r][a]))
+        if not complete:
+            after = frozenset() if state.after is not None and token in state.after else None
+            return State(state.met, frozenset(alive), state.forced, glue_ok, after)
+        met, forced_flags = list(state.met), list(state.forced)
+        closed: set[int] = set()  # the credited requirements and their twins
+        endings: frozenset[int] | None = None
+        for r, a, was_forced in complete:
+            if r in closed:
+                continue
+            met[r], forced_flags[r] = True, was_forced
+            closed |= self._twins[r]
+            if endings is None:
+                endings = self.endings.get(self.requirements[r][a], frozenset())
+        rest = frozenset(
+            x for x in alive if x[0] not in closed and x[2] < len(self.requirements[x[0]][x[1]])
+        )
+        after = endings if self.classes else None
+        return State(tuple(met), rest, tuple(forced_flags), glue_ok, after)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..results import ENFORCED, FAILED, MEMORY, UNFORCED, TermStatus
-from ..terms.forms import casings, forbidden_used, is_required, presence, required_forms
+from ..terms.forms import casings, english_plural, forbidden_used, is_required, presence, required_forms
 from ..terms.matcher import Hit
 from . import internals
-from .constraints import Phrase, SentenceConstraints, State
+from .constraints import Phrase, SentenceConstraints, State, TokenClasses
 
 SPACE = "\u2581"
+MAX_SEGMENTATIONS = 64  # per forbidden form: every way the vocabulary can spell it, up to this many
 
 
 class PhraseEncoder:
@@ -28,7 +29,48 @@ class PhraseEncoder:
         self.spm = internals.target_sentencepiece(tokenizer)
         self.vocab: dict[str, int] = tokenizer.get_vocab()
         self.unk = tokenizer.unk_token_id
+        self.classes = TokenClasses.from_vocab(self.vocab, SPACE)
         self._cache: dict[str, list[Phrase]] = {}
+        self._spellings: dict[str, list[Phrase]] = {}
+
+    def spellings(self, text: str, limit: int = MAX_SEGMENTATIONS) -> list[Phrase]:
+        """Every token sequence of the vocabulary that spells `text` (after a space, or glued),
+        up to `limit`: what a forbidden term must be blocked in, not only its canonical pieces."""
+        cached = self._spellings.get(text)
+        if cached is None:
+            words = text.split()
+            if not words:
+                return []
+            found: list[Phrase] = []
+            for first in (SPACE + words[0], words[0]):
+                parts = [self._segmentations(first, limit)]
+                parts += [self._segmentations(SPACE + w, limit) for w in words[1:]]
+                combined: list[Phrase] = [()]
+                for options in parts:
+                    combined = [c + o for c in combined for o in options][:limit]
+                found += combined
+            cached = self._spellings[text] = list(dict.fromkeys(p for p in found if p))
+        return cached
+
+    def _segmentations(self, word: str, limit: int) -> list[Phrase]:
+        """Ways to cut `word` into vocabulary pieces, shortest first, at most `limit`."""
+        ways: list[list[Phrase]] = [[] for _ in range(len(word) + 1)]
+        ways[len(word)] = [()]
+        for i in range(len(word) - 1, -1, -1):
+            options = []
+            for j in range(i + 1, len(word) + 1):
+                token = self.vocab.get(word[i:j])
+                if token is not None and ways[j]:
+                    options += [(token, *rest) for rest in ways[j]]
+            ways[i] = sorted(options, key=len)[:limit]
+        return ways[0]
+
+    def endings(self, form: str, plural: str) -> frozenset[int]:
+        """The tokens that turn `form` into `plural` when glued onto it (level + s), if any."""
+        if plural == form or not plural.startswith(form):
+            return frozenset()
+        token = self.vocab.get(plural[len(form) :])
+        return frozenset() if token is None else frozenset({token})
 
     def phrases(self, text: str) -> list[Phrase]:
         """Token sequences for `text`: after a space (as tokenised) and glued to what precedes."""
@@ -85,23 +127,28 @@ def plan(hits: list[Hit], encoder: PhraseEncoder, target_lang: str = "en") -> Pl
     requirements: list[tuple[Phrase, ...]] = []
     forbidden: list[Phrase] = []
     initial: set[Phrase] = set()
+    endings: dict[Phrase, frozenset[int]] = {}
     requirement_of: list[int | None] = []
     for hit in hits:
         alternatives: list[Phrase] = []
         if is_required(hit.entry):
-            for form in required_forms(hit, target_lang):
+            forms = required_forms(hit, target_lang)
+            for form in forms:
                 phrases = encoder.phrases(form)
                 alternatives += phrases
                 if form[:1] != hit.entry.target[:1]:  # capitalised: only to open the sentence
                     initial.update(phrases)
+                if hit.entry.kind == "preferred" and target_lang == "en":  # level + s, not levels + es
+                    endings.update(dict.fromkeys(phrases, encoder.endings(form, english_plural(form))))
         if alternatives:
             requirement_of.append(len(requirements))
             requirements.append(tuple(alternatives))
         else:
             requirement_of.append(None)  # nothing to require, or not spellable in the vocabulary
         for term in hit.entry.forbidden:
-            forbidden += [p for form in casings(term) for p in encoder.phrases(form)]
-    return Plan(hits, SentenceConstraints(requirements, forbidden, initial), requirement_of)
+            forbidden += [p for form in casings(term) for p in encoder.spellings(form)]
+    constraints = SentenceConstraints(requirements, forbidden, initial, endings, encoder.classes)
+    return Plan(hits, constraints, requirement_of)
 
 
 def statuses(

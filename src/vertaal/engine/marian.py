@@ -117,20 +117,27 @@ class MarianEngine:
         for row, ids in enumerate(batch):
             input_ids[row, : len(ids)] = torch.tensor(ids)
             attention[row, : len(ids)] = 1
-        needed = max((c.total_units for c in constraints if c is not None), default=0)
+        limits = [self.length_limit(len(ids), c) for ids, c in zip(batch, constraints, strict=True)]
         device = self.loaded.device
         result = self.model.generate(
             input_ids=input_ids.to(device),
             attention_mask=attention.to(device),
             num_beams=self.beams,
-            max_length=1 + max(self.new_token_limit(width), needed + 3),
+            max_length=max(limits),
             min_length=1 + self.min_new_tokens if self.min_new_tokens else None,
             custom_generate=constrained_beam_search,
             constraints=constraints,
+            length_limits=limits,
         )
         self.generated_tokens += sum(len(s) + 1 for s in result.sequences)
         texts = self.tokenizer.batch_decode(result.sequences, skip_special_tokens=True)
         return [Decoded(text, state) for text, state in zip(texts, result.states, strict=True)]
+
+    def length_limit(self, source_len: int, constraints: SentenceConstraints | None) -> int:
+        """One sentence's max_length (the decoder start token included): from its own source length
+        and constraints alone, never from its batchmates."""
+        needed = constraints.total_units if constraints is not None else 0
+        return 1 + max(self.new_token_limit(source_len), needed + 3)
 
     def new_token_limit(self, source_len: int) -> int:
         """The output length limit for a batch whose longest source has `source_len` tokens."""

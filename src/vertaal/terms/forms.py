@@ -26,13 +26,20 @@ from .matcher import Hit
 
 _PLURAL_ENDINGS = ("en", "s", "'s", "\u2019s")
 REQUIRED_KINDS = ("preferred", "keep")
+_SINGULAR_S = ("ss", "us", "is", "as", "os")  # process, status, analysis, gas, kudos: not plurals
 
 
 def english_plural(phrase: str) -> str:
-    """Pluralise the last word of an English phrase (level -> levels, agency -> agencies)."""
+    """Pluralise the last word of an English phrase (level -> levels, agency -> agencies).
+
+    A word that already reads as a plural (services, requirements) is left as it is, as are
+    acronyms and words that do not end in a letter.
+    """
     head, _, word = phrase.rpartition(" ")
     lower = word.lower()
     if not word or not word[-1].isalpha() or word.isupper():
+        return phrase
+    if lower.endswith("s") and not lower.endswith(_SINGULAR_S):
         return phrase
     if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
         plural = word[:-1] + "ies"
