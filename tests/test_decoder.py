@@ -85,40 +85,58 @@ TOKENS = st.integers(min_value=3, max_value=40)
 PHRASE = st.lists(TOKENS, min_size=1, max_size=4).map(tuple)
 
 
+def holds(phrase, part):
+    return any(tuple(phrase[i : i + len(part)]) == part for i in range(len(phrase) - len(part) + 1))
+
+
 @st.composite
 def constraint_sets(draw):
+    """Requirements with several forms each (one of them maybe allowed only at the start), shared
+    prefixes, the same term twice, and forbidden sequences that share tokens with required ones."""
     phrases = draw(st.lists(PHRASE, min_size=1, max_size=3))
     if len(phrases) > 1 and draw(st.booleans()):  # share a prefix or overlap with the first phrase
         first = phrases[0]
         phrases[1] = first[: draw(st.integers(1, len(first)))] + phrases[1]
+    requirements = [[p] for p in phrases]
+    initial = set()
+    for forms in requirements:
+        for _ in range(draw(st.integers(0, 2))):
+            forms.append(draw(PHRASE))
+        if len(forms) > 1 and draw(st.booleans()):
+            initial.add(forms[-1])  # a start-only form, as a capitalised target is
     if draw(st.booleans()):
-        phrases.append(phrases[0])  # the same term twice
-    used = {t for p in phrases for t in p}
-    pool = [t for t in range(41, 90)]  # forbidden tokens never needed by a requirement
+        requirements.append(list(requirements[0]))  # the same term twice
+    used = sorted({t for forms in requirements for p in forms for t in p})
+    pool = used + list(range(41, 90))
     forbidden = draw(st.lists(st.lists(st.sampled_from(pool), min_size=1, max_size=2).map(tuple), max_size=3))
-    assert not used & {t for f in forbidden for t in f}
-    return phrases, forbidden
+    # keep the requirements satisfiable: every one keeps its first form free of forbidden sequences
+    forbidden = [f for f in forbidden if not any(holds(forms[0], f) for forms in requirements)]
+    return [tuple(forms) for forms in requirements], forbidden, initial
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), beams=st.sampled_from([1, 2, 4]))
-def test_every_constraint_present_and_no_forbidden_phrase(models, data, beams):
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), beams=st.sampled_from([1, 2, 4]), early_stopping=st.booleans())
+def test_every_constraint_present_and_no_forbidden_phrase(models, data, beams, early_stopping):
     model, tokenizer = models[data.draw(st.integers(0, len(models) - 1))]
     sets = [data.draw(constraint_sets()) for _ in SOURCES]
-    constraints = [SentenceConstraints([(p,) for p in phrases], forbidden) for phrases, forbidden in sets]
-    needed = max(sum(len(p) for p in phrases) for phrases, _ in sets)
+    constraints = [SentenceConstraints(reqs, forbidden, initial) for reqs, forbidden, initial in sets]
+    needed = max(c.total_units for c in constraints)
     batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
     result = model.generate(
         **batch,
         num_beams=beams,
+        early_stopping=early_stopping,
         max_length=needed + 3 + data.draw(st.integers(0, 12)),
         custom_generate=constrained_beam_search,
         constraints=constraints,
     )
-    for tokens, (phrases, forbidden), state in zip(result.sequences, sets, result.states, strict=True):
-        assert all(state.met)
-        for phrase in set(phrases):
-            assert count(tokens, phrase) >= phrases.count(phrase), (tokens, phrase)
+    for tokens, (reqs, forbidden, initial), state in zip(result.sequences, sets, result.states, strict=True):
+        assert all(state.met), (tokens, reqs, forbidden, initial)
+        for forms in set(reqs):
+            found = sum(
+                count(tokens, p) for p in forms if p not in initial or tokens[: len(p)] == list(p)
+            )
+            assert found >= reqs.count(forms), (tokens, forms)
         for phrase in forbidden:
             assert not occurs(tokens, phrase), (tokens, phrase)
 
