@@ -31,6 +31,13 @@ GLOSSARY = [
     Entry("Coordinator Bewaking", "Coordinator for Surveillance", fold_diacritics=True),
     Entry("toezicht", "oversight", compounds=True),
     Entry("Midden-Oosten", "Middle East"),
+    Entry("veiligheidsdienst", "security service"),
+    Entry("Tweede Kamer", "House of Representatives"),
+    Entry(
+        "Wet op de inlichtingen- en veiligheidsdiensten 2002",
+        "Intelligence and Security Services Act 2002",
+    ),
+    Entry("ATb", kind="keep"),
 ]
 MATCHER = Matcher(GLOSSARY)
 
@@ -116,6 +123,43 @@ CASES = {
         "het Alerteringssysteem van Terrorismebestrijding",
         [("Terrorismebestrijding", "Terrorismebestrijding")],
     ),
+    # 6. real government prose
+    "coordinated compound with an elided head holds two terms": (
+        "De inlichtingen- en veiligheidsdiensten werken samen.",
+        [("inlichtingendienst", "inlichtingen-"), ("veiligheidsdienst", "veiligheidsdiensten")],
+    ),
+    "coordinated the other way round": (
+        "De veiligheids- en inlichtingendiensten.",
+        [("veiligheidsdienst", "veiligheids-"), ("inlichtingendienst", "inlichtingendiensten")],
+    ),
+    "a coordinated hyphen compound keeps its acronym": ("Het AIVD- en MIVD-gebouw.", [("AIVD", "AIVD")]),
+    "multi-word term whose last word opens a compound": (
+        "De Tweede Kamercommissie en de Tweede Kamerleden.",
+        [("Tweede Kamer", "Tweede Kamer"), ("Tweede Kamer", "Tweede Kamer")],
+    ),
+    "official name with an inserted abbreviation": (
+        "Volgens de Wet op de inlichtingen- en veiligheidsdiensten (Wiv 2002) mag dat.",
+        [
+            (
+                "Wet op de inlichtingen- en veiligheidsdiensten 2002",
+                "Wet op de inlichtingen- en veiligheidsdiensten (Wiv 2002)",
+            )
+        ],
+    ),
+    "a capitalised name only where capitalised": ("De tweede kamer van het museum.", []),
+    "a capitalised name at the start of a sentence": (
+        "Tweede Kamer stemt.",
+        [("Tweede Kamer", "Tweede Kamer")],
+    ),
+    "mixed-case acronym matches exactly": ("Het ATB en het ATb.", [("ATb", "ATb")]),
+    "a soft hyphen inside a word does not hide a term": (
+        "Het dreigings\u00adniveau stijgt.",
+        [("dreigingsniveau", "dreigingsniveau")],
+    ),
+    "a zero-width space inside a word does not hide a term": (
+        "De AI\u200bVD werkt.",
+        [("AIVD", "AIVD")],
+    ),
 }
 
 
@@ -130,6 +174,22 @@ def test_hit_records_span_inflection_and_compound():
     first, second = MATCHER.find(text)
     assert text[first.start : first.end] == "dreigingsniveaus" and first.inflected and not first.compound
     assert text[second.start : second.end] == "AIVD" and not second.inflected and second.compound
+
+
+def test_invisible_characters_keep_the_offsets_of_the_text():
+    text = "Het dreigings\u00adniveau stijgt."
+    [hit] = MATCHER.find(text)
+    assert (hit.start, hit.end) == (4, 20) and text[hit.start : hit.end] == "dreigings\u00adniveau"
+
+
+def test_coordinated_hits_carry_their_pair():
+    first, second = MATCHER.find("De inlichtingen- en veiligheidsdiensten.")
+    assert first.coordination == second.coordination == (first.entry, second.entry)
+
+
+def test_a_zero_width_character_in_a_term_is_refused():
+    problem = Entry("AI\u200bVD", kind="keep").problem()
+    assert problem and "zero-width" in problem
 
 
 def test_global_diacritic_folding_option():

@@ -37,6 +37,7 @@ TARGET_TERMS = [
     "report",
     "intelligence service",
     "Counterterrorism Alert System",
+    "intelligence and security services",
 ]
 FILLER = "De dienst werkt samen met de politie en het team in Nederland".split()
 
@@ -247,3 +248,27 @@ def test_length_limit_does_not_depend_on_batchmates(glossary_model):
     alone = engine.translate_document(short).sentences[0].target
     together = engine.translate_document(short + " " + long).sentences[0].target
     assert alone == together
+
+
+COORDINATED = [
+    Entry("inlichtingendienst", "intelligence service"),
+    Entry("veiligheidsdienst", "security service"),
+]
+
+
+def test_check_accepts_the_english_coordination_for_both_terms():
+    checker = Checker(Matcher(COORDINATED))
+    source = "De inlichtingen- en veiligheidsdiensten werken samen."
+    coordinated = "The intelligence and security services cooperate."
+    result = checker.check_segment(SegmentPair(0, source, coordinated))
+    assert [t.present for t in result.terms] == [True, True] and not result.problems
+    split = checker.check_segment(SegmentPair(0, source, "The intelligence services cooperate."))
+    assert [t.present for t in split.terms] == [True, False]
+
+
+@pytest.mark.parametrize("beams", [1, 4])
+def test_decoder_meets_a_coordinated_pair_and_check_agrees(random_models, beams):
+    engine = translator(random_models[1], beams, COORDINATED)
+    [row] = engine.translate_document("De inlichtingen- en veiligheidsdiensten werken samen.").sentences
+    result = Checker(engine.matcher).check_segment(SegmentPair(0, row.source, row.target))
+    assert [t.status != "failed" for t in row.terms] == [t.present for t in result.terms] == [True, True]

@@ -10,6 +10,11 @@ already accepts it. A form is present when it occurs as whole words (never insid
 "AIVD" is not in "cAIVD" or "AIVD4"), with any run of spaces between its words. A term that
 occurs twice in the source must be present twice.
 
+A coordinated compound with an elided head ("inlichtingen- en veiligheidsdiensten") holds two
+terms whose English targets share their last word (intelligence service, security service); the
+English coordination ("intelligence and security services", singular or plural) counts as
+present for both, so the decoder need not split it into two phrases.
+
 *Required* forms (what the decoder may write): the target as written, capitalised (only to open
 the sentence), and the English plural where the Dutch occurrence was a plural: a subset of the
 accepted forms, so whatever the decoder writes, the check accepts.
@@ -72,7 +77,21 @@ def required_forms(hit: Hit, target_lang: str = "en") -> list[str]:
         forms.append(capitalised(target))
     if hit.inflected and hit.entry.kind == "preferred" and target_lang == "en" and _plural_surface(hit):
         forms += [english_plural(f) for f in forms]
+    forms += coordinated_forms(hit, target_lang)
     return list(dict.fromkeys(forms))
+
+
+def coordinated_forms(hit: Hit, target_lang: str = "en") -> list[str]:
+    """The English coordination of a hit's pair (intelligence and security service(s)), if any."""
+    if hit.coordination is None or target_lang != "en":
+        return []
+    first, second = (entry.target for entry in hit.coordination)
+    modifier, _, head = first.rpartition(" ")
+    if not modifier or not first or not second or head.lower() != second.rpartition(" ")[2].lower():
+        return []
+    singular = f"{modifier} and {second}"
+    forms = [singular, english_plural(singular)]
+    return list(dict.fromkeys(forms + [capitalised(f) for f in forms]))
 
 
 def accepted_forms(entry: Entry, target_lang: str = "en") -> list[str]:
@@ -121,16 +140,17 @@ def presence(hits: list[Hit], text: str, target_lang: str = "en") -> list[bool]:
 
     Hits that require nothing (forbidden-only entries) count as present.
     """
-    remaining: dict[int, int] = {}
+    remaining: dict[tuple[int, ...], int] = {}
     result = []
     for hit in hits:
         entry = hit.entry
         if not is_required(entry):
             result.append(True)
             continue
-        key = id(entry)
+        key = (id(entry), *map(id, hit.coordination or ()))
         if key not in remaining:
-            remaining[key] = len(find_all(text, accepted_forms(entry, target_lang)))
+            forms = accepted_forms(entry, target_lang) + coordinated_forms(hit, target_lang)
+            remaining[key] = len(find_all(text, forms))
         result.append(remaining[key] > 0)
         remaining[key] -= 1
     return result
