@@ -16,9 +16,8 @@ import json
 import time
 from pathlib import Path
 
-from factory import corpus_pairs, trained_model
-
 from benchmarks.common import CACHE, opus_shaped_model
+from tests.factory import corpus_pairs, trained_model
 
 STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
 
