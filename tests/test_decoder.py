@@ -104,6 +104,7 @@ def constraint_sets(draw):
             forms.append(draw(PHRASE))
         if len(forms) > 1 and draw(st.booleans()):
             initial.add(forms[-1])  # a start-only form, as a capitalised target is
+    initial -= {forms[0] for forms in requirements}  # every requirement keeps a form usable anywhere
     if draw(st.booleans()):
         requirements.append(list(requirements[0]))  # the same term twice
     used = sorted({t for forms in requirements for p in forms for t in p})

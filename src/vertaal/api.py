@@ -26,8 +26,8 @@ class Translator:
     """Translate text with a local MarianMT model, enforcing a glossary.
 
     `glossary` is the name of a stored glossary (default ``"default"``; a missing default
-    glossary means none), a list of :class:`~vertaal.glossary.Entry`, a ready
-    :class:`~vertaal.terms.Matcher`, or None for no glossary. `strategy` is ``"direct"``
+    glossary means none), a list of :class:`~vertaal.Entry`, a ready
+    :class:`~vertaal.Matcher`, or None for no glossary. `strategy` is ``"direct"``
     (decode sentences with terms under constraints at once) or ``"repair"`` (decode freely, then
     again under constraints only the sentences that miss a term).
 

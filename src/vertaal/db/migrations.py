@@ -1,4 +1,4 @@
-"""Named schema migrations (sqlite-utils `Migrations`), applied by :func:`vertaal.store.open_db`."""
+"""Named schema migrations (sqlite-utils `Migrations`), applied by :func:`vertaal.db.open_db`."""
 
 from __future__ import annotations
 

@@ -232,37 +232,53 @@ def _mask_for_constraints(
 ) -> None:
     """Block forbidden tokens, words glued onto a finished term, and EOS while a requirement is
     unmet; allow only constraint tokens when the length limit demands it."""
-    cur_len = beams.cur_len
+    cur_len, num_beams = beams.cur_len, settings.num_beams
     at_start = cur_len == settings.prompt_len
     tracker.forcing.clear()
+    glued: list[tuple[int, frozenset[int], torch.Tensor]] = []  # rows whose last token ended a term
+    unmet: list[int] = []  # rows that may not end yet
     for b, hyps in tracker.states.items():
         sentence = tracker.constraints[b]
         assert sentence is not None
         available = settings.limits[b] - 1 - cur_len  # the last position is reserved for end-of-sentence
+        history = beams.running[b, :, settings.prompt_len : cur_len].tolist() if sentence.forbidden else None
         for k, state in enumerate(hyps):
-            row = log_probs[b * settings.num_beams + k]
-            banned = sentence.banned_next(beams.running[b, k, settings.prompt_len : cur_len].tolist())
+            row = b * num_beams + k
+            banned = sentence.banned_next(history[k]) if history else set()
             if banned:
-                row[list(banned)] = float("-inf")
+                log_probs[row, list(banned)] = float("-inf")
             if state.after is not None and sentence.classes is not None:
-                _block_glue(row, state.after, _glue_mask(sentence, tracker, row.device))
+                glued.append((row, state.after, _glue_mask(sentence, tracker, log_probs.device)))
             if sentence.all_met(state):
                 continue
             if settings.eos is not None and available > 0:  # at the last position it may end, penalised
-                row[settings.eos] = float("-inf")
-            if 0 < available <= sentence.unmet_units(state):  # any other token would leave too few steps
-                allowed = [
-                    t
-                    for t in _in_time(sentence, state, available, at_start)
-                    if t not in banned and not sentence.breaks_word(state, t)
-                ]
-                kept = row[allowed].clone()
+                unmet.append(row)
+            if 0 < available <= sentence.unmet_units(state) + sentence.slack(state):  # no room for others
+                allowed = _in_time(sentence, state, available, at_start, banned)
+                kept = log_probs[row, allowed].clone()
                 if allowed and bool(torch.isfinite(kept).any()):
-                    row.fill_(float("-inf"))
-                    row[allowed] = kept
+                    log_probs[row] = float("-inf")
+                    log_probs[row, allowed] = kept
                     tracker.forcing.add((b, k))
-            if settings.eos is not None and not bool(torch.isfinite(row).any()):
-                row[settings.eos] = 0.0  # nothing else is possible: end rather than emit a blocked token
+    for row, endings, mask in glued:
+        _block_glue(log_probs[row], endings, mask)
+    if unmet:
+        log_probs[unmet, settings.eos] = float("-inf")
+    _keep_an_exit(log_probs, tracker, settings)
+
+
+def _keep_an_exit(log_probs: torch.Tensor, tracker: _Tracker, settings: _Settings) -> None:
+    """A row with nothing left (every token blocked) may end the sentence rather than emit a blocked
+    token with a placeholder score."""
+    if settings.eos is None:
+        return
+    rows = torch.tensor(
+        [b * settings.num_beams + k for b in tracker.constrained for k in range(settings.num_beams)],
+        device=log_probs.device,
+    )
+    dead = rows[~torch.isfinite(log_probs[rows]).any(dim=1)]
+    if dead.numel():
+        log_probs[dead, settings.eos] = 0.0
 
 
 def _glue_mask(sentence: SentenceConstraints, tracker: _Tracker, device: torch.device) -> torch.Tensor:
@@ -281,17 +297,23 @@ def _glue_mask(sentence: SentenceConstraints, tracker: _Tracker, device: torch.d
 def _block_glue(row: torch.Tensor, endings: frozenset[int], mask: torch.Tensor) -> None:
     """-inf for every token that would continue the word of a term that just ended."""
     kept = row[list(endings)].clone() if endings else None
-    row[: mask.shape[0]].masked_fill_(mask[: row.shape[0]], float("-inf"))
+    size = min(mask.shape[0], row.shape[0])
+    row[:size].masked_fill_(mask[:size], float("-inf"))
     if kept is not None:
         row[list(endings)] = kept
 
 
-def _in_time(sentence: SentenceConstraints, state: State, available: int, at_start: bool) -> list[int]:
-    """Constraint tokens after which every requirement can still be met in the steps left."""
-    options = {
-        t: sentence.needed(sentence.advance(state, t, at_start=at_start))
-        for t in sentence.advancing(state, at_start)
-    }
+def _in_time(
+    sentence: SentenceConstraints, state: State, available: int, at_start: bool, banned: set[int]
+) -> list[int]:
+    """Constraint tokens, neither banned nor glued onto a finished term, after which every
+    requirement can still be met in the steps left (else those that leave the least to do)."""
+    options = {}
+    for t in sentence.advancing(state, at_start):
+        if t in banned or sentence.breaks_word(state, t):
+            continue
+        after = sentence.advance(state, t, at_start=at_start)
+        options[t] = sentence.needed(after) + sentence.slack(after)
     if not options:
         return []
     fitting = [t for t, need in options.items() if need <= available - 1]
@@ -366,11 +388,11 @@ def _allocate(step: _Candidates, beams: _Beams, settings: _Settings, tracker: _T
             if (k, token) not in candidates and score > float("-inf"):
                 candidates[(k, token)] = (score, True)  # forced: the model did not rank it in its top-k
         chosen = _dba(candidates, tracker.states[b], sentence, settings.num_beams, at_start)
-        for slot, (k, token, score, _) in enumerate(chosen):
-            beams.running[b, slot] = step.base_running[b, k]
-            beams.running[b, slot, step.cur_len] = token
-            beams.running_scores[b, slot] = score
-            beams.parents[b, slot] = b * settings.num_beams + k
+        parents = torch.tensor([k for k, _, _, _ in chosen], device=beams.running.device)
+        beams.running[b] = step.base_running[b, parents]
+        beams.running[b, :, step.cur_len] = torch.tensor([t for _, t, _, _ in chosen], device=parents.device)
+        beams.running_scores[b] = torch.tensor([s for _, _, s, _ in chosen], device=parents.device)
+        beams.parents[b] = parents + b * settings.num_beams
         tracker.states[b] = [state for _, _, _, state in chosen]
 
 
@@ -380,16 +402,17 @@ def _constraint_candidates(
     """Per constrained sentence: (beam, token, score) of every token that advances a constraint
     and of each hypothesis' single best token, beyond what the top-k already holds."""
     at_start = step.cur_len == settings.prompt_len
-    best_tokens = step.accumulated.view(-1, settings.num_beams, step.vocab).argmax(dim=-1)
+    best_tokens = step.accumulated.view(-1, settings.num_beams, step.vocab).argmax(dim=-1).tolist()
+    base_scores = step.base_scores.tolist()
     requests: list[tuple[int, int, int]] = []
     for b in tracker.constrained:
         sentence = tracker.constraints[b]
         assert sentence is not None
         for k, state in enumerate(tracker.states[b]):
-            if float(step.base_scores[b, k]) <= NEG / 2:
+            if base_scores[b][k] <= NEG / 2:
                 continue
             requests += [(b, k, token) for token in sentence.advancing(state, at_start)]
-            requests.append((b, k, int(best_tokens[b, k])))
+            requests.append((b, k, best_tokens[b][k]))
     extra: dict[int, list[tuple[int, int, float]]] = {b: [] for b in tracker.constrained}
     if requests:
         rows = torch.tensor([b for b, _, _ in requests])
@@ -492,15 +515,20 @@ def _met_endings(
     if eos is None:
         return sequences, scores
     sequences[:, :, step.cur_len] = eos
+    base_scores = step.base_scores.tolist()
+    ending: list[tuple[int, int]] = []
     for b in tracker.constrained:
         sentence = tracker.constraints[b]
         assert sentence is not None
         ended = zip(step.beams[b].tolist(), step.tokens[b].tolist(), just_finished[b].tolist(), strict=True)
         already = {k for k, t, done in ended if done and t == eos}
         for k, state in enumerate(tracker.states[b]):
-            if k in already or float(step.base_scores[b, k]) <= NEG / 2 or not sentence.all_met(state):
-                continue
-            scores[b, k] = step.accumulated[b, k * step.vocab + eos]
+            if k not in already and base_scores[b][k] > NEG / 2 and sentence.all_met(state):
+                ending.append((b, k))
+    if ending:
+        rows = torch.tensor([b for b, _ in ending], device=scores.device)
+        cols = torch.tensor([k for _, k in ending], device=scores.device)
+        scores[rows, cols] = step.accumulated[rows, cols * step.vocab + eos]
     scores = torch.where(torch.isfinite(scores), scores, torch.full_like(scores, NEG))
     return sequences, scores
 

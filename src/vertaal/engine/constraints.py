@@ -86,6 +86,8 @@ class SentenceConstraints:
         self._starts: dict[int, list[tuple[int, int, bool, bool]]] = {}  # token -> (r, a, initial, glued)
         for r, alternatives in enumerate(self.requirements):
             for a, phrase in enumerate(alternatives):
+                if self._holds_forbidden(phrase):
+                    continue  # it could never be completed: its forbidden part is blocked
                 entry = (r, a, phrase in self.initial, self._glued(phrase))
                 self._starts.setdefault(phrase[0], []).append(entry)
         # requirements with the same alternatives are one term occurring several times: each
@@ -113,6 +115,17 @@ class SentenceConstraints:
             usable = [p for p in clean if p not in self.initial and not self._glued(p)] or clean
             lengths.append(min(len(p) for p in usable))
         return lengths
+
+    @cached_property
+    def gap(self) -> int:
+        """1 when a forbidden sequence is made of required tokens alone (two terms side by side may
+        then need a token between them), else 0: the slack forcing leaves per unmet requirement."""
+        required = {t for alternatives in self.requirements for p in alternatives for t in p}
+        return int(any(set(f) <= required for f in self.forbidden))
+
+    def slack(self, state: State) -> int:
+        """Tokens forcing keeps in hand for gaps between terms (see :attr:`gap`)."""
+        return self.gap * sum(not met for met in state.met)
 
     @property
     def empty(self) -> bool:

@@ -16,7 +16,7 @@ import re
 
 from ..errors import GlossaryError
 from ..terms.entry import FLAGS, LISTS, Entry
-from .formats import Row
+from . import Row
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 _META_COLUMN = "vertaal"

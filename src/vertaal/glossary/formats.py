@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..terms.entry import Entry
 from ..text.files import decode
+from . import Row
 
 FORMATS = ("tsv", "csv", "tbx")
 _EXTENSIONS = {
@@ -18,16 +19,6 @@ _EXTENSIONS = {
     ".tbx": "tbx",
     ".xml": "tbx",
 }
-
-
-class Row:
-    """An entry read from a file, with the line it started on."""
-
-    __slots__ = ("entry", "line")
-
-    def __init__(self, entry: Entry, line: int) -> None:
-        self.entry = entry
-        self.line = line
 
 
 def detect(name: str, text: str, override: str | None = None) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..errors import GlossaryError
 from ..text.files import display_name, read_bytes
-from .formats import Row, read
+from . import Row
+from .formats import read
 from .store import GlossaryStore, ImportReport
 
 MAX_LISTED = 5

@@ -42,7 +42,7 @@ class ImportReport:
 
 
 class GlossaryStore:
-    """Glossary operations on an open database (see :func:`vertaal.store.open_db`)."""
+    """Glossary operations on an open database (see :func:`vertaal.db.open_db`)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..errors import GlossaryError
 from ..terms.entry import Entry
-from .formats import Row
+from . import Row
 
 TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -1,4 +1,4 @@
-"""The translation memory as the pipeline uses it: keys, fingerprints, and failing soft.
+"""The translation memory as the Translator uses it: keys, fingerprints, and failing soft.
 
 A memory that cannot be opened or written (a read-only database, say) never stops a
 translation: it is switched off and one notice says so.
