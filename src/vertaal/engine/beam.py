@@ -237,6 +237,7 @@ def _mask_for_constraints(
     tracker.forcing.clear()
     glued: list[tuple[int, frozenset[int], torch.Tensor]] = []  # rows whose last token ended a term
     unmet: list[int] = []  # rows that may not end yet
+    touched: list[int] = []  # rows where a block could have removed every remaining token
     for b, hyps in tracker.states.items():
         sentence = tracker.constraints[b]
         assert sentence is not None
@@ -247,8 +248,10 @@ def _mask_for_constraints(
             banned = sentence.banned_next(history[k]) if history else set()
             if banned:
                 log_probs[row, list(banned)] = float("-inf")
+                touched.append(row)
             if state.after is not None and sentence.classes is not None:
                 glued.append((row, state.after, _glue_mask(sentence, tracker, log_probs.device)))
+                touched.append(row)
             if sentence.all_met(state):
                 continue
             if settings.eos is not None and available > 0:  # at the last position it may end, penalised
@@ -263,19 +266,16 @@ def _mask_for_constraints(
     for row, endings, mask in glued:
         _block_glue(log_probs[row], endings, mask)
     if unmet:
-        log_probs[unmet, settings.eos] = float("-inf")
-    _keep_an_exit(log_probs, tracker, settings)
+        log_probs[unmet, settings.eos] = float("-inf")  # (never at the last position: no exit lost)
+    _keep_an_exit(log_probs, touched, settings)
 
 
-def _keep_an_exit(log_probs: torch.Tensor, tracker: _Tracker, settings: _Settings) -> None:
-    """A row with nothing left (every token blocked) may end the sentence rather than emit a blocked
+def _keep_an_exit(log_probs: torch.Tensor, touched: list[int], settings: _Settings) -> None:
+    """A row left with nothing (every token blocked) may end the sentence rather than emit a blocked
     token with a placeholder score."""
-    if settings.eos is None:
+    if settings.eos is None or not touched:
         return
-    rows = torch.tensor(
-        [b * settings.num_beams + k for b in tracker.constrained for k in range(settings.num_beams)],
-        device=log_probs.device,
-    )
+    rows = torch.tensor(sorted(set(touched)), device=log_probs.device)
     dead = rows[~torch.isfinite(log_probs[rows]).any(dim=1)]
     if dead.numel():
         log_probs[dead, settings.eos] = 0.0
@@ -373,6 +373,7 @@ def _allocate(step: _Candidates, beams: _Beams, settings: _Settings, tracker: _T
     tops, top_b, top_t = step.scores.tolist(), step.beams.tolist(), step.tokens.tolist()
     ends = step.ends.tolist()
     at_start = step.cur_len == settings.prompt_len
+    picked: list[list[tuple[int, int, float]]] = []  # per constrained sentence: (beam, token, score)
     for b in tracker.constrained:
         sentence = tracker.constraints[b]
         assert sentence is not None
@@ -388,12 +389,17 @@ def _allocate(step: _Candidates, beams: _Beams, settings: _Settings, tracker: _T
             if (k, token) not in candidates and score > float("-inf"):
                 candidates[(k, token)] = (score, True)  # forced: the model did not rank it in its top-k
         chosen = _dba(candidates, tracker.states[b], sentence, settings.num_beams, at_start)
-        parents = torch.tensor([k for k, _, _, _ in chosen], device=beams.running.device)
-        beams.running[b] = step.base_running[b, parents]
-        beams.running[b, :, step.cur_len] = torch.tensor([t for _, t, _, _ in chosen], device=parents.device)
-        beams.running_scores[b] = torch.tensor([s for _, _, s, _ in chosen], device=parents.device)
-        beams.parents[b] = parents + b * settings.num_beams
+        picked.append([(k, token, score) for k, token, score, _ in chosen])
         tracker.states[b] = [state for _, _, _, state in chosen]
+    device = beams.running.device
+    rows = torch.tensor(tracker.constrained, device=device)
+    parents = torch.tensor([[k for k, _, _ in slots] for slots in picked], device=device)
+    beams.running[rows] = step.base_running[rows[:, None], parents]
+    beams.running[rows, :, step.cur_len] = torch.tensor([[t for _, t, _ in s] for s in picked], device=device)
+    beams.running_scores[rows] = torch.tensor(
+        [[score for _, _, score in s] for s in picked], dtype=beams.running_scores.dtype, device=device
+    )
+    beams.parents[rows] = parents + rows[:, None] * settings.num_beams
 
 
 def _constraint_candidates(
