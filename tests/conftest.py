@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests import factory
 
@@ -26,6 +27,14 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True, raising=False)
     monkeypatch.setattr("huggingface_hub.constants.HF_HUB_CACHE", str(home / "hf" / "hub"), raising=False)
     return home
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh database for the test, as $VERTAAL_DB."""
+    path = tmp_path / "v.db"
+    monkeypatch.setenv("VERTAAL_DB", str(path))
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +67,9 @@ def glossary_model(tmp_path_factory) -> Path:
     texts += SAMPLE.read_text(encoding="utf-8").splitlines()
     factory.build_model(directory, texts=texts, spm_size=400, num_beams=4)
     return directory
+
+
+# CI explores the same examples on every run (no flaky reds); a developer's run explores new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

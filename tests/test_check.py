@@ -143,7 +143,9 @@ def test_cli_exit_codes_and_fail_on(db, files):
 def test_line_alignment_and_tables(db, files, tmp_path):
     source, target = files("s.txt", SOURCE, "\n"), files("t.txt", TARGET, "\n")
     report = json.loads(runner.invoke(app, ["check", source, target, "--align", "line", "-f", "json"]).stdout)
-    assert report["summary"]["errors"] == 4
+    # counted by hand from the table above: 4 errors, 3 warnings; 3 of 5 required terms present
+    assert report["summary"]["errors"] == 4 and report["summary"]["warnings"] == 3
+    assert (report["summary"]["terms_present"], report["summary"]["term_occurrences"]) == (3, 5)
     tsv = tmp_path / "pairs.tsv"
     tsv.write_text("".join(f"{s}\t{t}\n" for s, t in zip(SOURCE, TARGET, strict=True)), encoding="utf-8")
     assert (

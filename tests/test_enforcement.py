@@ -16,13 +16,6 @@ runner = CliRunner()
 STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "v.db"
-    monkeypatch.setenv("VERTAAL_DB", str(path))
-    return path
-
-
 def glossary(*args):
     result = runner.invoke(app, ["glossary", *map(str, args)])
     assert result.exit_code == 0, result.output

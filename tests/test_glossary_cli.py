@@ -14,13 +14,6 @@ DATA = Path(__file__).parent / "data" / "glossaries"
 STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "v.db"
-    monkeypatch.setenv("VERTAAL_DB", str(path))
-    return path
-
-
 def run(*args, input=None):
     return runner.invoke(app, ["glossary", *[str(a) for a in args]], input=input)
 
@@ -46,7 +39,8 @@ def populate():
         ["JSCU", "--keep", "--case-sensitive"],
         ["dreigingsniveau", "threat level", "--alt", "level of threat", "--forbid", "menace level"],
         ["NCTb", "--forbid", "NCTb", "--note", "old abbreviation; never in English"],
-        ["Coördinator", 'Coordinator, "quoted"'],
+        ["Coördinator", 'Coordinator, "quoted"', "--fold-diacritics"],
+        ["toezicht", "oversight", "--compounds"],
     ):
         result = run("add", *args)
         assert result.exit_code == 0, result.output
@@ -79,6 +73,44 @@ def test_export_import_round_trips_every_field(db, tmp_path, fmt):
     result = run("import", out, "--glossary", "copy")
     assert result.exit_code == 0, result.output
     assert fields(listing("--glossary", "copy")) == before
+
+
+def test_flags_survive_every_format(db, tmp_path):
+    populate()
+    for fmt in ("tsv", "csv", "tbx"):
+        out = tmp_path / f"flags.{fmt}"
+        assert run("export", out).exit_code == 0
+        assert run("import", out, "--glossary", fmt).exit_code == 0
+        flags = {e["source"]: (e["compounds"], e["fold_diacritics"]) for e in listing("--glossary", fmt)}
+        assert flags["toezicht"] == (True, False) and flags["Coördinator"] == (False, True), fmt
+
+
+def test_tbx_export_read_by_plain_xpath(db, tmp_path):
+    """The TBX we write, read without our reader: TBX v3 terms, statuses and flags where they belong."""
+    from lxml import etree
+
+    populate()
+    out = tmp_path / "g.tbx"
+    assert run("export", out).exit_code == 0
+    ns = {"t": "urn:iso:std:iso:30042:ed-2"}
+    root = etree.parse(str(out)).getroot()
+    assert root.tag == "{urn:iso:std:iso:30042:ed-2}tbx" and root.get("type") == "TBX-Basic"
+    [concept] = root.xpath(
+        "//t:conceptEntry[t:langSec[@xml:lang='nl']/t:termSec/t:term='dreigingsniveau']", namespaces=ns
+    )
+    statuses = {
+        term.findtext("t:term", namespaces=ns): term.findtext(
+            "t:termNote[@type='administrativeStatus']", namespaces=ns
+        )
+        for term in concept.xpath("t:langSec[@xml:lang='en']/t:termSec", namespaces=ns)
+    }
+    assert statuses == {
+        "threat level": "preferredTerm-admn-sts",
+        "level of threat": "admittedTerm-admn-sts",
+        "menace level": "deprecatedTerm-admn-sts",
+    }
+    [toezicht] = root.xpath("//t:conceptEntry[.//t:term='toezicht']", namespaces=ns)
+    assert toezicht.xpath("t:descrip[@type='compounds']/text()", namespaces=ns) == ["true"]
 
 
 def test_export_to_stdout_is_plain_tsv_for_plain_entries(db):

@@ -21,13 +21,6 @@ TEXT = (
 )
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "v.db"
-    monkeypatch.setenv("VERTAAL_DB", str(path))
-    return path
-
-
 def translate(model, *args, text=TEXT):
     result = runner.invoke(app, ["translate", "-m", str(model), "--format", "jsonl", *args], input=text)
     assert result.exit_code == 0, result.output
@@ -200,7 +193,9 @@ def test_read_only_database_reads_glossary_and_skips_memory(trained_model, db, m
     assert result.exit_code == 0, result.output
     assert result.stdout == "The MIVD discusses the threat level.\n"
     assert result.stderr.count("read-only") == 1
-    assert runner.invoke(app, ["memory", "stats"]).exit_code == 1
+    assert runner.invoke(app, ["memory", "stats"]).exit_code == 0  # reading is fine
+    cleared = runner.invoke(app, ["memory", "clear", "--yes"])
+    assert cleared.exit_code == 1 and "read-only" in cleared.stderr and len(cleared.stderr.splitlines()) == 1
 
 
 def test_tmx_reader_rejects_unknown_origin():

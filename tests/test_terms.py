@@ -220,10 +220,35 @@ def test_inserted_term_is_found_at_its_span(before, after, sep):
     assert hits[0].surface == TERM
 
 
-@settings(max_examples=150, deadline=None)
-@given(words=st.lists(WORDS, max_size=30))
-def test_text_without_the_term_yields_nothing(words):
-    assert TERM_MATCHER.find(" ".join(words)) == []
+NEAR = st.sampled_from(
+    [
+        "Alerteringssysteem",
+        "Terrorismebestrijding",
+        "alerteringssysteem",
+        "terrorismebestrijding",
+        "Alerteringssystemen",
+        "Alertering",
+        "systeem",
+        "van",
+        "het",
+        "Terrorisme",
+        "bestrijding",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.one_of(WORDS, NEAR), max_size=30))
+def test_found_exactly_where_the_words_follow_each_other(words):
+    """Texts built from the term's own words and near misses: a hit exactly where its two words
+    stand side by side, capitalised as the name is written (the first word also as a plural)."""
+    text = " ".join(words)
+    first = ("Alerteringssysteem", "Alerteringssystemen")
+    pairs = zip(words, words[1:], strict=False)
+    expected = sum(a in first and b == "Terrorismebestrijding" for a, b in pairs)
+    hits = TERM_MATCHER.find(text)
+    assert len(hits) == expected
+    assert all(h.surface.endswith(" Terrorismebestrijding") for h in hits)
 
 
 @settings(max_examples=100, deadline=None)

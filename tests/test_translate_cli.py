@@ -1,6 +1,7 @@
 """`vertaal translate` end to end on locally built models."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -18,10 +19,10 @@ def base(model):
     return ["translate", "--model", model, "--beams", "2"]
 
 
-def test_translates_arguments(tiny_model):
-    result = run(*base(tiny_model), "De AIVD werkt samen met de MIVD.")
+def test_translates_arguments(trained_model):
+    result = run("translate", "--model", trained_model, "De", "minister", "deelt", "het", "rapport.")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip()
+    assert result.stdout == "The minister shares the report.\n"
     assert result.stderr == ""
 
 
@@ -49,14 +50,16 @@ def test_files_and_output_file(tiny_model, tmp_path):
     result = run(*base(tiny_model), "-i", source, "-o", target)
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert target.read_text(encoding="utf-8").strip()
+    to_stdout = run(*base(tiny_model), "-i", source)
+    assert target.read_text(encoding="utf-8") == to_stdout.stdout != ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]
 
 
-def test_environment_variable_picks_the_model(tiny_model, monkeypatch):
-    monkeypatch.setenv("VERTAAL_MODEL", str(tiny_model))
-    result = run("translate", "--beams", "1", "Hallo.")
+def test_environment_variable_picks_the_model(trained_model, monkeypatch):
+    monkeypatch.setenv("VERTAAL_MODEL", str(trained_model))
+    result = run("translate", "De minister deelt het rapport.")
     assert result.exit_code == 0, result.output
+    assert result.stdout == "The minister shares the report.\n"
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t\n  "])
@@ -139,7 +142,7 @@ def test_long_single_line_is_translated_in_pieces(tiny_model):
 def test_verbose_reports_load_time(tiny_model):
     result = run(*base(tiny_model), "--verbose", "Hallo.")
     assert result.exit_code == 0
-    assert "loaded in" in result.stderr
+    assert re.search(r"loaded in \d+\.\d\d s; 1 sentences translated in \d+\.\d\d s", result.stderr)
 
 
 def test_trained_model_gives_real_english(trained_model):

@@ -7,6 +7,7 @@ here is the decoder's alone.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -115,7 +116,11 @@ def documents(draw, entries):
     return "\n\n".join(sentences)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("VERTAAL_PROPERTY_EXAMPLES", 40)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data(), beams=st.integers(1, 6), seed=st.sampled_from([1, 2, 3]))
 def test_check_agrees_with_translate_term_by_term(random_models, data, beams, seed):
     entries = data.draw(glossaries())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+
 import typer
 from typer.core import TyperGroup
 
@@ -19,6 +22,30 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from exc
         except BrokenPipeError as exc:  # `vertaal translate ... | head`
             raise SystemExit(1) from exc
+        except sqlite3.DatabaseError as exc:  # a database that failed under us mid-command
+            typer.echo(f"Error: {_database_message(exc)}", err=True)
+            raise typer.Exit(1) from exc
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            where = exc.filename or "the output"
+            typer.echo(f"Error: no space left on the disk ({where}); nothing was changed", err=True)
+            raise typer.Exit(1) from exc
+
+
+def _database_message(exc: Exception) -> str:
+    text = str(exc)
+    lower = text.lower()
+    if "readonly" in lower or "read-only" in lower:
+        return f"the database cannot be written ({text}); pass --db with a writable file"
+    if "full" in lower:
+        return f"the disk is full ({text}); nothing was changed: free some space and try again"
+    if "malformed" in lower or "not a database" in lower:
+        return (
+            f"the database is damaged ({text}); recover it with 'sqlite3 DB .recover | sqlite3 new.db'"
+            " or restore it from an export"
+        )
+    return f"database error: {text}; nothing was changed"
 
 
 app = typer.Typer(

@@ -61,7 +61,9 @@ def check(
     from ..glossary.matchers import load_matcher
     from ..qa import alignment
     from ..qa.checks import Checker
+    from ..text.files import refuse_overwriting_inputs
 
+    refuse_overwriting_inputs(output, [source, target])
     src_tgt = parse_pair(pair)
     matcher = load_matcher(None if no_glossary else glossary, db, src_tgt)
     if target is None:
@@ -88,7 +90,7 @@ def write_report(report, output: Path | None, output_format: str | None) -> None
     if fmt == "table":
         from rich.console import Console
 
-        if output is None:
+        if output is None or str(output) == "-":
             render_table(report, Console(soft_wrap=not sys.stdout.isatty()))
             return
         console = Console(record=True, width=120, file=io.StringIO())
@@ -96,10 +98,7 @@ def write_report(report, output: Path | None, output_format: str | None) -> None
         write_atomic(output, console.export_text())
         return
     text = render_json(report) if fmt == "json" else render_html(report)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
+    write_atomic("-" if output is None else output, text)
 
 
 def _format_of(output: Path | None) -> str:

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Encoding, GlossaryName, Pair, parse_pair
+from .options import Db, Encoding, GlossaryName, Pair, open_database, parse_pair
 
 app = typer.Typer(
     help="Manage term glossaries (SQLite): add, list, import, export, history.", no_args_is_help=True
@@ -34,10 +34,9 @@ class Conflict(StrEnum):
 
 
 def _store(db: Path | None):
-    from ..db import open_db
     from ..glossary.store import GlossaryStore
 
-    return GlossaryStore(open_db(db))
+    return GlossaryStore(open_database(db))
 
 
 def _echo_entry(entry) -> None:
@@ -152,19 +151,13 @@ _FLAG_LABELS = {"case_sensitive": "case", "compounds": "compounds", "fold_diacri
 def _table(entries) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text  # user text as it is: "[/]" in a term is no markup
 
     table = Table("source", "target", "kind", "match", "alternatives", "forbidden", "note")
     for e in entries:
         flags = [label for flag, label in _FLAG_LABELS.items() if getattr(e, flag)]
-        table.add_row(
-            e.source,
-            e.target,
-            e.kind,
-            ", ".join(flags),
-            ", ".join(e.alternatives),
-            ", ".join(e.forbidden),
-            e.note,
-        )
+        lists = [", ".join(flags), ", ".join(e.alternatives), ", ".join(e.forbidden)]
+        table.add_row(*map(Text, [e.source, e.target, e.kind, *lists, e.note]))
     Console(soft_wrap=not sys.stdout.isatty()).print(table)
 
 
@@ -299,6 +292,10 @@ def export(
             help="Default: from the extension, else tsv.",
         ),
     ] = None,
+    raw: Annotated[
+        bool,
+        typer.Option("--raw", help="CSV: write cells as they are (no ' before a leading = + - @ tab CR)."),
+    ] = False,
     glossary: GlossaryName = "default",
     pair: Pair = "nl-en",
     db: Db = None,
@@ -309,7 +306,7 @@ def export(
 
     src_tgt = parse_pair(pair)
     fmt = detect(file, "", output_format) if file != "-" or output_format else "tsv"
-    text = write(_store(db).entries(glossary, src_tgt), fmt, src_tgt)
+    text = write(_store(db).entries(glossary, src_tgt), fmt, src_tgt, raw)
     if file == "-":
         sys.stdout.write(text)
     else:
@@ -462,18 +459,19 @@ def scan(
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text  # user text as it is: "[/]" in a term is no markup
 
     if summary:
         table = Table("entry", "target", "kind", "count")
         for row in report["summary"]:
-            table.add_row(row["source"], row["target"], row["kind"], str(row["count"]))
+            table.add_row(Text(row["source"]), Text(row["target"]), row["kind"], str(row["count"]))
     else:
         table = Table("line:col", "entry", "found as", "inflected", "compound")
         for hit in report["hits"]:
             table.add_row(
                 f"{hit['line']}:{hit['column']}",
-                hit["source"],
-                hit["surface"],
+                Text(hit["source"]),
+                Text(hit["surface"]),
                 "yes" if hit["inflected"] else "",
                 "yes" if hit["compound"] else "",
             )

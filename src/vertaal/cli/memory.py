@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Pair, parse_pair
+from .options import Db, Pair, open_database, parse_pair
 
 app = typer.Typer(
     help="Manage the translation memory: TMX import/export, stats, search, clear.", no_args_is_help=True
@@ -16,14 +16,9 @@ app = typer.Typer(
 
 
 def _store(db):
-    from ..db import open_db
-    from ..errors import StoreError
     from ..memory.store import MemoryStore
 
-    database = open_db(db)
-    if database.read_only:
-        raise StoreError(f"the database {database.path} is read-only; pass --db with a writable file")
-    return MemoryStore(database)
+    return MemoryStore(open_database(db))
 
 
 @app.command("import")

@@ -46,4 +46,19 @@ def parse_pair(pair: str) -> tuple[str, str]:
     parts = pair.lower().split("-")
     if len(parts) != 2 or not all(p.isalpha() and 2 <= len(p) <= 3 for p in parts):
         raise UsageError(f"--pair must look like nl-en, not {pair!r}")
+    if parts[0] == parts[1]:
+        raise UsageError(f"--pair needs two different languages, not {pair!r}; e.g. nl-en")
     return parts[0], parts[1]
+
+
+def open_database(db: Path | None):
+    """The database for a command, with its warning (a newer vertaal wrote it) on stderr.
+
+    Writes to a database that may not be written fail with one line in the write itself.
+    """
+    from ..db import open_db
+
+    database = open_db(db)
+    if database.warning:
+        typer.echo(f"warning: {database.warning}", err=True)
+    return database

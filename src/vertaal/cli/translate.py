@@ -27,94 +27,126 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
 
 
+TextOption = Annotated[
+    Optional[list[str]],
+    typer.Argument(metavar="TEXT", show_default=False, help="Text to translate; joined by spaces."),
+]
+
+InputFilesOption = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--input", "-i", metavar="FILE", show_default=False, help="Read FILE ('-' for stdin); repeatable."
+    ),
+]
+
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        show_default=False,
+        help="Write the translation to FILE (atomically) instead of stdout.",
+    ),
+]
+
+OutputFormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="text, or jsonl: one JSON object per sentence.")
+]
+
+BeamsOption = Annotated[
+    Optional[int],
+    typer.Option(
+        "--beams",
+        min=1,
+        max=64,
+        metavar="N",
+        show_default=False,
+        help="Beam size; default from the model's generation config.",
+    ),
+]
+
+BatchSizeOption = Annotated[
+    int, typer.Option("--batch-size", min=1, max=1024, metavar="N", help="Sentences per batch.")
+]
+
+DeviceOption = Annotated[str, typer.Option("--device", metavar="NAME", help="cpu, cuda or cuda:N.")]
+
+GlossaryOption = Annotated[
+    str, typer.Option("--glossary", "-g", metavar="NAME", help="Glossary to enforce.")
+]
+
+NoGlossaryOption = Annotated[bool, typer.Option("--no-glossary", help="Translate without a glossary.")]
+
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit with status 1 when any glossary term could not be enforced."),
+]
+
+StrategyOption = Annotated[
+    Strategy,
+    typer.Option(
+        "--strategy",
+        help="direct: decode sentences with terms under constraints; repair: "
+        "decode freely, redo only sentences that miss a term.",
+    ),
+]
+
+FastOption = Annotated[
+    bool,
+    typer.Option(
+        "--fast",
+        help="Faster, int8: CTranslate2 for sentences without terms (if installed), "
+        "an int8 model for the rest. Output may differ slightly from the default.",
+    ),
+]
+
+NoMemoryOption = Annotated[
+    bool, typer.Option("--no-memory", help="Neither look up nor store translations in the memory.")
+]
+
+ReportOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--report",
+        metavar="FILE",
+        show_default=False,
+        help="Also check the translation (as 'vertaal check' does) and write the report to FILE "
+        "(.html, .json, or a text table).",
+    ),
+]
+
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
+]
+
+
 def translate(
-    text: Annotated[
-        Optional[list[str]],
-        typer.Argument(metavar="TEXT", show_default=False, help="Text to translate; joined by spaces."),
-    ] = None,
-    input_files: Annotated[
-        Optional[list[Path]],
-        typer.Option(
-            "--input", "-i", metavar="FILE", show_default=False, help="Read FILE ('-' for stdin); repeatable."
-        ),
-    ] = None,
-    output: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            show_default=False,
-            help="Write the translation to FILE (atomically) instead of stdout.",
-        ),
-    ] = None,
+    text: TextOption = None,
+    input_files: InputFilesOption = None,
+    output: OutputOption = None,
     direction: Direction = "nl-en",
     model: Model = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="text, or jsonl: one JSON object per sentence.")
-    ] = OutputFormat.text,
-    beams: Annotated[
-        Optional[int],
-        typer.Option(
-            "--beams",
-            min=1,
-            max=64,
-            metavar="N",
-            show_default=False,
-            help="Beam size; default from the model's generation config.",
-        ),
-    ] = None,
-    batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, max=1024, metavar="N", help="Sentences per batch.")
-    ] = 16,
-    device: Annotated[str, typer.Option("--device", metavar="NAME", help="cpu, cuda or cuda:N.")] = "cpu",
+    output_format: OutputFormatOption = OutputFormat.text,
+    beams: BeamsOption = None,
+    batch_size: BatchSizeOption = 16,
+    device: DeviceOption = "cpu",
     encoding: Encoding = "utf-8",
-    glossary: Annotated[
-        str, typer.Option("--glossary", "-g", metavar="NAME", help="Glossary to enforce.")
-    ] = "default",
-    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Translate without a glossary.")] = False,
-    strict: Annotated[
-        bool,
-        typer.Option("--strict", help="Exit with status 1 when any glossary term could not be enforced."),
-    ] = False,
-    strategy: Annotated[
-        Strategy,
-        typer.Option(
-            "--strategy",
-            help="direct: decode sentences with terms under constraints; repair: "
-            "decode freely, redo only sentences that miss a term.",
-        ),
-    ] = Strategy.direct,
-    fast: Annotated[
-        bool,
-        typer.Option(
-            "--fast",
-            help="Faster, int8: CTranslate2 for sentences without terms (if installed), "
-            "an int8 model for the rest. Output may differ slightly from the default.",
-        ),
-    ] = False,
-    no_memory: Annotated[
-        bool, typer.Option("--no-memory", help="Neither look up nor store translations in the memory.")
-    ] = False,
+    glossary: GlossaryOption = "default",
+    no_glossary: NoGlossaryOption = False,
+    strict: StrictOption = False,
+    strategy: StrategyOption = Strategy.direct,
+    fast: FastOption = False,
+    no_memory: NoMemoryOption = False,
     db: Db = None,
-    report: Annotated[
-        Optional[Path],
-        typer.Option(
-            "--report",
-            metavar="FILE",
-            show_default=False,
-            help="Also check the translation (as 'vertaal check' does) and write the report to FILE "
-            "(.html, .json, or a text table).",
-        ),
-    ] = None,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
-    ] = False,
+    report: ReportOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Translate text, files or standard input."""
     from ..api import Translator
-    from ..text.files import read_file, write_atomic
+    from ..text.files import read_file, refuse_overwriting_inputs, write_atomic
 
+    refuse_overwriting_inputs(output, list(input_files or []))
     source = _read_source(text, input_files, encoding, read_file)
     translator = Translator(
         direction,
@@ -136,52 +168,69 @@ def translate(
     for notice in dict.fromkeys(translator.notices):
         typer.echo(f"warning: {notice}", err=True)
     if verbose:
-        total = time.perf_counter() - started
-        load = translator.load_seconds
-        remembered = document.remembered
-        if remembered:
-            typer.echo(
-                f"{remembered} of {len(document.sentences)} sentences from the translation memory", err=True
-            )
-        loaded = f"loaded in {load:.2f} s" if translator.loaded else "not loaded"
-        typer.echo(
-            f"model {translator.spec.model_id}: {loaded}; "
-            f"{len(document.sentences)} sentences translated in {total - load:.2f} s",
-            err=True,
-        )
-    if output_format is OutputFormat.jsonl:
-        rendered = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in document.sentences)
-    else:
-        rendered = document.text() + "\n" if document.sentences else ""
-    if output:
+        _report_times(translator, document, time.perf_counter() - started)
+    rendered = _render(document, output_format)
+    if output is not None and str(output) != "-":
         write_atomic(output, rendered)
     else:
         sys.stdout.write(rendered)
         sys.stdout.flush()
     if report:
-        from ..qa.alignment import SegmentPair
-        from ..qa.checks import Checker
-        from .check import write_report
+        sources = ", ".join(map(str, input_files or [])) or None
+        _check_report(translator, document, report, sources, output, None if no_glossary else glossary)
+    _report_failed_terms(document, strict)
 
-        segments = (
-            SegmentPair(i, r.source, r.target, r.paragraph + 1) for i, r in enumerate(document.sentences)
+
+def _report_times(translator, document, total: float) -> None:
+    """--verbose: sentences from memory, model load time, and translation time on stderr."""
+    load = translator.load_seconds
+    if document.remembered:
+        typer.echo(
+            f"{document.remembered} of {len(document.sentences)} sentences from the translation memory",
+            err=True,
         )
-        checked = Checker(translator.matcher, translator.pair).check(
-            segments,
-            source=", ".join(map(str, input_files or [])) or None,
-            target=str(output) if output else None,
-            glossary=None if translator.matcher is None else glossary,
-            pair=direction,
-        )
-        write_report(checked, report, None)
+    loaded = f"loaded in {load:.2f} s" if translator.loaded else "not loaded"
+    typer.echo(
+        f"model {translator.spec.model_id}: {loaded}; "
+        f"{len(document.sentences)} sentences translated in {total - load:.2f} s",
+        err=True,
+    )
+
+
+def _render(document, output_format: OutputFormat) -> str:
+    if output_format is OutputFormat.jsonl:
+        return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in document.sentences)
+    return document.text() + "\n" if document.sentences else ""
+
+
+def _check_report(translator, document, report: Path, sources, output, glossary) -> None:
+    """--report: check the translation as 'vertaal check' does and write the report."""
+    from ..qa.alignment import SegmentPair
+    from ..qa.checks import Checker
+    from .check import write_report
+
+    segments = (SegmentPair(i, r.source, r.target, r.paragraph + 1) for i, r in enumerate(document.sentences))
+    checked = Checker(translator.matcher, translator.pair).check(
+        segments,
+        source=sources,
+        target=str(output) if output else None,
+        glossary=None if translator.matcher is None else glossary,
+        pair=translator.spec.direction,
+    )
+    write_report(checked, report, None)
+
+
+def _report_failed_terms(document, strict: bool) -> None:
+    """Terms not in the translation: a warning, or with --strict an error (exit status 1)."""
     failed = document.failed_terms()
-    if failed:
-        listed = ", ".join(f"{term.surface!r} -> {term.target!r}" for _, term in failed[:5])
-        more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
-        message = f"{len(failed)} glossary term(s) could not be enforced: {listed}{more}"
-        if strict:
-            raise GlossaryError(message + " (see --format jsonl)")
-        typer.echo(f"warning: {message}", err=True)
+    if not failed:
+        return
+    listed = ", ".join(f"{term.surface!r} -> {term.target!r}" for _, term in failed[:5])
+    more = f" and {len(failed) - 5} more" if len(failed) > 5 else ""
+    message = f"{len(failed)} glossary term(s) could not be enforced: {listed}{more}"
+    if strict:
+        raise GlossaryError(message + " (see --format jsonl)")
+    typer.echo(f"warning: {message}", err=True)
 
 
 def _read_source(text: list[str] | None, files: list[Path] | None, encoding: str, read_file) -> str:

@@ -13,18 +13,48 @@ import sqlite_utils
 
 from ..config import db_path
 from ..errors import StoreError
-from .migrations import migrations
+from .migrations import KNOWN, migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
 
 class Database(sqlite_utils.Database):
-    """A sqlite-utils database that knows its file and whether it may be written."""
+    """A sqlite-utils database that knows its file and whether (and why not) it may be written."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False) -> None:
         super().__init__(connection)
         self.path = path
         self.read_only = read_only
+        self.newer = False  # written by a newer vertaal: read with a warning, never written
+
+    @property
+    def warning(self) -> str | None:
+        """What a user should know before relying on this database, if anything."""
+        if self.newer:
+            return f"the database {self.path} was written by a newer vertaal; it is read but never changed"
+        return None
+
+    def refuse_writes(self) -> None:
+        """A one-line StoreError when this database may not be written."""
+        if self.newer:
+            raise StoreError(
+                f"the database {self.path} was written by a newer vertaal; upgrade vertaal to change it"
+            )
+        if self.read_only:
+            raise StoreError(f"the database {self.path} is read-only; pass --db with a writable file")
+
+
+def damaged(file: Path, exc: BaseException) -> StoreError:
+    """The one-line error for a database file SQLite cannot read, with the way back."""
+    return StoreError(
+        f"the database {file} is damaged ({exc}); recover it with 'sqlite3 {file} .recover | sqlite3 new.db'"
+        " or restore it from an export (vertaal glossary export, vertaal memory export)"
+    )
+
+
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "file is encrypted" in text
 
 
 def now() -> str:
@@ -46,12 +76,22 @@ def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
             db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
+        if _unknown_migrations(db):
+            db.newer = True
+            return db
         migrations.apply(db)
     except (sqlite3.DatabaseError, OSError) as exc:
+        if _is_damage(exc):
+            raise damaged(file, exc) from exc
         if file.is_file() and os.access(file, os.R_OK):
             return _open_read_only(file)
         raise StoreError(f"cannot open the database {file}: {exc}; pass --db with a writable path") from exc
     return db
+
+
+def _unknown_migrations(db: Database) -> list[str]:
+    """Migrations applied to `db` that this vertaal does not know: a newer vertaal wrote it."""
+    return [m.name for m in migrations.applied(db) if m.name not in KNOWN]
 
 
 def _open_read_only(file: Path) -> Database:
@@ -63,8 +103,11 @@ def _open_read_only(file: Path) -> Database:
         db = Database(connection, file, read_only=True)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        if _is_damage(exc):
+            raise damaged(file, exc) from exc
         raise StoreError(f"cannot read the database {file}: {exc}; pass --db with a readable file") from exc
-    if migrations.pending(db):
+    db.newer = bool(_unknown_migrations(db))
+    if not db.newer and migrations.pending(db):
         raise StoreError(
             f"the database {file} is read-only and needs an upgrade; open it once where it "
             "is writable, or pass --db"
@@ -79,6 +122,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     Taking it up front lets a second process wait on the busy timeout instead of failing when
     its read snapshot turns out stale. Nested use becomes a savepoint.
     """
+    if isinstance(db, Database):
+        db.refuse_writes()
     if db.conn.in_transaction:
         with db.atomic():
             yield db

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("vertaal")
+KNOWN: list[str] = []  # the names of the migrations this vertaal has, in order
+
+
+def migration(function: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register a migration (named by its function) with the set, and remember its name."""
+    KNOWN.append(function.__name__)
+    return migrations()(function)
 
 _ENTRY_JSON = """json_object('id', {r}.id, 'glossary_id', {r}.glossary_id, 'source_lang', {r}.source_lang,
     'target_lang', {r}.target_lang, 'source', {r}.source, 'target', {r}.target, 'kind', {r}.kind,
@@ -14,7 +23,7 @@ _ENTRY_JSON = """json_object('id', {r}.id, 'glossary_id', {r}.glossary_id, 'sour
     'forbidden', json({r}.forbidden), 'note', {r}.note, 'created', {r}.created, 'updated', {r}.updated)"""
 
 
-@migrations()
+@migration
 def m001_glossary(db: Database) -> None:
     """Named glossaries, their entries, full-text search and a change history."""
     db.execute("""
@@ -96,7 +105,7 @@ def history_json(row: str) -> str:
     return _ENTRY_JSON.format(r=row)
 
 
-@migrations()
+@migration
 def m002_memory(db: Database) -> None:
     """The translation memory: one row per source segment, target, model and glossary fingerprint."""
     db.execute("""

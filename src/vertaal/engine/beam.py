@@ -237,21 +237,24 @@ def _mask_for_constraints(
     tracker.forcing.clear()
     glued: list[tuple[int, frozenset[int], torch.Tensor]] = []  # rows whose last token ended a term
     unmet: list[int] = []  # rows that may not end yet
-    touched: list[int] = []  # rows where a block could have removed every remaining token
+    exposed: list[int] = []  # rows a logits processor may have narrowed to a few tokens, then blocked
     for b, hyps in tracker.states.items():
         sentence = tracker.constraints[b]
         assert sentence is not None
         available = settings.limits[b] - 1 - cur_len  # the last position is reserved for end-of-sentence
+        everywhere = sentence.banned_next([])  # one-token forbidden sequences: banned in every row
+        if everywhere:
+            log_probs[b * num_beams : (b + 1) * num_beams, list(everywhere)] = float("-inf")
         history = beams.running[b, :, settings.prompt_len : cur_len].tolist() if sentence.forbidden else None
         for k, state in enumerate(hyps):
             row = b * num_beams + k
             banned = sentence.banned_next(history[k]) if history else set()
-            if banned:
-                log_probs[row, list(banned)] = float("-inf")
-                touched.append(row)
+            if banned - everywhere:
+                log_probs[row, list(banned - everywhere)] = float("-inf")
             if state.after is not None and sentence.classes is not None:
                 glued.append((row, state.after, _glue_mask(sentence, tracker, log_probs.device)))
-                touched.append(row)
+            if at_start or available <= 0:  # where forced-token processors act (first and last step)
+                exposed.append(row)
             if sentence.all_met(state):
                 continue
             if settings.eos is not None and available > 0:  # at the last position it may end, penalised
@@ -267,15 +270,20 @@ def _mask_for_constraints(
         _block_glue(log_probs[row], endings, mask)
     if unmet:
         log_probs[unmet, settings.eos] = float("-inf")  # (never at the last position: no exit lost)
-    _keep_an_exit(log_probs, touched, settings)
+    _keep_an_exit(log_probs, exposed, settings)
 
 
-def _keep_an_exit(log_probs: torch.Tensor, touched: list[int], settings: _Settings) -> None:
+def _keep_an_exit(log_probs: torch.Tensor, exposed: list[int], settings: _Settings) -> None:
     """A row left with nothing (every token blocked) may end the sentence rather than emit a blocked
-    token with a placeholder score."""
-    if settings.eos is None or not touched:
+    token with a placeholder score.
+
+    Only rows a logits processor can narrow to a few tokens need the check: the first step (a
+    forced first token) and a sentence's last position (forced end-of-sentence). Elsewhere a row
+    keeps most of the vocabulary, and forcing keeps only rows that have a finite choice.
+    """
+    if settings.eos is None or not exposed:
         return
-    rows = torch.tensor(sorted(set(touched)), device=log_probs.device)
+    rows = torch.tensor(exposed, device=log_probs.device)
     dead = rows[~torch.isfinite(log_probs[rows]).any(dim=1)]
     if dead.numel():
         log_probs[dead, settings.eos] = 0.0

@@ -44,7 +44,11 @@ class TokenClasses:
     openers: frozenset[int]  # pieces after which a glued phrase may start
 
     @classmethod
-    def from_vocab(cls, vocab: dict[str, int], space: str = "\u2581") -> TokenClasses:
+    def from_vocab(
+        cls, vocab: dict[str, int], space: str = "\u2581", unknown: int | None = None
+    ) -> TokenClasses:
+        """Classes of every piece; the unknown token counts as glue: it vanishes when the output is
+        decoded, so whatever follows it would stick to the word before."""
         spaced, glue, openers = set(), set(), set()
         for piece, token in vocab.items():
             if piece.startswith(space):
@@ -53,6 +57,8 @@ class TokenClasses:
                 glue.add(token)
             if piece.endswith(OPENERS):
                 openers.add(token)
+        if unknown is not None:
+            glue.add(unknown)
         return cls(frozenset(spaced), frozenset(glue), frozenset(openers))
 
 

@@ -29,7 +29,7 @@ class PhraseEncoder:
         self.spm = internals.target_sentencepiece(tokenizer)
         self.vocab: dict[str, int] = tokenizer.get_vocab()
         self.unk = tokenizer.unk_token_id
-        self.classes = TokenClasses.from_vocab(self.vocab, SPACE)
+        self.classes = TokenClasses.from_vocab(self.vocab, SPACE, self.unk)
         self._cache: dict[str, list[Phrase]] = {}
         self._spellings: dict[str, list[Phrase]] = {}
 

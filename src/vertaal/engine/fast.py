@@ -88,4 +88,5 @@ class FastPlain:
         )
         ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
         texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
-        return texts, sum(len(i) + 1 for i in ids)
+        # decoding steps, as the torch paths count them: a hypothesis cut at the limit has no EOS
+        return texts, sum(len(i) + (len(i) < max_new_tokens) for i in ids)

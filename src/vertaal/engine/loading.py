@@ -104,6 +104,11 @@ def load(spec: ModelSpec, device: str | None = None) -> LoadedModel:
         path = Path(spec.model_id).expanduser()
         check_local_dir(path)
         source = str(path)
+    elif spec.looks_like_path:
+        raise ModelError(
+            f"{spec.model_id}: no such model directory; pass --model a directory saved with"
+            " save_pretrained, or a hub id such as Helsinki-NLP/opus-mt-nl-en"
+        )
     else:
         kwargs["revision"] = spec.revision
         if not is_cached(spec):

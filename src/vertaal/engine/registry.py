@@ -26,6 +26,13 @@ class ModelSpec:
     def is_local(self) -> bool:
         return Path(self.model_id).expanduser().exists()
 
+    @property
+    def looks_like_path(self) -> bool:
+        """A directory name rather than a hub id (org/name): absolute, relative with ./ or ../,
+        under ~, or with more than one separator."""
+        name = self.model_id
+        return name.startswith(("/", "./", "../", "~", ".\\")) or name.count("/") > 1 or "\\" in name
+
 
 def parse_registry(text: str) -> list[ModelSpec]:
     """Parse ``models.txt``: ``direction  id  [revision]  [# comment]`` per line."""

@@ -51,6 +51,9 @@ def _entry(
     unknown = set(fields) - {"kind", *FLAGS, *LISTS}
     if unknown:
         raise GlossaryError(f"{name}:{line}: unknown field(s) {', '.join(sorted(unknown))}")
+    problem = _field_types(fields)
+    if problem:
+        raise GlossaryError(f"{name}:{line}: in the {_META_COLUMN} column, {problem}")
     kind = str(fields.get("kind", "preferred"))
     entry = Entry(
         source=source,
@@ -71,6 +74,20 @@ def _entry(
     return entry
 
 
+def _field_types(fields: dict[str, object]) -> str | None:
+    """What is wrong with the types in the extra-fields object, or None."""
+    if "kind" in fields and not isinstance(fields["kind"], str):
+        return '"kind" must be a string'
+    for flag in FLAGS:
+        if flag in fields and not isinstance(fields[flag], bool):
+            return f'"{flag}" must be true or false'
+    for name in LISTS:
+        value = fields.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f'"{name}" must be a list of strings'
+    return None
+
+
 def read(name: str, text: str, pair: tuple[str, str], fmt: str) -> list[Row]:
     """Parse TSV or CSV text; raises GlossaryError naming file:line on the first bad row."""
     if fmt == "tsv":
@@ -84,6 +101,8 @@ def _read_tsv(name: str, text: str, pair: tuple[str, str]):
         if not line.strip() or line.startswith("#"):
             continue
         columns = line.split("\t")
+        if columns[0].startswith("\\"):
+            columns[0] = columns[0][1:]  # an escaped leading # or backslash
         if len(columns) < 2:
             raise GlossaryError(f"{name}:{number}: missing target column (expected source<TAB>target)")
         if len(columns) > 4:
@@ -122,6 +141,7 @@ def _read_csv(name: str, text: str, pair: tuple[str, str]):
                 continue
             if len(row) <= max(source_col, target_col):
                 raise GlossaryError(f"{name}:{number}: missing column (expected {len(header)} columns)")
+            row = [_unneutralise(cell) for cell in row]
             note = row[note_col] if note_col is not None and note_col < len(row) else ""
             meta = row[meta_col] if meta_col is not None and meta_col < len(row) else ""
             start = number - row[source_col].count("\n") - row[target_col].count("\n")
@@ -130,12 +150,30 @@ def _read_csv(name: str, text: str, pair: tuple[str, str]):
         raise GlossaryError(f"{name}:{reader.line_num}: {exc}") from exc
 
 
-def write(entries: list[Entry], pair: tuple[str, str], fmt: str) -> str:
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP): a leading ' before = + - @ tab CR."""
+    return "'" + cell if cell.startswith(_FORMULA) else cell
+
+
+def _unneutralise(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA) else cell
+
+
+def _escape_hash(source: str) -> str:
+    """A TSV source that starts with # (or a backslash) is escaped, so it is not read as a comment."""
+    return "\\" + source if source.startswith(("#", "\\")) else source
+
+
+def write(entries: list[Entry], pair: tuple[str, str], fmt: str, raw: bool = False) -> str:
+    """TSV or CSV text; CSV cells are neutralised against formula injection unless `raw`."""
     out = io.StringIO()
     metas = [_meta(e) for e in entries]
     if fmt == "tsv":
         for entry, meta in zip(entries, metas, strict=True):
-            columns = [entry.source, entry.target]
+            columns = [_escape_hash(entry.source), entry.target]
             if entry.note or meta:
                 columns.append(entry.note)
             if meta:
@@ -157,5 +195,5 @@ def write(entries: list[Entry], pair: tuple[str, str], fmt: str) -> str:
             row.append(entry.note)
         if with_meta:
             row.append(meta)
-        writer.writerow(row)
+        writer.writerow(row if raw else [neutralise(cell) for cell in row])
     return out.getvalue()

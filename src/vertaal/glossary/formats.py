@@ -56,8 +56,8 @@ def read(
     return delimited.read(name, text, pair, kind)
 
 
-def write(entries: list[Entry], fmt: str, pair: tuple[str, str]) -> str:
-    """Serialise entries (of one language pair) in format `fmt`."""
+def write(entries: list[Entry], fmt: str, pair: tuple[str, str], raw: bool = False) -> str:
+    """Serialise entries (of one language pair) in format `fmt` (`raw`: CSV cells as they are)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "tbx":
@@ -66,4 +66,4 @@ def write(entries: list[Entry], fmt: str, pair: tuple[str, str]) -> str:
         return tbx.write(entries, pair)
     from . import delimited
 
-    return delimited.write(entries, pair, fmt)
+    return delimited.write(entries, pair, fmt, raw)

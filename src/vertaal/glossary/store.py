@@ -72,9 +72,10 @@ class GlossaryStore:
             raise UsageError("a glossary name must be one word without spaces")
         if self.exists(name):
             raise GlossaryError(f"a glossary named {name!r} exists already")
-        cursor = self.db.execute(
-            "INSERT INTO glossaries (name, description) VALUES (?, ?)", [name, description]
-        )
+        with transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO glossaries (name, description) VALUES (?, ?)", [name, description]
+            )
         return cursor.lastrowid
 
     def delete(self, name: str) -> int:

@@ -63,9 +63,10 @@ class Memory:
         except StoreError as exc:
             self.notice(f"translation memory unavailable ({exc}); translating without it")
             return
-        if database.read_only:
+        if database.read_only or database.newer:
             self.notice(
-                f"the database {database.path} is read-only; translating without the translation memory"
+                f"{database.warning or f'the database {database.path} is read-only'};"
+                " translating without the translation memory"
             )
             return
         self.store = MemoryStore(database)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..db.connection import now, transaction
-from ..text.reflow import collapse
+from ..text.reflow import collapse, strip_control
 
 ORIGINS = ("machine", "human", "edited")
 _PRECEDENCE = "CASE origin WHEN 'edited' THEN 0 WHEN 'human' THEN 1 ELSE 2 END"
@@ -78,9 +78,9 @@ class MemoryStore:
             (
                 u.source_lang,
                 u.target_lang,
-                collapse(u.source),
-                u.source,
-                u.target,
+                collapse(strip_control(u.source)),
+                strip_control(u.source),
+                strip_control(u.target),
                 u.origin,
                 u.model,
                 u.revision,

@@ -12,6 +12,7 @@ from datetime import datetime
 from lxml import etree
 
 from ..errors import InputError
+from ..text.reflow import strip_control
 from .store import ORIGINS, Unit
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -42,8 +43,8 @@ def _seg_text(element) -> str:
     """The text of a <seg>: inline native codes (<ph>, <bpt>, ...) left out, <hi> and <sub> kept."""
     parts = [element.text or ""]
     for child in element:
-        if etree.QName(child).localname not in _NATIVE_CODE:
-            parts.append(_seg_text(child))
+        if isinstance(child.tag, str) and etree.QName(child).localname not in _NATIVE_CODE:
+            parts.append(_seg_text(child))  # comments, processing instructions, entities: left out
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -134,6 +135,6 @@ def write(units: list[Unit], srclang: str = "nl") -> str:
         for lang, text in ((unit.source_lang, unit.source), (unit.target_lang, unit.target)):
             tuv = etree.SubElement(tu, "tuv")
             tuv.set(XML_LANG, lang)
-            etree.SubElement(tuv, "seg").text = text
+            etree.SubElement(tuv, "seg").text = strip_control(text)  # XML cannot hold them
     xml = etree.tostring(root, encoding="unicode", pretty_print=True)
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + xml

@@ -37,6 +37,7 @@ def render_json(report: Report) -> str:
 def render_table(report: Report, console: Any) -> None:
     """Problems as a rich table, then the summary."""
     from rich.table import Table
+    from rich.text import Text  # user text as it is: "[/]" in a term is no markup
 
     summary = report.summary()
     table = Table("segment", "line", "severity", "check", "message", title="vertaal check")
@@ -49,7 +50,7 @@ def render_table(report: Report, console: Any) -> None:
             lines,
             f"[{style}]{problem.severity}[/]",
             problem.check,
-            problem.message,
+            Text(problem.message),
         )
     if table.row_count:
         console.print(table)

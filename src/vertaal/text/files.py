@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -104,22 +105,60 @@ def read_file(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
     return decode(read_bytes(path), display_name(path), encoding)
 
 
+def refuse_overwriting_inputs(output: str | os.PathLike[str] | None, inputs: list) -> None:
+    """A usage error when the output file is one of the inputs (it would be destroyed)."""
+    if output is None or str(output) == "-" or not Path(output).exists():
+        return
+    for given in inputs:
+        if given is None or str(given) == "-" or not Path(given).exists():
+            continue
+        if os.path.samefile(output, given):
+            raise UsageError(f"the output {output} is the input {given}; write the result to another file")
+
+
 def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
-    """Write a file through a temporary file and a rename, so it is never half-written."""
-    target = Path(path)
+    """Write a file so that it is never half-written: through a temporary file and a rename.
+
+    '-' is standard output. A symbolic link is written through (its target is replaced), a FIFO is
+    written into, a device node is refused; an existing file keeps its permissions and a new one
+    gets the umask's. A full disk leaves the old file as it was.
+    """
+    if str(path) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(os.path.realpath(path))
     if target.is_dir():
-        raise InputError(f"{target} is a directory; give -o a file name")
-    directory = target.parent if str(target.parent) else Path(".")
+        raise InputError(f"{path} is a directory; give -o a file name")
+    if target.exists() and not target.is_file():
+        if stat.S_ISFIFO(target.stat().st_mode):
+            with target.open("w", encoding=encoding, newline="") as pipe:
+                pipe.write(text)
+            return
+        raise InputError(f"{path} is a device or special file, not a regular file; use -o - for stdout")
+    directory = target.parent
     if not directory.is_dir():
-        raise InputError(f"cannot write {target}: directory {directory} does not exist")
+        raise InputError(f"cannot write {path}: directory {directory} does not exist")
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc.strerror}") from exc
+        raise InputError(f"cannot write {path}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise InputError(f"cannot write {path}: {reason}; the previous file is unchanged") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

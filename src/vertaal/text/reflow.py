@@ -15,11 +15,17 @@ _LINE_END_HYPHEN = re.compile(r"(\w+)-$")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, newline, carriage return
+
+
+def strip_control(text: str) -> str:
+    """Text without control characters (tab and line ends kept): what may be stored or exported."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def normalise(text: str) -> str:
-    """Strip a BOM, unify line ends (CRLF, CR) and compose Unicode (NFC)."""
-    text = text.removeprefix("\ufeff")
+    """Strip a BOM and control characters, unify line ends (CRLF, CR) and compose Unicode (NFC)."""
+    text = strip_control(text.removeprefix("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 

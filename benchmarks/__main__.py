@@ -1,0 +1,293 @@
+"""Rerun every benchmark and rewrite its table in benchmarks/README.md.
+
+    python -m benchmarks [--only NAME[,NAME]] [--list]
+
+Each benchmark runs as ``python -m benchmarks.NAME --json``; its JSON is kept in
+``benchmarks/results/NAME.json`` and its table replaces the block between
+``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` in the README, stamped with the date and the
+machine, so no table is older than the code it describes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+README = HERE / "README.md"
+RESULTS = HERE / "results"
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _table(header: list[str], rows: list[list[object]]) -> str:
+    return "\n".join([_row(*header), _row(*["---"] * len(header)), *(_row(*r) for r in rows)])
+
+
+def sample_page(d: dict) -> str:
+    rows = [
+        [
+            r["variant"],
+            r["sentences"],
+            f"{r['wall_s']:.2f} s",
+            f"{r['load_s']:.2f} s",
+            f"{r['translate_s']:.2f} s",
+            r["tokens_per_s"],
+            f"{r['peak_rss_mb']:.0f} MB",
+            r["wall_ratio"],
+            r["memory_ratio"],
+        ]
+        for r in d["results"]
+    ]
+    header = [
+        "variant",
+        "segments",
+        "whole process (wall)",
+        "model load",
+        "decode only",
+        "tokens/s (decode)",
+        "peak RSS",
+        "wall ratio",
+        "memory ratio",
+    ]
+    return f"beams {d['beams']}, {d['new_tokens']} new tokens\n\n" + _table(header, rows)
+
+
+def glossary_io(d: dict) -> str:
+    return _table(
+        ["step", "time", "against the baseline"],
+        [
+            [
+                f"import {d['entries']:,} entries",
+                f"{d['import_s']:.2f} s",
+                f"{d['import_vs_bare_insert']}× a bare insert ({d['baseline_insert_s']:.2f} s)",
+            ],
+            [f"export {d['entries']:,} entries", f"{d['export_s']:.2f} s", ""],
+            [
+                "search (FTS5 index)",
+                f"{d['search_ms']} ms",
+                f"{d['search_vs_full_scan']}× a full `LIKE` scan ({d['full_scan_ms']} ms)",
+            ],
+        ],
+    )
+
+
+def term_scan(d: dict) -> str:
+    return _table(
+        ["step", "figure"],
+        [
+            [f"load {d['entries']:,} entries and build the matcher", f"{d['load_and_build_s']:.2f} s"],
+            [
+                f"scan {d['text_bytes'] / 1e6:.1f} MB ({d['distinct_words']:,} distinct words)",
+                f"{d['scan_s']:.2f} s",
+            ],
+            [
+                "total",
+                f"{d['total_s']:.2f} s ({d['total_vs_baseline']}× the bare token lookup, "
+                f"{d['baseline_s']} s)",
+            ],
+            ["hits", d["hits"]],
+            ["peak RSS", f"{d['peak_rss_mb']:.0f} MB"],
+            ["matcher for an unchanged glossary (cache hit)", f"{d['cached_matcher_lookup_ms']} ms"],
+        ],
+    )
+
+
+def constrained(d: dict) -> str:
+    t, s = d["throughput"], d["strategy"]
+    throughput = _table(
+        ["decode only, one batch", "tokens/s", "ratio"],
+        [
+            ["unconstrained", t["unconstrained_tok_s"], "1.00"],
+            [
+                f"constrained ({t['terms']} terms, {t['forbidden_sequences_per_sentence']:.0f} forbidden "
+                "sequences per sentence)",
+                t["constrained_tok_s"],
+                t["constrained_vs_unconstrained"],
+            ],
+            [
+                "constrained, without the word-boundary and every-spelling rules",
+                t["without_boundary_rules_tok_s"],
+                round(t["without_boundary_rules_tok_s"] / t["unconstrained_tok_s"], 3),
+            ],
+        ],
+    )
+    keys = [
+        "terms",
+        "unforced",
+        "enforced",
+        "failed",
+        "already_right",
+        "already_right_kept_as_free",
+        "seconds",
+    ]
+    strategy = _table(
+        ["", "direct", "repair"], [[k.replace("_", " "), s["direct"][k], s["repair"][k]] for k in keys]
+    )
+    return (
+        f"beam {t['beams']}, {t['new_tokens']} tokens per sentence, {t['sentences']} sentences; "
+        f"{t['sentences_with_all_terms']} of {t['sentences']} held all their terms. The rules cost "
+        f"{t['rules_cost']}× the time without them.\n\n{throughput}\n\n"
+        f"Strategy (tiny trained model, 400 corpus sentences, decode only, best of 3): the two "
+        f"strategies differ on {s['sentences_that_differ']} sentences; repair takes "
+        f"{s['repair_vs_direct_time']}× the time of direct.\n\n{strategy}"
+    )
+
+
+def term_accuracy(d: dict) -> str:
+    keys = [
+        "sentences",
+        "terms",
+        "exact_match_accuracy",
+        "exact_match_among_spellable",
+        "unspellable_terms",
+        "claimed_by_translate",
+        "translate_and_check_disagree",
+        "substring_anywhere",
+        "seconds",
+    ]
+    names = {"seconds": "seconds (whole process: load, translate)"}
+    return _table(["", *d], [[names.get(k, k.replace("_", " ")), *(d[m][k] for m in d)] for k in keys])
+
+
+def memory_rerun(d: dict) -> str:
+    return _table(
+        [
+            "first run (whole process)",
+            "second run (whole process)",
+            "speed-up",
+            "same output",
+            "second run imports torch",
+        ],
+        [
+            [
+                f"{d['first_run_s']:.2f} s",
+                f"{d['second_run_s']:.2f} s",
+                f"{d['speed_up']}×",
+                "yes" if d["identical_output"] else "NO",
+                "yes" if d["second_run_imports_torch"] else "no",
+            ]
+        ],
+    )
+
+
+def speed(d: dict) -> str:
+    rows = []
+    for r in d["results"]:
+        extra = (
+            f" ({r['constrained_vs_unconstrained']} of unconstrained)"
+            if "constrained_vs_unconstrained" in r
+            else ""
+        )
+        rows.append(
+            [
+                r["variant"],
+                r["sentences"],
+                r["tokens_per_s"],
+                f"{r['speed_vs_generate']}{extra}",
+                f"{r['process_s']:.2f} s",
+                r["process_vs_generate"],
+                f"{r['load_s']:.2f} s",
+                f"{r['peak_rss_mb']:.0f} MB",
+                r.get("terms", ""),
+            ]
+        )
+    header = [
+        "variant",
+        "segments",
+        "tokens/s (decode only, best of N)",
+        "decode vs generate",
+        "whole process",
+        "whole process vs generate",
+        "model load",
+        "peak RSS",
+        "terms",
+    ]
+    return f"beams {d['beams']}, {d['new_tokens']} tokens per segment, device {d['device']}\n\n" + _table(
+        header, rows
+    )
+
+
+def fast_quality(d: dict) -> str:
+    return _table(
+        [
+            "sentences",
+            "--fast equals the default",
+            "default equals the reference",
+            "--fast equals the reference",
+        ],
+        [[d["sentences"], d["identical"], d["default_equals_reference"], d["fast_equals_reference"]]],
+    )
+
+
+BENCHMARKS: dict[str, Callable[[dict], str]] = {
+    "sample_page": sample_page,
+    "glossary_io": glossary_io,
+    "term_scan": term_scan,
+    "constrained": constrained,
+    "term_accuracy": term_accuracy,
+    "memory_rerun": memory_rerun,
+    "speed": speed,
+    "fast_quality": fast_quality,
+}
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        cpu = platform.processor()
+    return f"{os.cpu_count()} cores, {cpu or platform.machine()}"
+
+
+def rewrite(name: str, table: str, stamp: str) -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"benchmarks/README.md has no {start} … {end} block for {name}")
+    block = f"{start}\n_{stamp}, `python -m benchmarks --only {name}`:_\n\n{table}\n{end}"
+    README.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="comma-separated benchmark names")
+    parser.add_argument("--list", action="store_true")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(BENCHMARKS))
+        return
+    names = args.only.split(",") if args.only else list(BENCHMARKS)
+    RESULTS.mkdir(exist_ok=True)
+    for name in names:
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        out = subprocess.run(
+            [sys.executable, "-m", f"benchmarks.{name}", "--json"], cwd=ROOT, capture_output=True, text=True
+        )
+        if out.returncode:
+            raise SystemExit(f"{name} failed:\n{out.stderr[-3000:]}")
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        stamp = f"{datetime.date.today().isoformat()}, {machine()}"
+        rewrite(name, BENCHMARKS[name](data), stamp)
+
+
+if __name__ == "__main__":
+    main()
