@@ -24,7 +24,7 @@ def test_migrations_on_empty_database_and_reapplied(tmp_path):
     db = open_db(path)
     assert {"glossaries", "entries", "history", "entries_fts", "memory"} <= set(db.table_names())
     applied = [m.name for m in migrations.applied(db)]
-    assert applied == ["m001_glossary", "m002_memory"]
+    assert applied == ["m001_glossary", "m002_memory", "m003_history_groups"]
     schema = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     again = open_db(path)
     assert [m.name for m in migrations.applied(again)] == applied
@@ -158,3 +158,22 @@ def test_a_database_from_before_the_memory_is_upgraded(tmp_path):
     upgraded = open_db(path)
     assert "memory" in upgraded.table_names()
     assert GlossaryStore(upgraded).get("default", "AIVD", PAIR).kind == "keep"
+
+
+def test_a_database_from_before_history_groups_is_upgraded(tmp_path):
+    import sqlite3
+
+    from vertaal.db.connection import Database
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path, isolation_level=None), path)
+    migrations.apply(old, stop_before="m003_history_groups")
+    GlossaryStore(old).add("default", Entry("AIVD", kind="keep"))
+    old.conn.close()
+    store = GlossaryStore(open_db(path))
+    store.add("default", Entry("NCTV", kind="keep"))
+    events = store.history("default")
+    assert [(e["action"], e["new"]["source"], e["group"] is None) for e in events] == [
+        ("add", "NCTV", True),
+        ("add", "AIVD", True),
+    ]

@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from vertaal.cli import app
 from vertaal.engine import registry
-from vertaal.errors import UsageError
+from vertaal.errors import ModelError, UsageError
 
 runner = CliRunner()
 
@@ -24,11 +24,14 @@ def test_registry_parses_revisions_and_comments():
         registry.parse_registry("nl-en\n")
 
 
-def test_resolve_prefers_option_then_environment(monkeypatch):
+def test_resolve_prefers_option_then_environment(monkeypatch, tmp_path):
     assert registry.resolve("en-nl").model_id == "Helsinki-NLP/opus-mt-en-nl"
-    monkeypatch.setenv("VERTAAL_MODEL", "/some/dir")
-    assert registry.resolve("nl-en").model_id == "/some/dir"
+    monkeypatch.setenv("VERTAAL_MODEL", str(tmp_path))
+    assert registry.resolve("nl-en").model_id == str(tmp_path)
     assert registry.resolve("nl-en", "org/x").model_id == "org/x"
+    monkeypatch.setenv("VERTAAL_MODEL", str(tmp_path / "missing"))
+    with pytest.raises(ModelError, match="no such model directory"):
+        registry.resolve("nl-en")
 
 
 def test_models_list_shows_registry_and_cache_state(tiny_model):

@@ -33,10 +33,10 @@ class Conflict(StrEnum):
     replace = "replace"
 
 
-def _store(db: Path | None):
+def _store(db: Path | None, *, write: bool = False):
     from ..glossary.store import GlossaryStore
 
-    return GlossaryStore(open_database(db))
+    return GlossaryStore(open_database(db, write=write))
 
 
 def _echo_entry(entry) -> None:
@@ -103,7 +103,7 @@ def add(
         source_lang=src,
         target_lang=tgt,
     )
-    added = _store(db).add(glossary, entry)
+    added = _store(db, write=True).add(glossary, entry)
     typer.echo(
         f"added {added.source!r} -> {added.target or '(forbidden: ' + ', '.join(added.forbidden) + ')'!s}"
         f" to glossary {glossary!r}",
@@ -180,7 +180,7 @@ def remove(
     db: Db = None,
 ) -> None:
     """Remove one entry (it can be restored from the history)."""
-    entry = _store(db).remove(glossary, source, parse_pair(pair))
+    entry = _store(db, write=True).remove(glossary, source, parse_pair(pair))
     typer.echo(f"removed {entry.source!r} from glossary {glossary!r}", err=True)
 
 
@@ -217,7 +217,7 @@ def update(
     db: Db = None,
 ) -> None:
     """Change fields of one entry."""
-    entry = _store(db).update(
+    entry = _store(db, write=True).update(
         glossary,
         source,
         parse_pair(pair),
@@ -262,7 +262,7 @@ def import_file(
     from ..glossary.importing import import_glossary
 
     report, warnings = import_glossary(
-        _store(db),
+        _store(db, write=True),
         glossary,
         str(file),
         fmt=input_format,
@@ -313,48 +313,83 @@ def export(
         write_atomic(file, text)
 
 
+QUIET_REMOVALS = 3  # an edit that removes more asks first (a truncated or emptied file)
+
+
 @app.command()
 def edit(
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help=f"Remove more than {QUIET_REMOVALS} entries without asking.")
+    ] = False,
     glossary: GlossaryName = "default",
     pair: Pair = "nl-en",
     db: Db = None,
 ) -> None:
-    """Edit a glossary as TSV in $EDITOR; changes apply in one transaction after validation."""
-    from .. import config
+    """Edit a glossary as TSV in $EDITOR; only what you change is applied, in one transaction."""
     from ..errors import GlossaryError
     from ..glossary import delimited
     from ..glossary.formats import write
+    from ..glossary.importing import check_duplicates
 
-    store = _store(db)
+    store = _store(db, write=True)
     src_tgt = parse_pair(pair)
-    entries = store.entries(glossary, src_tgt) if store.exists(glossary) else []
+    shown = store.entries(glossary, src_tgt) if store.exists(glossary) else []
     header = (
-        "# vertaal glossary {name} ({pair}): source<TAB>target<TAB>note<TAB>{{json}}; "
+        f"# vertaal glossary {glossary} ({pair}): source<TAB>target<TAB>note<TAB>{{json}}; "
         "delete a line to remove it. Lines starting with # are ignored.\n"
     )
     fd, path = tempfile.mkstemp(prefix=f"vertaal-{glossary}-", suffix=".tsv")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(header.format(name=glossary, pair=pair) + write(entries, "tsv", src_tgt))
+        handle.write(header + write(shown, "tsv", src_tgt))
+    kept = f"nothing changed (your edits are in {path})"
+    text = _run_editor(path, kept)
+    try:
+        rows = delimited.read(path, text, src_tgt, "tsv")
+        check_duplicates(path, rows)
+    except GlossaryError as exc:
+        raise GlossaryError(f"{exc}; {kept}") from exc
+    saved = [r.entry for r in rows]
+    removing = len({e.key for e in shown} - {e.key for e in saved})
+    if removing > QUIET_REMOVALS and not yes:
+        question = f"The edit removes {removing} of {len(shown)} entries. Apply it?"
+        if not sys.stdin.isatty() or not typer.confirm(question):
+            raise GlossaryError(f"the edit would remove {removing} entries; {kept}; use --yes to apply it")
+    try:
+        report = store.apply_edit(glossary, src_tgt, shown, saved)
+    except GlossaryError as exc:
+        raise GlossaryError(f"{exc} ({kept.split('(', 1)[1]}") from exc
+    Path(path).unlink()
+    typer.echo(
+        f"glossary {glossary!r}: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed",
+        err=True,
+    )
+
+
+def _run_editor(path: str, kept: str) -> str:
+    """Run $VISUAL or $EDITOR on `path` and read back what it saved, with one-line errors."""
+    from .. import config
+    from ..errors import GlossaryError, UsageError
+
     editor = config.editor()
     try:
-        result = subprocess.run([*shlex.split(editor), path], check=False)
+        command = shlex.split(editor)
+    except ValueError as exc:
+        raise UsageError(f"cannot read $EDITOR {editor!r}: {exc}; fix the quoting") from exc
+    if not command:
+        raise UsageError("$EDITOR is empty; set it to an editor, e.g. EDITOR=nano")
+    try:
+        result = subprocess.run([*command, path], check=False)
     except OSError as exc:
         raise GlossaryError(f"cannot start the editor {editor!r}: {exc.strerror}; set $EDITOR") from exc
     if result.returncode != 0:
-        raise GlossaryError(
-            f"the editor exited with status {result.returncode}; nothing changed (your edits are in {path})"
-        )
-    text = Path(path).read_text(encoding="utf-8")
+        raise GlossaryError(f"the editor exited with status {result.returncode}; {kept}")
     try:
-        rows = delimited.read(path, text, src_tgt, "tsv")
-        from ..glossary.importing import check_duplicates
-
-        check_duplicates(path, rows)
-    except GlossaryError as exc:
-        raise GlossaryError(f"{exc}; nothing changed (your edits are in {path})") from exc
-    added, changed, removed = store.replace_all(glossary, [r.entry for r in rows])
-    Path(path).unlink()
-    typer.echo(f"glossary {glossary!r}: {added} added, {changed} changed, {removed} removed", err=True)
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise GlossaryError("the editor deleted the file; nothing changed") from exc
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(f"the editor saved the file in another encoding than UTF-8; {kept}") from exc
 
 
 @app.command()
@@ -378,16 +413,35 @@ def history(
         def show(e):  # noqa: E306
             return "-" if e is None else f"{e['source']} -> {e['target'] or e['forbidden']} ({e['kind']})"
 
-        typer.echo(f"{event['event']:>6}  {event['at']}  {event['action']:<7} {show(old)}  =>  {show(new)}")
+        group = f"g{event['group']}" if event["group"] else "-"
+        change = f"{event['action']:<7} {show(old)}  =>  {show(new)}"
+        typer.echo(f"{event['event']:>6}  {group:>5}  {event['at']}  {change}")
 
 
 @app.command()
 def restore(
-    event: Annotated[int, typer.Argument(help="History event number (see 'glossary history').")],
+    event: Annotated[
+        Optional[int],
+        typer.Argument(help="History event number (see 'glossary history').", show_default=False),
+    ] = None,
+    group: Annotated[
+        Optional[int],
+        typer.Option(
+            "--group", metavar="G", show_default=False, help="Undo every change of history group G at once."
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
-    """Restore an entry as it was before a history event (undo a removal or an update)."""
-    _echo_entry(_store(db).restore(event))
+    """Restore an entry as it was before a history event, or undo a whole group (one edit or import)."""
+    from ..errors import UsageError
+
+    if (event is None) == (group is None):
+        raise UsageError("give a history EVENT or --group G (see 'vertaal glossary history')")
+    if group is not None:
+        undone = _store(db, write=True).restore_group(group)
+        typer.echo(f"undid the {undone} changes of history group {group}", err=True)
+        return
+    _echo_entry(_store(db, write=True).restore(event))
 
 
 @app.command()
@@ -397,7 +451,7 @@ def create(
     db: Db = None,
 ) -> None:
     """Create a named glossary."""
-    _store(db).create(name, description)
+    _store(db, write=True).create(name, description)
     typer.echo(f"created glossary {name!r}", err=True)
 
 
@@ -408,7 +462,7 @@ def delete(
     db: Db = None,
 ) -> None:
     """Delete a named glossary and all its entries."""
-    store = _store(db)
+    store = _store(db, write=True)
     store.glossary_id(name)
     if not yes and not typer.confirm(f"Delete glossary {name!r} and all its entries?"):
         raise typer.Exit(1)

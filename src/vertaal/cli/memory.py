@@ -15,10 +15,10 @@ app = typer.Typer(
 )
 
 
-def _store(db):
+def _store(db, *, write: bool = False):
     from ..memory.store import MemoryStore
 
-    return MemoryStore(open_database(db))
+    return MemoryStore(open_database(db, write=write))
 
 
 @app.command("import")
@@ -40,7 +40,7 @@ def import_tmx(
         raise UsageError(f"--origin must be one of {', '.join(ORIGINS)}")
     name = display_name(file)
     units = tmx.read(name, read_bytes(file), parse_pair(pair), origin)
-    count = _store(db).store(units)
+    count = _store(db, write=True).store(units)
     typer.echo(f"{name}: {count} translation units imported", err=True)
 
 
@@ -124,7 +124,7 @@ def clear(
             before = date.fromisoformat(before).isoformat()
         except ValueError as exc:
             raise UsageError(f"--before needs a date like 2026-01-31, not {before!r}") from exc
-    store = _store(db)
+    store = _store(db, write=True)
     what = f"units last used before {before}" if before else "all units"
     if not yes and not typer.confirm(f"Delete {what} from the translation memory?"):
         raise typer.Exit(1)

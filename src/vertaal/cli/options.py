@@ -51,14 +51,14 @@ def parse_pair(pair: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def open_database(db: Path | None):
-    """The database for a command, with its warning (a newer vertaal wrote it) on stderr.
-
-    Writes to a database that may not be written fail with one line in the write itself.
-    """
+def open_database(db: Path | None, *, write: bool = False):
+    """The database for a command: for a command that writes, one line if it may not be written;
+    for one that reads, its warning (a newer vertaal wrote it) on stderr."""
     from ..db import open_db
 
     database = open_db(db)
-    if database.warning:
+    if write:
+        database.refuse_writes()
+    elif database.warning:
         typer.echo(f"warning: {database.warning}", err=True)
     return database

@@ -95,17 +95,27 @@ def _unknown_migrations(db: Database) -> list[str]:
 
 
 def _open_read_only(file: Path) -> Database:
-    """A database we may read but not write (a read-only disk or directory): no migrations, no writes."""
-    try:
-        connection = sqlite3.connect(
-            f"{file.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
-        )
-        db = Database(connection, file, read_only=True)
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        if _is_damage(exc):
-            raise damaged(file, exc) from exc
-        raise StoreError(f"cannot read the database {file}: {exc}; pass --db with a readable file") from exc
+    """A database we may read but not write (a read-only disk or directory): no migrations, no writes.
+
+    Read-only mode sees what the write-ahead log holds; where even that cannot be opened (no
+    access to the -shm file), the file is read as immutable.
+    """
+    db = None
+    for options in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            uri = f"{file.resolve().as_uri()}?{options}"
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            db = Database(connection, file, read_only=True)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise damaged(file, exc) from exc
+            error = exc
+    else:
+        reason = f"cannot read the database {file}: {error}"
+        raise StoreError(f"{reason}; pass --db with a readable file") from error
+    assert db is not None
     db.newer = bool(_unknown_migrations(db))
     if not db.newer and migrations.pending(db):
         raise StoreError(

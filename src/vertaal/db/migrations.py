@@ -126,3 +126,32 @@ def m002_memory(db: Database) -> None:
         )""")
     db.execute("CREATE INDEX memory_lookup ON memory (source_lang, target_lang, source_key)")
     db.execute("CREATE INDEX memory_last_used ON memory (last_used)")
+
+
+@migration
+def m003_history_groups(db: Database) -> None:
+    """History events grouped by the command that made them (one edit, one import), to restore at once.
+
+    While a group is open its id stands in `history_group`; the history triggers copy it.
+    """
+    db.execute("ALTER TABLE history ADD COLUMN grp INTEGER")
+    db.execute("CREATE INDEX history_grp ON history (grp)")
+    db.execute("CREATE TABLE history_groups (id INTEGER PRIMARY KEY, action TEXT NOT NULL, at TEXT NOT NULL)")
+    db.execute("CREATE TABLE history_group (id INTEGER)")
+    for name in ("entries_history_insert", "entries_history_update", "entries_history_delete"):
+        db.execute(f"DROP TRIGGER {name}")
+    new, old = _ENTRY_JSON.format(r="new"), _ENTRY_JSON.format(r="old")
+    group = "(SELECT id FROM history_group)"
+    db.execute(f"""CREATE TRIGGER entries_history_insert AFTER INSERT ON entries
+        WHEN NOT EXISTS (SELECT 1 FROM bulk_insert) BEGIN
+        INSERT INTO history (glossary_id, entry_id, action, new, grp)
+        VALUES (new.glossary_id, new.id, 'add', {new}, {group});
+        END""")
+    db.execute(f"""CREATE TRIGGER entries_history_update AFTER UPDATE ON entries BEGIN
+        INSERT INTO history (glossary_id, entry_id, action, old, new, grp)
+        VALUES (new.glossary_id, new.id, 'update', {old}, {new}, {group});
+        END""")
+    db.execute(f"""CREATE TRIGGER entries_history_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO history (glossary_id, entry_id, action, old, grp)
+        VALUES (old.glossary_id, old.id, 'remove', {old}, {group});
+        END""")

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..config import model_override, models_file
-from ..errors import UsageError
+from ..errors import ModelError, UsageError
 
 DEFAULT_DIRECTION = "nl-en"
 
@@ -71,7 +71,13 @@ def resolve(direction: str | None = None, model: str | None = None) -> ModelSpec
         raise UsageError(f"unknown direction {direction!r}; choose one of: {', '.join(sorted(specs))}")
     override = model or model_override()
     if override:
-        return ModelSpec(direction, override)
+        spec = ModelSpec(direction, override)
+        if spec.looks_like_path and not spec.is_local:
+            raise ModelError(
+                f"{override}: no such model directory; pass --model (or $VERTAAL_MODEL) a directory saved"
+                " with save_pretrained, or a hub id such as Helsinki-NLP/opus-mt-nl-en"
+            )
+        return spec
     return specs[direction]
 
 

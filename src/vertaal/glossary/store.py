@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,16 @@ class ImportReport:
     skipped: int = 0
     unchanged: int = 0
     conflicts: list[tuple[Entry, Entry]] = field(default_factory=list)
+
+
+@dataclass
+class EditReport:
+    """What an edit changed, or the sources that changed meanwhile (then nothing was applied)."""
+
+    added: list[Entry] = field(default_factory=list)
+    changed: list[tuple[Entry | None, Entry]] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
 
 
 class GlossaryStore:
@@ -204,8 +215,8 @@ class GlossaryStore:
             [last],
         )
         self.db.execute(
-            "INSERT INTO history (glossary_id, entry_id, action, new) "
-            f"SELECT glossary_id, id, 'add', {history_json('entries')} FROM entries WHERE id > ?",
+            "INSERT INTO history (glossary_id, entry_id, action, new, grp) SELECT glossary_id, id, 'add',"
+            f" {history_json('entries')}, (SELECT id FROM history_group) FROM entries WHERE id > ?",
             [last],
         )
         return len(rows)
@@ -228,7 +239,7 @@ class GlossaryStore:
         if not checked:
             entries = [_checked(e) for e in entries]
         report = ImportReport()
-        with transaction(self.db):
+        with self.group("import"):
             existing: dict[tuple[str, str, str], Entry] = {}
             if self.exists(name):
                 existing = {(e.source_lang, e.target_lang, e.key): e for e in self.entries(name)}
@@ -254,30 +265,95 @@ class GlossaryStore:
                 report.skipped = len(replacing)
         return report
 
-    def replace_all(self, name: str, entries: list[Entry]) -> tuple[int, int, int]:
-        """Make the glossary hold exactly `entries` (used by `edit`); returns added, changed, removed."""
-        entries = [_checked(e) for e in entries]
+    @contextmanager
+    def group(self, action: str) -> Iterator[int]:
+        """One write transaction whose history events form one group (restorable at once)."""
         with transaction(self.db):
+            group = self.db.execute(
+                "INSERT INTO history_groups (action, at) VALUES (?, ?)", [action, now()]
+            ).lastrowid
+            self.db.execute("DELETE FROM history_group")
+            self.db.execute("INSERT INTO history_group VALUES (?)", [group])
+            try:
+                yield group
+            finally:
+                self.db.execute("DELETE FROM history_group")
+
+    def apply_edit(
+        self, name: str, pair: tuple[str, str], before: list[Entry], after: list[Entry]
+    ) -> EditReport:
+        """Apply the difference between `before` (what an editor was shown) and `after` (what it saved)
+        to the entries of `name` and `pair`, all or nothing.
+
+        Entries that changed in the database meanwhile are left alone unless the edit touches them
+        too; then nothing is applied and the conflicts are reported.
+        """
+        shown = {e.key: e for e in before}
+        saved = {e.key: _checked(e) for e in after}
+        report = EditReport()
+        with self.group("edit"):
             gid = self.glossary_id(name, create=True)
-            current = {(e.source_lang, e.target_lang, e.key): e for e in self.entries(name)}
-            wanted = {(e.source_lang, e.target_lang, e.key): e for e in entries}
-            removed = [e for k, e in current.items() if k not in wanted]
-            for entry in removed:
+            current = {e.key: e for e in self.entries(name, pair)}
+            for key, old in shown.items():
+                now_there = current.get(key)
+                new = saved.get(key)
+                if new is not None and new.content() == old.content():
+                    continue  # untouched by the edit
+                if now_there is not None and now_there.content() != old.content():
+                    report.conflicts.append(old.source)
+                elif new is None and now_there is not None:
+                    report.removed.append(now_there)
+                elif new is not None:
+                    report.changed.append((now_there, new))
+            for key, new in saved.items():
+                if key in shown:
+                    continue
+                now_there = current.get(key)
+                if now_there is None:
+                    report.added.append(new)
+                elif now_there.content() != new.content():
+                    report.conflicts.append(new.source)
+            if report.conflicts:
+                raise _Rollback(report)
+            for entry in report.removed:
                 self.db.execute("DELETE FROM entries WHERE id = ?", [entry.id])
-            changed = [
-                (current[k], e)
-                for k, e in wanted.items()
-                if k in current and current[k].content() != e.content()
-            ]
-            for old, entry in changed:
-                self._update(old.id, entry)
-            added = self._insert(gid, [e for k, e in wanted.items() if k not in current])
-        return added, len(changed), len(removed)
+            for old, new in report.changed:
+                if old is None:
+                    self._insert(gid, [new])
+                else:
+                    self._update(old.id, new)
+            self._insert(gid, report.added)
+        return report
+
+    def restore_group(self, group: int) -> int:
+        """Undo every change of history group `group` (one edit or import), newest first.
+
+        Each entry the group touched goes back to what it was before the group; returns the
+        number of events undone.
+        """
+        rows = self.db.execute(
+            "SELECT g.id, h.action, h.old, h.new FROM history h"
+            " JOIN glossaries g ON g.id = h.glossary_id WHERE h.grp = ? ORDER BY h.id DESC",
+            [group],
+        ).fetchall()
+        if not rows:
+            raise GlossaryError(f"no history group {group}; see 'vertaal glossary history'")
+        with self.group(f"restore group {group}"):
+            for gid, action, old, new in rows:
+                state = json.loads(new if action == "add" else old)
+                self.db.execute(
+                    "DELETE FROM entries WHERE glossary_id = ? AND source_lang = ? AND target_lang = ?"
+                    " AND source_key = ?",
+                    [gid, state["source_lang"], state["target_lang"], collapse(state["source"])],
+                )
+                if action in ("update", "remove"):
+                    self._insert(gid, [_from_history(state)])
+        return len(rows)
 
     # -- history ----------------------------------------------------------------------------
     def history(self, name: str, source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         gid = self.glossary_id(name)
-        sql = "SELECT id, entry_id, action, old, new, at FROM history WHERE glossary_id = ?"
+        sql = "SELECT id, entry_id, action, old, new, at, grp FROM history WHERE glossary_id = ?"
         params: list[Any] = [gid]
         if source:
             key = collapse(source)
@@ -297,8 +373,9 @@ class GlossaryStore:
                 "old": json.loads(o) if o else None,
                 "new": json.loads(n) if n else None,
                 "at": at,
+                "group": g,
             }
-            for i, e, a, o, n, at in self.db.execute(sql, params)
+            for i, e, a, o, n, at, g in self.db.execute(sql, params)
         ]
 
     def restore(self, event_id: int) -> Entry:
@@ -311,9 +388,21 @@ class GlossaryStore:
         name_row = self.db.execute("SELECT name FROM glossaries WHERE id = ?", [row[0]]).fetchone()
         if name_row is None:
             raise GlossaryError(f"the glossary of history event {event_id} was deleted")
-        old = json.loads(row[1])
-        entry = Entry.from_row({k: v for k, v in old.items() if k not in ("id", "updated", "glossary_id")})
-        return self.add(name_row[0], entry, replace=True)
+        return self.add(name_row[0], _from_history(json.loads(row[1])), replace=True)
+
+
+def _from_history(old: dict[str, Any]) -> Entry:
+    return Entry.from_row({k: v for k, v in old.items() if k not in ("id", "updated", "glossary_id")})
+
+
+class _Rollback(GlossaryError):
+    """Raised inside an edit's transaction to undo it; carries the conflicts."""
+
+    def __init__(self, report: EditReport) -> None:
+        listed = ", ".join(repr(s) for s in report.conflicts[:5])
+        more = f" and {len(report.conflicts) - 5} more" if len(report.conflicts) > 5 else ""
+        super().__init__(f"changed in the database while you edited: {listed}{more}; nothing applied")
+        self.report = report
 
 
 def _checked(entry: Entry) -> Entry:
