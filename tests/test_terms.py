@@ -260,3 +260,23 @@ def test_single_word_term_found_wherever_inserted(words, data):
     text = " ".join(text_words)
     start = len(" ".join(text_words[:position])) + (1 if position else 0)
     assert [(h.start, h.end) for h in matcher.find(text)] == [(start, start + 4)]
+
+
+MIXED = st.one_of(WORDS, NEAR, st.sampled_from(["AIVD", "Raad", "van", "State", "."]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(MIXED, max_size=80))
+def test_long_texts_are_matched_in_windows_with_the_same_hits(words):
+    """Windows (here tiny, to cross many boundaries) find exactly what one pass over the text finds."""
+    import vertaal.terms.matcher as matcher_module
+
+    text = " ".join(words)
+    whole = [(h.entry.source, h.start, h.end) for h in MATCHER._find_visible(text)]
+    saved = matcher_module.CHUNK, matcher_module.OVERLAP
+    matcher_module.CHUNK, matcher_module.OVERLAP = 30, 60
+    try:
+        windows = [(h.entry.source, h.start, h.end) for h in MATCHER.find(text)]
+    finally:
+        matcher_module.CHUNK, matcher_module.OVERLAP = saved
+    assert windows == whole

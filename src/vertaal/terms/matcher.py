@@ -32,17 +32,20 @@ from functools import lru_cache
 from .dutch import base_forms
 from .entry import Entry
 
+_SPACE = re.compile(r"\s")
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]")
 _SENTENCE_END = frozenset(".!?:")
 _LINKING = ("s", "en", "e", "")  # gemeenteraadsvergadering: raad + s + vergadering
 _CONJUNCTIONS = frozenset(("en", "of", "tot"))
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width
 MIN_COMPOUND_PART = 3
+CHUNK = 65_536  # characters matched at once in a long text ...
+OVERLAP = 2_048  # ... and how far a window reaches past it (longer than any term with its context)
 
 Key = tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One occurrence of a glossary entry in a text."""
 
@@ -128,7 +131,28 @@ class Matcher:
         return len(self.entries)
 
     def find(self, text: str) -> list[Hit]:
-        """Every occurrence of every entry, in text order; overlaps resolve leftmost-longest."""
+        """Every occurrence of every entry, in text order; overlaps resolve leftmost-longest.
+
+        A long text is matched in windows of about CHUNK characters that overlap by OVERLAP, so the
+        token lists stay small whatever the text's length (a 20 MB single-line file, say).
+        """
+        if len(text) <= CHUNK + OVERLAP:
+            return self._find_visible(text)
+        hits: list[Hit] = []
+        start = 0
+        while start < len(text):
+            end = _boundary(text, start + CHUNK)
+            window_end = _boundary(text, end + OVERLAP)
+            for hit in self._find_visible(text[start:window_end]):
+                if hit.start + start >= end and window_end < len(text):
+                    break  # the next window finds it, with its full context
+                hits.append(replace(hit, start=hit.start + start, end=hit.end + start))
+            if window_end >= len(text):
+                break
+            start = max(end, hits[-1].end) if hits else end
+        return hits
+
+    def _find_visible(self, text: str) -> list[Hit]:
         if not INVISIBLE.search(text):
             return self._find(text)
         kept = [i for i, c in enumerate(text) if not INVISIBLE.match(c)]
@@ -306,6 +330,14 @@ def _match_rest(
             return inflected, len(key[offset]), matched
         return None
     return inflected, None, matched
+
+
+def _boundary(text: str, position: int) -> int:
+    """The first whitespace at or after `position` (or the end): where a window may end."""
+    if position >= len(text):
+        return len(text)
+    found = _SPACE.search(text, position)
+    return found.start() if found else len(text)
 
 
 def _in_hyphen_compound(words: list[str], i: int, length: int) -> bool:
