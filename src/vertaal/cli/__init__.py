@@ -34,18 +34,9 @@ class _Group(TyperGroup):
 
 
 def _database_message(exc: Exception) -> str:
-    text = str(exc)
-    lower = text.lower()
-    if "readonly" in lower or "read-only" in lower:
-        return f"the database cannot be written ({text}); pass --db with a writable file"
-    if "full" in lower:
-        return f"the disk is full ({text}); nothing was changed: free some space and try again"
-    if "malformed" in lower or "not a database" in lower:
-        return (
-            f"the database is damaged ({text}); recover it with 'sqlite3 DB .recover | sqlite3 new.db'"
-            " or restore it from an export"
-        )
-    return f"database error: {text}; nothing was changed"
+    from ..db.connection import database_problem
+
+    return database_problem(exc)
 
 
 app = typer.Typer(

@@ -52,6 +52,19 @@ def damaged(file: Path, exc: BaseException) -> StoreError:
     )
 
 
+def database_problem(exc: BaseException, file: Path | str = "DB") -> str:
+    """One line for an SQLite error met in the middle of a command: what happened and what to do."""
+    text = str(exc)
+    lower = text.lower()
+    if "readonly" in lower or "read-only" in lower:
+        return f"the database cannot be written ({text}); pass --db with a writable file"
+    if "full" in lower:
+        return f"the disk is full ({text}); nothing was changed: free some space and try again"
+    if _is_damage(exc):
+        return str(damaged(Path(file), exc))
+    return f"database error: {text}; nothing was changed"
+
+
 def _is_damage(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "malformed" in text or "not a database" in text or "file is encrypted" in text

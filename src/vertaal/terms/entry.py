@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..text.reflow import collapse
+from ..text.reflow import INVISIBLE, collapse
 
 KINDS = ("preferred", "keep", "forbidden")
 FLAGS = ("case_sensitive", "compounds", "fold_diacritics")
@@ -17,7 +17,6 @@ MAX_TERM_CHARS = 300
 DEFAULT_PAIR = ("nl", "en")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width
 
 
 def term_problem(text: str, what: str = "term") -> str | None:
@@ -29,7 +28,7 @@ def term_problem(text: str, what: str = "term") -> str | None:
             return f"a control character in the {what}"
     if not text.strip():
         return f"an empty {what}"
-    if _INVISIBLE.search(text):
+    if INVISIBLE.search(text):
         return f"a soft hyphen or zero-width character inside the {what}; type the term without it"
     if len(text) > MAX_TERM_CHARS:
         return f"the {what} is longer than {MAX_TERM_CHARS} characters"

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ..text.reflow import INVISIBLE
 from .dutch import base_forms
 from .entry import Entry
 
@@ -37,7 +38,6 @@ _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]")
 _SENTENCE_END = frozenset(".!?:")
 _LINKING = ("s", "en", "e", "")  # gemeenteraadsvergadering: raad + s + vergadering
 _CONJUNCTIONS = frozenset(("en", "of", "tot"))
-INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width
 MIN_COMPOUND_PART = 3
 CHUNK = 65_536  # characters matched at once in a long text ...
 OVERLAP = 2_048  # ... and how far a window reaches past it (longer than any term with its context)

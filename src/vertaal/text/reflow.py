@@ -15,6 +15,7 @@ _LINE_END_HYPHEN = re.compile(r"(\w+)-$")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width characters
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, newline, carriage return
 
 
