@@ -297,3 +297,11 @@ def test_missing_input_file(db, tmp_path):
 def test_input_error_type():
     with pytest.raises(InputError):
         list(alignment.from_table(str(Path(__file__).parent / "data")))
+
+
+def test_streamed_json_equals_the_whole_document():
+    from vertaal.qa.reports import render_json
+
+    for source, target in ((SOURCE, TARGET), (CLEAN_SOURCE, CLEAN_TARGET), (SOURCE[:0], TARGET[:0])):
+        report = Checker(Matcher(GLOSSARY)).check(segments(source, target), source="s", pair="nl-en")
+        assert render_json(report) == json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"

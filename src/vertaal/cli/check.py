@@ -70,7 +70,8 @@ def check(
         segments = alignment.from_table(source, encoding)
     else:
         segments = alignment.aligned(source, target, by=align.value, encoding=encoding)
-    report = Checker(matcher, src_tgt).check(
+    highlight = (output_format or _format_of(output)) == "html"
+    report = Checker(matcher, src_tgt, spans=highlight).check(
         segments, source=source, target=target, glossary=None if matcher is None else glossary, pair=pair
     )
     write_report(report, output, output_format)
@@ -81,7 +82,7 @@ def check(
 def write_report(report, output: Path | None, output_format: str | None) -> None:
     """Render a report to a file (atomically) or stdout, in the format asked or implied."""
     from ..errors import UsageError
-    from ..qa.reports import FORMATS, render_html, render_json, render_table
+    from ..qa.reports import FORMATS, render_html, render_table, write_json
     from ..text.files import write_atomic
 
     fmt = output_format or _format_of(output)
@@ -97,8 +98,8 @@ def write_report(report, output: Path | None, output_format: str | None) -> None
         render_table(report, console)
         write_atomic(output, console.export_text())
         return
-    text = render_json(report) if fmt == "json" else render_html(report)
-    write_atomic("-" if output is None else output, text)
+    content = (lambda handle: write_json(report, handle)) if fmt == "json" else render_html(report)
+    write_atomic("-" if output is None else output, content)
 
 
 def _format_of(output: Path | None) -> str:

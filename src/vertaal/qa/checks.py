@@ -65,7 +65,7 @@ MONTHS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     check: str
     message: str
@@ -86,7 +86,7 @@ class Problem:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class TermOccurrence:
     source: str
     target: str
@@ -96,10 +96,10 @@ class TermOccurrence:
     present: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
-@dataclass
+@dataclass(slots=True)
 class SegmentResult:
     index: int
     line: int
@@ -109,12 +109,12 @@ class SegmentResult:
     target_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "term"|"forbidden")
     problems: list[Problem] = field(default_factory=list)
 
+    def head(self) -> dict[str, Any]:
+        """The segment's own fields, without its terms and problems."""
+        return {"index": self.index, "line": self.line, "source": self.source, "target": self.target}
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "line": self.line,
-            "source": self.source,
-            "target": self.target,
+        return self.head() | {
             "terms": [t.to_dict() for t in self.terms],
             "problems": [p.to_dict() for p in self.problems],
         }
@@ -160,9 +160,12 @@ class Report:
 class Checker:
     """Runs every check over a stream of segments."""
 
-    def __init__(self, matcher: Matcher | None, pair: tuple[str, str] = ("nl", "en")) -> None:
+    def __init__(
+        self, matcher: Matcher | None, pair: tuple[str, str] = ("nl", "en"), *, spans: bool = True
+    ) -> None:
         self.matcher = matcher
         self.pair = pair
+        self.spans = spans  # keep where terms stand in each target (only the HTML report shows them)
 
     def check(self, segments: Iterable[SegmentPair], **meta: Any) -> Report:
         results = []
@@ -213,7 +216,7 @@ class Checker:
         highlighted: set[int] = set()
         for hit, found in zip(hits, present, strict=True):
             entry = hit.entry
-            if is_required(entry) and id(entry) not in highlighted:
+            if self.spans and is_required(entry) and id(entry) not in highlighted:
                 highlighted.add(id(entry))
                 spans = find_all(target, accepted_forms(entry, self.pair[1]))
                 result.target_spans += [(a, b, "term") for a, b in spans]
@@ -230,7 +233,8 @@ class Checker:
                 )
             used = forbidden_spans(entry, target)
             if used:
-                result.target_spans += [(a, b, "forbidden") for a, b in used]
+                if self.spans:
+                    result.target_spans += [(a, b, "forbidden") for a, b in used]
                 words = sorted({target[a:b] for a, b in used})
                 result.problems.append(
                     Problem(

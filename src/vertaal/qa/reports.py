@@ -22,8 +22,9 @@ inconsistent_translation, same_translation (warnings).
 from __future__ import annotations
 
 import html
+import io
 import json
-from typing import Any
+from typing import Any, TextIO
 
 from .checks import CHECKS, ERROR, Report, SegmentResult
 
@@ -31,7 +32,46 @@ FORMATS = ("table", "json", "html")
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    write_json(report, out)
+    return out.getvalue()
+
+
+def write_json(report: Report, out: TextIO) -> None:
+    """The JSON document, written piece by piece (one segment, one term at a time), so that a
+    report of a million terms never exists twice in memory as a tree of dicts."""
+
+    def dump(value: Any, indent: int) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * indent)
+
+    head = {"version": 1, **report.meta, "summary": report.summary()}
+    out.write("{\n")
+    for key, value in head.items():
+        out.write(f"  {json.dumps(key)}: {dump(value, 2)},\n")
+    out.write('  "segments": [')
+    for n, segment in enumerate(report.segments):
+        out.write(("," if n else "") + "\n    {\n")
+        for key, value in segment.head().items():
+            out.write(f"      {json.dumps(key)}: {dump(value, 6)},\n")
+        out.write('      "terms": ')
+        _array(out, (t.to_dict() for t in segment.terms), 6, dump)
+        out.write(',\n      "problems": ')
+        _array(out, (p.to_dict() for p in segment.problems), 6, dump)
+        out.write("\n    }")
+    out.write("\n  ]" if report.segments else "]")
+    out.write(',\n  "document_problems": ')
+    _array(out, (p.to_dict() for p in report.document_problems), 2, dump)
+    out.write("\n}\n")
+
+
+def _array(out: TextIO, items: Any, indent: int, dump: Any) -> None:
+    """A JSON array of `items`, each dumped as it comes."""
+    out.write("[")
+    empty = True
+    for item in items:
+        out.write(("\n" if empty else ",\n") + " " * (indent + 2) + dump(item, indent + 2))
+        empty = False
+    out.write("]" if empty else "\n" + " " * indent + "]")
 
 
 def render_table(report: Report, console: Any) -> None:

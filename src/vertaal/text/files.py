@@ -7,9 +7,9 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from ..errors import InputError, UsageError
 from .reflow import normalise
@@ -116,15 +116,19 @@ def refuse_overwriting_inputs(output: str | os.PathLike[str] | None, inputs: lis
             raise UsageError(f"the output {output} is the input {given}; write the result to another file")
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+def write_atomic(
+    path: str | os.PathLike[str], text: str | Callable[[TextIO], None], encoding: str = "utf-8"
+) -> None:
     """Write a file so that it is never half-written: through a temporary file and a rename.
 
     '-' is standard output. A symbolic link is written through (its target is replaced), a FIFO is
     written into, a device node is refused; an existing file keeps its permissions and a new one
-    gets the umask's. A full disk leaves the old file as it was.
+    gets the umask's. A full disk leaves the old file as it was. `text` may be a function that
+    writes the content into the handle it is given (a large report, written piece by piece).
     """
+    write = text if callable(text) else (lambda handle: handle.write(text))
     if str(path) == "-":
-        sys.stdout.write(text)
+        write(sys.stdout)
         sys.stdout.flush()
         return
     target = Path(os.path.realpath(path))
@@ -133,7 +137,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
     if target.exists() and not target.is_file():
         if stat.S_ISFIFO(target.stat().st_mode):
             with target.open("w", encoding=encoding, newline="") as pipe:
-                pipe.write(text)
+                write(pipe)
             return
         raise InputError(f"{path} is a device or special file, not a regular file; use -o - for stdout")
     directory = target.parent
@@ -146,7 +150,7 @@ def write_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8
         raise InputError(f"cannot write {path}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+            write(handle)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
