@@ -231,6 +231,21 @@ def fast_quality(d: dict) -> str:
     )
 
 
+def big_inputs(d: dict) -> str:
+    rows = [
+        [
+            f"{r['megabytes']} MB",
+            command,
+            f"{r[command]['seconds']} s",
+            f"{r[command]['seconds'] / r['megabytes']:.2f} s",
+            f"{r[command]['peak_rss_mb']} MB",
+        ]
+        for r in d["results"]
+        for command in ("check", "scan")
+    ]
+    return _table(["single-line file", "command", "whole process", "per MB", "peak RSS"], rows)
+
+
 BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "sample_page": sample_page,
     "glossary_io": glossary_io,
@@ -240,6 +255,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "memory_rerun": memory_rerun,
     "speed": speed,
     "fast_quality": fast_quality,
+    "big_inputs": big_inputs,
 }
 
 

@@ -317,3 +317,19 @@ def test_scan_stdin_and_missing_glossary(db):
     result = run("scan", input="Het jaarverslag 2014.")
     assert result.exit_code == 0 and "jaarverslag" in result.stdout
     assert run("scan", "-g", "nope", input="x").exit_code == 1
+
+
+def test_streamed_scan_json_equals_the_report(db):
+    import io
+
+    from vertaal.glossary.scan import scan_report, write_scan_json
+    from vertaal.terms.entry import Entry
+    from vertaal.terms.matcher import Matcher
+
+    text = "De AIVD en de NCTV.\nHet dreigingsniveau van de AIVD."
+    hits = Matcher([Entry("AIVD", kind="keep"), Entry("dreigingsniveau", "threat level")]).find(text)
+    for found in (hits, []):
+        out = io.StringIO()
+        write_scan_json(text, found, out, file="f", glossary="g", pair="nl-en")
+        expected = scan_report(text, found, file="f", glossary="g", pair="nl-en")
+        assert out.getvalue() == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"

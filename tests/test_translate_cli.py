@@ -149,3 +149,23 @@ def test_trained_model_gives_real_english(trained_model):
     result = run("translate", "--model", trained_model, "De minister deelt het rapport.")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "The minister shares the report."
+
+
+def test_a_long_input_shows_progress_before_its_sentences_are_known():
+    import io
+
+    from rich.console import Console
+
+    from vertaal.cli.translate import _Progress
+
+    screen = io.StringIO()
+    with _Progress(Console(file=screen, force_terminal=True, width=80)) as progress:
+        progress.prepare(250_000)
+        assert progress._task is not None  # shown from the start, while segmenting
+        progress.start(40)
+        progress.advance(40)
+        assert progress._bar.tasks[0].total == 40 and progress._bar.tasks[0].finished
+    assert progress._bar.tasks[0].description == "translating"
+    with _Progress(Console(file=io.StringIO(), force_terminal=True)) as short:
+        short.prepare(500)
+        assert short._task is None  # a short input shows no spinner

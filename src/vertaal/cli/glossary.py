@@ -496,8 +496,8 @@ def scan(
 ) -> None:
     """Find every glossary term in a text: entry, surface form, line:column."""
     from ..glossary.matchers import matcher_for
-    from ..glossary.scan import scan_report
-    from ..text.files import read_file
+    from ..glossary.scan import hit_rows, summarise, write_scan_json
+    from ..text.files import read_file, write_atomic
 
     if output_format is ListFormat.tsv:
         from ..errors import UsageError
@@ -507,9 +507,10 @@ def scan(
     store = _store(db)
     store.glossary_id(glossary)
     matcher = matcher_for(store, glossary, parse_pair(pair), fold_diacritics=fold_diacritics)
-    report = scan_report(text, matcher.find(text), file=file, glossary=glossary, pair=pair)
+    hits = matcher.find(text)
     if output_format is ListFormat.json:
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        names = {"file": file, "glossary": glossary, "pair": pair}
+        write_atomic("-", lambda out: write_scan_json(text, hits, out, **names))
         return
     from rich.console import Console
     from rich.table import Table
@@ -517,11 +518,11 @@ def scan(
 
     if summary:
         table = Table("entry", "target", "kind", "count")
-        for row in report["summary"]:
+        for row in summarise(hits):
             table.add_row(Text(row["source"]), Text(row["target"]), row["kind"], str(row["count"]))
     else:
         table = Table("line:col", "entry", "found as", "inflected", "compound")
-        for hit in report["hits"]:
+        for hit in hit_rows(text, hits):
             table.add_row(
                 f"{hit['line']}:{hit['column']}",
                 Text(hit["source"]),

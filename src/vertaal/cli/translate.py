@@ -15,6 +15,7 @@ from ..errors import GlossaryError
 from .options import Db, Direction, Encoding, Model
 
 PROGRESS_MIN_SENTENCES = 5
+PROGRESS_MIN_CHARACTERS = 100_000
 
 
 class Strategy(StrEnum):
@@ -162,6 +163,7 @@ def translate(
     )
     started = time.perf_counter()
     with _Progress() as progress:
+        progress.prepare(len(source))
         document = translator.translate_document(
             source, on_progress=progress.advance, on_start=progress.start
         )
@@ -245,27 +247,44 @@ def _read_source(text: list[str] | None, files: list[Path] | None, encoding: str
 
 
 class _Progress:
-    """A progress bar on stderr, only when stderr is a terminal and the input is long."""
+    """A progress bar on stderr, only when stderr is a terminal and the input is long.
 
-    def __init__(self) -> None:
+    A long input shows a spinner from the start (reading, segmenting, matching terms, the memory)
+    that becomes the bar once the number of sentences is known.
+    """
+
+    def __init__(self, console=None) -> None:
+        self._console = console  # tests pass one; else stderr, and only when it is a terminal
         self._bar = None
         self._task = None
 
     def __enter__(self) -> _Progress:
         return self
 
-    def start(self, total: int) -> None:
-        if total < PROGRESS_MIN_SENTENCES or not sys.stderr.isatty():
-            return
-        from rich.console import Console
-        from rich.progress import Progress
+    def _open(self) -> bool:
+        if self._bar is None:
+            if self._console is None and not sys.stderr.isatty():
+                return False
+            from rich.console import Console
+            from rich.progress import Progress
 
-        self._bar = Progress(console=Console(stderr=True), transient=True)
-        self._bar.start()
-        self._task = self._bar.add_task("translating", total=total)
+            self._bar = Progress(console=self._console or Console(stderr=True), transient=True)
+            self._bar.start()
+        return True
+
+    def prepare(self, characters: int) -> None:
+        """Before segmenting: a spinner for an input that takes a while to prepare."""
+        if characters >= PROGRESS_MIN_CHARACTERS and self._open():
+            self._task = self._bar.add_task(f"preparing {characters:,} characters", total=None)
+
+    def start(self, total: int) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, description="translating", total=total, completed=0)
+        elif total >= PROGRESS_MIN_SENTENCES and self._open():
+            self._task = self._bar.add_task("translating", total=total)
 
     def advance(self, count: int) -> None:
-        if self._bar is not None:
+        if self._task is not None:
             self._bar.advance(self._task, count)
 
     def __exit__(self, *exc: object) -> None:

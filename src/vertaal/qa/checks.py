@@ -8,13 +8,14 @@ ways, and different sources translated the same way.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..terms.forms import accepted_forms, find_all, forbidden_spans, is_required, presence
+from ..terms.forms import Presence, accepted_forms, find_all, forbidden_spans, is_required
 from ..terms.matcher import Hit, Matcher
 from ..text.reflow import collapse
 from .alignment import SegmentPair
@@ -86,6 +87,43 @@ class Problem:
         }
 
 
+class TermProblem:
+    """A term missing from the target or a keep term altered: a Problem that builds its message
+    and details when asked, so a million of them stay small."""
+
+    __slots__ = ("check", "surface", "source", "expected", "index")
+
+    def __init__(self, check: str, surface: str, source: str, expected: str, index: int) -> None:
+        self.check, self.surface, self.index = check, surface, index
+        self.source, self.expected = source, expected
+
+    @property
+    def severity(self) -> str:
+        return CHECKS[self.check]
+
+    @property
+    def message(self) -> str:
+        verb = "is not kept as" if self.check == "keep_altered" else "is not translated as"
+        return f"{self.surface!r} {verb} {self.expected!r}"
+
+    @property
+    def segments(self) -> list[int]:
+        return [self.index]
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {"source": self.source, "surface": self.surface, "expected": self.expected}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "segments": self.segments,
+            "details": self.details,
+        }
+
+
 @dataclass(slots=True)
 class TermOccurrence:
     source: str
@@ -107,7 +145,7 @@ class SegmentResult:
     target: str
     terms: list[TermOccurrence] = field(default_factory=list)
     target_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "term"|"forbidden")
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem | TermProblem] = field(default_factory=list)
 
     def head(self) -> dict[str, Any]:
         """The segment's own fields, without its terms and problems."""
@@ -126,7 +164,7 @@ class Report:
     document_problems: list[Problem]
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def problems(self) -> list[Problem]:
+    def problems(self) -> list[Problem | TermProblem]:
         return [p for s in self.segments for p in s.problems] + self.document_problems
 
     def summary(self) -> dict[str, Any]:
@@ -169,69 +207,73 @@ class Checker:
 
     def check(self, segments: Iterable[SegmentPair], **meta: Any) -> Report:
         results = []
-        by_source: dict[str, dict[str, int]] = {}
-        by_target: dict[str, dict[str, int]] = {}
+        # keyed by digests of the normalised texts, so a huge segment is not held twice more
+        by_source: dict[bytes, dict[bytes, int]] = {}
+        by_target: dict[bytes, dict[bytes, int]] = {}
         for segment in segments:
             result = self.check_segment(segment)
             results.append(result)
             source, target = collapse(segment.source), collapse(segment.target)
             if source and target:
-                by_source.setdefault(source, {}).setdefault(target, segment.index)
-                by_target.setdefault(target, {}).setdefault(source, segment.index)
+                source_key, target_key = _digest(source), _digest(target)
+                by_source.setdefault(source_key, {}).setdefault(target_key, segment.index)
+                by_target.setdefault(target_key, {}).setdefault(source_key, segment.index)
+        by_index = {r.index: r for r in results}
         document = []
-        for source, targets in by_source.items():
+        for targets in by_source.values():
             if len(targets) > 1:
+                source = collapse(by_index[next(iter(targets.values()))].source)
+                texts = [collapse(by_index[i].target) for i in targets.values()]
                 document.append(
                     Problem(
                         "inconsistent_translation",
-                        f"the same source is translated {len(targets)} ways: "
-                        + " | ".join(repr(t) for t in targets),
+                        f"the same source is translated {len(texts)} ways: "
+                        + " | ".join(repr(t) for t in texts),
                         sorted(targets.values()),
-                        {"source": source, "targets": list(targets)},
+                        {"source": source, "targets": texts},
                     )
                 )
-        for target, sources in by_target.items():
+        for sources in by_target.values():
             if len(sources) > 1:
+                target = collapse(by_index[next(iter(sources.values()))].target)
+                texts = [collapse(by_index[i].source) for i in sources.values()]
                 document.append(
                     Problem(
                         "same_translation",
-                        f"{len(sources)} different sources share the translation {target!r}",
+                        f"{len(texts)} different sources share the translation {target!r}",
                         sorted(sources.values()),
-                        {"target": target, "sources": list(sources)},
+                        {"target": target, "sources": texts},
                     )
                 )
         return Report(results, document, meta)
 
     def check_segment(self, segment: SegmentPair) -> SegmentResult:
         result = SegmentResult(segment.index, segment.line, segment.source, segment.target)
-        hits = self.matcher.find(segment.source) if self.matcher else []
+        hits = self.matcher.iter_find(segment.source) if self.matcher else iter(())
         self._terms(result, hits)
         self._untranslated(result)
         self._numbers(result)
         return result
 
-    def _terms(self, result: SegmentResult, hits: list[Hit]) -> None:
+    def _terms(self, result: SegmentResult, hits: Iterable[Hit]) -> None:
         target = result.target
-        present = presence(hits, target, self.pair[1])
+        claims = Presence(target, self.pair[1])
         highlighted: set[int] = set()
-        for hit, found in zip(hits, present, strict=True):
+        forbidden: dict[int, list[tuple[int, int]]] = {}  # per entry: looked for once per segment
+        for hit in hits:
             entry = hit.entry
+            found = claims.claim(hit)
             if self.spans and is_required(entry) and id(entry) not in highlighted:
                 highlighted.add(id(entry))
                 spans = find_all(target, accepted_forms(entry, self.pair[1]))
                 result.target_spans += [(a, b, "term") for a, b in spans]
             if not found:
                 check = "keep_altered" if entry.kind == "keep" else "term_missing"
-                verb = "is not kept as" if entry.kind == "keep" else "is not translated as"
-                result.problems.append(
-                    Problem(
-                        check,
-                        f"{hit.surface!r} {verb} {entry.target!r}",
-                        [result.index],
-                        {"source": entry.source, "surface": hit.surface, "expected": entry.target},
-                    )
-                )
-            used = forbidden_spans(entry, target)
+                problem = TermProblem(check, hit.surface, entry.source, entry.target, result.index)
+                result.problems.append(problem)
+            if id(entry) not in forbidden:
+                forbidden[id(entry)] = forbidden_spans(entry, target)
+            used = forbidden[id(entry)]
             if used:
                 if self.spans:
                     result.target_spans += [(a, b, "forbidden") for a, b in used]
@@ -270,6 +312,10 @@ class Checker:
         result.problems.append(
             Problem("number_mismatch", "; ".join(parts), [result.index], {"missing": missing, "extra": extra})
         )
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def numbers(text: str, language: str) -> Counter[str]:

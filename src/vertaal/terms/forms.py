@@ -135,22 +135,31 @@ def forbidden_used(entry: Entry, text: str) -> list[str]:
     return [term for term in entry.forbidden if find_all(text, [term], ignore_case=True)]
 
 
-def presence(hits: list[Hit], text: str, target_lang: str = "en") -> list[bool]:
-    """Per hit: whether its term is present in `text`, occurrences claimed in source order.
+class Presence:
+    """Claims occurrences of terms in one target text, hit by hit in source order.
 
-    Hits that require nothing (forbidden-only entries) count as present.
+    Hits that require nothing (forbidden-only entries) count as present. Each entry's forms are
+    looked for once, however many hits it has.
     """
-    remaining: dict[tuple[int, ...], int] = {}
-    result = []
-    for hit in hits:
-        entry = hit.entry
-        if not is_required(entry):
-            result.append(True)
-            continue
-        key = (id(entry), *map(id, hit.coordination or ()))
-        if key not in remaining:
-            forms = accepted_forms(entry, target_lang) + coordinated_forms(hit, target_lang)
-            remaining[key] = len(find_all(text, forms))
-        result.append(remaining[key] > 0)
-        remaining[key] -= 1
-    return result
+
+    def __init__(self, text: str, target_lang: str = "en") -> None:
+        self.text = text
+        self.target_lang = target_lang
+        self._remaining: dict[tuple[int, ...], int] = {}
+
+    def claim(self, hit: Hit) -> bool:
+        """Whether `hit`'s term is present, taking one of the occurrences that are left."""
+        if not is_required(hit.entry):
+            return True
+        key = (id(hit.entry), *map(id, hit.coordination or ()))
+        if key not in self._remaining:
+            forms = accepted_forms(hit.entry, self.target_lang) + coordinated_forms(hit, self.target_lang)
+            self._remaining[key] = len(find_all(self.text, forms))
+        self._remaining[key] -= 1
+        return self._remaining[key] >= 0
+
+
+def presence(hits: list[Hit], text: str, target_lang: str = "en") -> list[bool]:
+    """Per hit: whether its term is present in `text`, occurrences claimed in source order."""
+    claims = Presence(text, target_lang)
+    return [claims.claim(hit) for hit in hits]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -131,26 +131,30 @@ class Matcher:
         return len(self.entries)
 
     def find(self, text: str) -> list[Hit]:
-        """Every occurrence of every entry, in text order; overlaps resolve leftmost-longest.
+        """Every occurrence of every entry, in text order; overlaps resolve leftmost-longest."""
+        return list(self.iter_find(text))
+
+    def iter_find(self, text: str) -> Iterator[Hit]:
+        """The hits of :meth:`find`, one at a time.
 
         A long text is matched in windows of about CHUNK characters that overlap by OVERLAP, so the
         token lists stay small whatever the text's length (a 20 MB single-line file, say).
         """
         if len(text) <= CHUNK + OVERLAP:
-            return self._find_visible(text)
-        hits: list[Hit] = []
-        start = 0
+            yield from self._find_visible(text)
+            return
+        start, last_end = 0, 0
         while start < len(text):
             end = _boundary(text, start + CHUNK)
             window_end = _boundary(text, end + OVERLAP)
             for hit in self._find_visible(text[start:window_end]):
                 if hit.start + start >= end and window_end < len(text):
                     break  # the next window finds it, with its full context
-                hits.append(replace(hit, start=hit.start + start, end=hit.end + start))
+                last_end = hit.end + start
+                yield replace(hit, start=hit.start + start, end=last_end)
             if window_end >= len(text):
                 break
-            start = max(end, hits[-1].end) if hits else end
-        return hits
+            start = max(end, last_end)
 
     def _find_visible(self, text: str) -> list[Hit]:
         if not INVISIBLE.search(text):
