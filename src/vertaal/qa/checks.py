@@ -66,12 +66,14 @@ MONTHS = {
 }
 
 
-@dataclass(slots=True)
-class Problem:
+class _Reported:
+    """What every problem shows: its check, severity, message, segments and details."""
+
+    __slots__ = ()
     check: str
     message: str
     segments: list[int]
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any]
 
     @property
     def severity(self) -> str:
@@ -87,7 +89,15 @@ class Problem:
         }
 
 
-class TermProblem:
+@dataclass(slots=True)
+class Problem(_Reported):
+    check: str
+    message: str
+    segments: list[int]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class TermProblem(_Reported):
     """A term missing from the target or a keep term altered: a Problem that builds its message
     and details when asked, so a million of them stay small."""
 
@@ -96,10 +106,6 @@ class TermProblem:
     def __init__(self, check: str, surface: str, source: str, expected: str, index: int) -> None:
         self.check, self.surface, self.index = check, surface, index
         self.source, self.expected = source, expected
-
-    @property
-    def severity(self) -> str:
-        return CHECKS[self.check]
 
     @property
     def message(self) -> str:
@@ -113,15 +119,6 @@ class TermProblem:
     @property
     def details(self) -> dict[str, Any]:
         return {"source": self.source, "surface": self.surface, "expected": self.expected}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "severity": self.severity,
-            "message": self.message,
-            "segments": self.segments,
-            "details": self.details,
-        }
 
 
 @dataclass(slots=True)
