@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,31 +217,14 @@ class Checker:
                 by_target.setdefault(target_key, {}).setdefault(source_key, segment.index)
         by_index = {r.index: r for r in results}
         document = []
-        for targets in by_source.values():
-            if len(targets) > 1:
-                source = collapse(by_index[next(iter(targets.values()))].source)
-                texts = [collapse(by_index[i].target) for i in targets.values()]
-                document.append(
-                    Problem(
-                        "inconsistent_translation",
-                        f"the same source is translated {len(texts)} ways: "
-                        + " | ".join(repr(t) for t in texts),
-                        sorted(targets.values()),
-                        {"source": source, "targets": texts},
-                    )
-                )
-        for sources in by_target.values():
-            if len(sources) > 1:
-                target = collapse(by_index[next(iter(sources.values()))].target)
-                texts = [collapse(by_index[i].source) for i in sources.values()]
-                document.append(
-                    Problem(
-                        "same_translation",
-                        f"{len(texts)} different sources share the translation {target!r}",
-                        sorted(sources.values()),
-                        {"target": target, "sources": texts},
-                    )
-                )
+        for source, texts, where in _variants(by_source, by_index, "source", "target"):
+            message = f"the same source is translated {len(texts)} ways: " + " | ".join(map(repr, texts))
+            document.append(
+                Problem("inconsistent_translation", message, where, {"source": source, "targets": texts})
+            )
+        for target, texts, where in _variants(by_target, by_index, "target", "source"):
+            message = f"{len(texts)} different sources share the translation {target!r}"
+            document.append(Problem("same_translation", message, where, {"target": target, "sources": texts}))
         return Report(results, document, meta)
 
     def check_segment(self, segment: SegmentPair) -> SegmentResult:
@@ -309,6 +292,17 @@ class Checker:
         result.problems.append(
             Problem("number_mismatch", "; ".join(parts), [result.index], {"missing": missing, "extra": extra})
         )
+
+
+def _variants(
+    groups: dict[bytes, dict[bytes, int]], by_index: dict[int, SegmentResult], fixed: str, varying: str
+) -> Iterator[tuple[str, list[str], list[int]]]:
+    """Per text on one side that has several texts on the other: it, those texts, their segments."""
+    for others in groups.values():
+        if len(others) > 1:
+            first = by_index[next(iter(others.values()))]
+            texts = [collapse(getattr(by_index[i], varying)) for i in others.values()]
+            yield collapse(getattr(first, fixed)), texts, sorted(others.values())
 
 
 def _digest(text: str) -> bytes:
