@@ -108,25 +108,28 @@ def test_tmx_round_trip_and_human_precedence(trained_model, db, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("content", "message", "options"),
     [
-        ("<tmx><body><tu>", "bad.tmx:1: not well-formed XML"),
+        ("<tmx><body><tu>", "bad.tmx:1: not well-formed XML", []),
+        ("<tmx><body><tu></tu><tu><tuv>", "not well-formed XML", []),  # found after good units
         (
             "<tmx version='1.4'>\n<body>\n<tu><tuv xml:lang='nl'><seg>a</seg></tuv></tu></body></tmx>",
-            "bad.tmx:3: this <tu> has no en segment",
+            "bad.tmx:3: 1 skipped (no en segment); nothing imported (--strict)",
+            ["--strict"],
         ),
         (
             "<tmx version='1.4'><body>\n<tu>\n<tuv><seg>a</seg></tuv></tu></body></tmx>",
-            "bad.tmx:3: a <tuv> needs xml:lang and a <seg>",
+            "bad.tmx:3: a <tuv> needs xml:lang",
+            [],
         ),
-        ("<xliff/>", "bad.tmx:1: not a TMX file"),
+        ("<xliff/>", "bad.tmx:1: not a TMX file", []),
     ],
 )
-def test_malformed_tmx_imports_nothing(db, tmp_path, content, message):
+def test_malformed_tmx_imports_nothing(db, tmp_path, content, message, options):
     good = "<tu><tuv xml:lang='nl'><seg>a</seg></tuv><tuv xml:lang='en'><seg>b</seg></tuv></tu>"
     path = tmp_path / "bad.tmx"
     path.write_text(content.replace("<body>", "<body>" + good, 1))
-    result = runner.invoke(app, ["memory", "import", str(path)])
+    result = runner.invoke(app, ["memory", "import", str(path), *options])
     assert result.exit_code == 1
     assert message in result.stderr and str(path) in result.stderr
     assert MemoryStore(open_db(db)).stats()["units"] == 0

@@ -254,11 +254,17 @@ def import_file(
         ),
     ] = Conflict.fail,
     encoding: Encoding = "utf-8",
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Refuse the file if any concept or row lacks one of the pair's languages."
+        ),
+    ] = False,
     glossary: GlossaryName = "default",
     pair: Pair = "nl-en",
     db: Db = None,
 ) -> None:
-    """Import a glossary file, all or nothing."""
+    """Import a glossary file, all or nothing; concepts in other languages only are skipped and counted."""
     from ..glossary.importing import import_glossary
 
     report, warnings = import_glossary(
@@ -269,14 +275,19 @@ def import_file(
         on_conflict=on_conflict.value,
         encoding=encoding,
         pair=parse_pair(pair),
+        strict=strict,
     )
     for warning in warnings:
         typer.echo(f"warning: {warning}", err=True)
-    typer.echo(
-        f"{file}: {report.added} added, {report.replaced} replaced, {report.skipped} skipped, "
-        f"{report.unchanged} unchanged",
-        err=True,
-    )
+    parts = [f"{report.added} added", f"{report.replaced} replaced"]
+    if report.skipped:
+        parts.append(f"{report.skipped} kept as they were (--on-conflict skip)")
+    parts.append(f"{report.unchanged} unchanged")
+    if report.skipped_rows.total:
+        parts.append(report.skipped_rows.summary())
+    if report.skipped_rows.merged:
+        parts.append(f"{report.skipped_rows.merged} rows merged (same terms, another language differs)")
+    typer.echo(f"{file}: " + ", ".join(parts), err=True)
 
 
 @app.command()

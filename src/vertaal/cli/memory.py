@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Pair, open_database, parse_pair
+from .options import Db, Encoding, Pair, open_database, parse_pair
 
 app = typer.Typer(
     help="Manage the translation memory: TMX import/export, stats, search, clear.", no_args_is_help=True
@@ -27,21 +27,33 @@ def import_tmx(
     origin: Annotated[
         str, typer.Option("--origin", metavar="human|edited|machine", help="Origin of units that do not say.")
     ] = "human",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse the file if any unit lacks one of the pair's languages.")
+    ] = False,
+    encoding: Encoding = "utf-8",
     pair: Pair = "nl-en",
     db: Db = None,
 ) -> None:
-    """Import a TMX file, all or nothing."""
-    from ..errors import UsageError
+    """Import a TMX file, all or nothing, streamed; units of other languages are skipped and counted."""
+    from ..errors import InputError, UsageError
     from ..memory import tmx
     from ..memory.store import ORIGINS
-    from ..text.files import display_name, read_bytes
+    from ..skips import Skipped
+    from ..text.files import display_name, open_input
 
     if origin not in ORIGINS:
         raise UsageError(f"--origin must be one of {', '.join(ORIGINS)}")
     name = display_name(file)
-    units = tmx.read(name, read_bytes(file), parse_pair(pair), origin)
-    count = _store(db, write=True).store(units)
-    typer.echo(f"{name}: {count} translation units imported", err=True)
+    skipped = Skipped()
+    store = _store(db, write=True)
+    with open_input(file) as handle:
+        units = tmx.iter_units(name, handle, parse_pair(pair), origin, encoding=encoding, skipped=skipped)
+        refuse = (lambda: skipped.refuse(name, InputError)) if strict else None
+        report = store.store(units, before_commit=refuse)
+    parts = [f"{report.stored} translation units imported ({report.added} new, {report.merged} merged)"]
+    if skipped.total:
+        parts.append(skipped.summary())
+    typer.echo(f"{name}: " + ", ".join(parts), err=True)
 
 
 @app.command()

@@ -35,20 +35,15 @@ Db = Annotated[
 ]
 GlossaryName = Annotated[str, typer.Option("--glossary", "-g", metavar="NAME", help="Which named glossary.")]
 Pair = Annotated[
-    str, typer.Option("--pair", metavar="SRC-TGT", help="Language pair of the entries, e.g. nl-en or en-nl.")
+    str, typer.Option("--pair", metavar="SRC-TGT", help="Language pair, e.g. nl-en, en-nl or nl-NL-en-GB.")
 ]
 
 
 def parse_pair(pair: str) -> tuple[str, str]:
-    """'nl-en' -> ('nl', 'en'), or a usage error."""
-    from ..errors import UsageError
+    """'nl-en' or 'nl-NL-en-GB' -> ('nl', 'en'), or a usage error (see `vertaal.languages`)."""
+    from ..languages import parse_pair as parse
 
-    parts = pair.lower().split("-")
-    if len(parts) != 2 or not all(p.isalpha() and 2 <= len(p) <= 3 for p in parts):
-        raise UsageError(f"--pair must look like nl-en, not {pair!r}")
-    if parts[0] == parts[1]:
-        raise UsageError(f"--pair needs two different languages, not {pair!r}; e.g. nl-en")
-    return parts[0], parts[1]
+    return parse(pair)
 
 
 def open_database(db: Path | None, *, write: bool = False):

@@ -1,8 +1,11 @@
 """TSV and CSV glossaries.
 
 TSV is the DeepL and OmegaT convention: ``source<TAB>target[<TAB>note]``, no header. CSV is the
-Amazon Translate convention: a header row of language codes (``nl,en``), then one term pair per
-row. Fields vertaal needs beyond those (kind, case sensitivity, alternatives, forbidden targets)
+Amazon Translate convention: a header row of language codes (``nl,en`` or ``nl-NL,en-US,de``),
+then one term per language column. Exactly the pair's two columns are read; a header without one of
+them is refused. In a file with more languages, a row without a term in one of the pair's
+languages is skipped and counted, and rows that repeat an entry to carry a variant in a third
+language are merged. Fields vertaal needs beyond those (kind, case sensitivity, alternatives, forbidden targets)
 go into one extra column holding a JSON object, written only for entries that need it, so plain
 entries stay plain and other tools read the file as usual.
 """
@@ -15,6 +18,8 @@ import json
 import re
 
 from ..errors import GlossaryError
+from ..languages import primary
+from ..skips import Skipped
 from ..terms.entry import FLAGS, LISTS, Entry
 from . import Row
 
@@ -88,11 +93,11 @@ def _field_types(fields: dict[str, object]) -> str | None:
     return None
 
 
-def read(name: str, text: str, pair: tuple[str, str], fmt: str) -> list[Row]:
+def read(name: str, text: str, pair: tuple[str, str], fmt: str, skipped: Skipped | None = None) -> list[Row]:
     """Parse TSV or CSV text; raises GlossaryError naming file:line on the first bad row."""
     if fmt == "tsv":
         return list(_read_tsv(name, text, pair))
-    return list(_read_csv(name, text, pair))
+    return list(_read_csv(name, text, pair, skipped if skipped is not None else Skipped()))
 
 
 def _read_tsv(name: str, text: str, pair: tuple[str, str]):
@@ -111,7 +116,34 @@ def _read_tsv(name: str, text: str, pair: tuple[str, str]):
         yield Row(_entry(name, number, *columns[:4], pair=pair), number)
 
 
-def _read_csv(name: str, text: str, pair: tuple[str, str]):
+def _language_columns(name: str, header: list[str], pair: tuple[str, str]) -> tuple[int, int, int]:
+    """The source and target columns (exactly the pair's languages, by primary subtag) and how many
+    language columns the header has; a header without one of them is refused, never guessed."""
+    languages = [(i, h) for i, h in enumerate(header) if _LANGUAGE_CODE.match(h.lower())]
+    if not languages:
+        raise GlossaryError(
+            f"{name}:1: the first row must name the languages, e.g. "
+            f"{pair[0]},{pair[1]} (Amazon Translate CSV)"
+        )
+    columns = []
+    for lang in pair:
+        found = [(i, h) for i, h in languages if primary(h) == lang]
+        if not found:
+            listed = ", ".join(h for _, h in languages)
+            raise GlossaryError(
+                f"{name}:1: the header has no {lang} column (it has {listed}); "
+                "pass --pair with two of those languages"
+            )
+        if len(found) > 1:
+            raise GlossaryError(
+                f"{name}:1: the header has {len(found)} {lang} columns ({', '.join(h for _, h in found)}); "
+                "keep one of them"
+            )
+        columns.append(found[0][0])
+    return columns[0], columns[1], len(languages)
+
+
+def _read_csv(name: str, text: str, pair: tuple[str, str], skipped: Skipped):
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -120,20 +152,11 @@ def _read_csv(name: str, text: str, pair: tuple[str, str]):
     except csv.Error as exc:
         raise GlossaryError(f"{name}:1: {exc}") from exc
     header = [h.strip() for h in header]
-    codes = [i for i, h in enumerate(header) if _LANGUAGE_CODE.match(h.lower())]
-    if len(codes) < 2:
-        raise GlossaryError(
-            f"{name}:1: the first row must name the languages, e.g. "
-            f"{pair[0]},{pair[1]} (Amazon Translate CSV)"
-        )
-    lower = [h.lower().replace("_", "-") for h in header]
-    try:
-        source_col = lower.index(pair[0]) if pair[0] in lower else codes[0]
-        target_col = lower.index(pair[1]) if pair[1] in lower else codes[1]
-    except ValueError as exc:  # pragma: no cover - guarded above
-        raise GlossaryError(f"{name}:1: languages {pair} not in header") from exc
+    source_col, target_col, languages = _language_columns(name, header, pair)
+    lower = [h.lower() for h in header]
     note_col = next((i for i, h in enumerate(lower) if h in _NOTE_COLUMNS), None)
     meta_col = lower.index(_META_COLUMN) if _META_COLUMN in lower else None
+    seen: dict[tuple[str, ...], tuple[str, ...]] = {}
     try:
         for row in reader:
             number = reader.line_num
@@ -145,6 +168,15 @@ def _read_csv(name: str, text: str, pair: tuple[str, str]):
             note = row[note_col] if note_col is not None and note_col < len(row) else ""
             meta = row[meta_col] if meta_col is not None and meta_col < len(row) else ""
             start = number - row[source_col].count("\n") - row[target_col].count("\n")
+            if languages > 2 and not (row[source_col].strip() and row[target_col].strip()):
+                missing = pair[0] if not row[source_col].strip() else pair[1]
+                skipped.add(f"no {missing} term", start)
+                continue
+            ours = (row[source_col], row[target_col], note, meta)
+            if ours in seen and seen[ours] != tuple(row):
+                skipped.merged += 1  # the same entry, repeated for another language's variant
+                continue
+            seen.setdefault(ours, tuple(row))
             yield Row(_entry(name, start, row[source_col], row[target_col], note, meta, pair), start)
     except csv.Error as exc:
         raise GlossaryError(f"{name}:{reader.line_num}: {exc}") from exc

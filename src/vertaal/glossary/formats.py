@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..skips import Skipped
 from ..terms.entry import Entry
 from ..text.files import decode
 from . import Row
@@ -38,22 +39,32 @@ def detect(name: str, text: str, override: str | None = None) -> str:
 
 
 def read(
-    name: str, data: bytes, *, pair: tuple[str, str], fmt: str | None = None, encoding: str = "utf-8"
+    name: str,
+    data: bytes,
+    *,
+    pair: tuple[str, str],
+    fmt: str | None = None,
+    encoding: str = "utf-8",
+    skipped: Skipped | None = None,
 ) -> list[Row]:
-    """Parse glossary file bytes into rows; a malformed row raises GlossaryError with file:line."""
+    """Parse glossary file bytes into rows; a malformed row raises GlossaryError with file:line.
+
+    Entries a multilingual file holds for other languages only are counted in `skipped`.
+    """
+    skipped = skipped if skipped is not None else Skipped()
     if fmt == "tbx" or (fmt is None and Path(name).suffix.lower() in (".tbx", ".xml")):
         from . import tbx
 
-        return tbx.read(name, data, pair)
+        return tbx.read(name, data, pair, skipped, encoding)
     text = decode(data, name, encoding).removeprefix("\ufeff")
     kind = detect(name, text, fmt)
     if kind == "tbx":
         from . import tbx
 
-        return tbx.read(name, data, pair)
+        return tbx.read(name, data, pair, skipped, encoding)
     from . import delimited
 
-    return delimited.read(name, text, pair, kind)
+    return delimited.read(name, text, pair, kind, skipped)
 
 
 def write(entries: list[Entry], fmt: str, pair: tuple[str, str], raw: bool = False) -> str:

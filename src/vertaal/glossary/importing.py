@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import GlossaryError
+from ..skips import Skipped
 from ..text.files import display_name, read_bytes
 from . import Row
 from .formats import read
@@ -43,16 +44,25 @@ def import_glossary(
     on_conflict: str = "fail",
     encoding: str = "utf-8",
     pair: tuple[str, str] = ("nl", "en"),
+    strict: bool = False,
 ) -> tuple[ImportReport, list[str]]:
-    """Import `file` into `glossary`; the database is unchanged unless every row is valid."""
+    """Import `file` into `glossary`; the database is unchanged unless every row is valid.
+
+    Concepts or rows without a term in one of the pair's languages are skipped and counted in the
+    report; `strict` refuses the file instead.
+    """
     name = display_name(file)
-    rows = read(name, read_bytes(file), pair=pair, fmt=fmt, encoding=encoding)
+    skipped = Skipped()
+    rows = read(name, read_bytes(file), pair=pair, fmt=fmt, encoding=encoding, skipped=skipped)
+    if strict:
+        skipped.refuse(name, GlossaryError)
     warnings = check_duplicates(name, rows)
     unique: dict[tuple[str, str, str], Row] = {}
     for row in rows:
         unique.setdefault((row.entry.source_lang, row.entry.target_lang, row.entry.source), row)
     lines = {key: row.line for key, row in unique.items()}
     report = store.import_entries(glossary, [r.entry for r in unique.values()], on_conflict, checked=True)
+    report.skipped_rows = skipped
     if report.conflicts and on_conflict == "fail":
         listed = "; ".join(
             f"line {lines.get((new.source_lang, new.target_lang, new.key), '?')}: {new.source!r} -> "

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from ..db.connection import now, transaction
 from ..db.migrations import history_json
 from ..errors import GlossaryError, UsageError
+from ..skips import Skipped
 from ..terms.entry import STORED, Entry
 from ..text.reflow import collapse
 from . import DEFAULT_GLOSSARY
@@ -40,6 +41,7 @@ class ImportReport:
     skipped: int = 0
     unchanged: int = 0
     conflicts: list[tuple[Entry, Entry]] = field(default_factory=list)
+    skipped_rows: Skipped = field(default_factory=Skipped)  # what the file held for other languages
 
 
 @dataclass

@@ -1,10 +1,30 @@
-"""TBX termbases (ISO 30042): read TBX-Basic 2008 (``martif``) and TBX v3; write TBX v3 (DCA style).
+"""TBX termbases (ISO 30042): read TBX v3 and TBX-Basic 2008 (``martif``); write TBX v3 (DCA style).
 
-A concept entry becomes one glossary entry per source-language term. In the target language the
-first preferred (or unmarked) term is the translation, other admitted terms are alternatives, and
-deprecated or superseded terms are forbidden. vertaal's matching flags travel as
-``<descrip type="caseSensitive">true</descrip>`` (and ``compounds``, ``foldDiacritics``) on the
-concept.
+Read: every dialect the standard defines (TBX-Basic, TBX-Min, TBX-Core, and the TBX-Basic 2008
+``martif`` that MultiTerm, Weblate and the Translate Toolkit write), in DCA style
+(``<termNote type="administrativeStatus">``) and in DCT style (``<min:administrativeStatus>``),
+with or without a namespace or DOCTYPE. Elements are matched by local name, so any prefix works.
+
+A concept becomes one entry per source-language term. A term's status comes from
+`administrativeStatus`, `normativeAuthorization` or `usageStatus` (full values such as
+``preferredTerm-admn-sts`` and short ones such as ``preferred``; Weblate's ``obsolete`` and
+``forbidden`` too):
+
+- preferred (or standardized, legal, regulated, or no status): the target; the first such term
+  wins and the others become alternatives;
+- admitted: an alternative (the target if the concept has no preferred term);
+- deprecated, superseded, obsolete, not recommended or forbidden: a forbidden target.
+
+A deprecated *source* term is not imported: the termbase says not to use it, and its right
+translation is not necessarily the concept's current one (an organisation's old name is
+translated with the old English name), so vertaal neither enforces nor forbids anything for it.
+It is counted as skipped. A concept without a term in the pair's source or target language is
+skipped and counted too; the file is never aborted for it.
+
+Notes and definitions become the entry's note, whitespace normalised. A term keeps its full text
+through inline markup (``<hi>``), entities the file declares and comments. vertaal's matching
+flags travel as ``<descrip type="caseSensitive">true</descrip>`` (and ``compounds``,
+``foldDiacritics``) on the concept.
 """
 
 from __future__ import annotations
@@ -12,104 +32,156 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import GlossaryError
+from ..languages import primary
+from ..skips import Skipped
 from ..terms.entry import Entry
+from ..text.xmlfiles import local, parse
 from . import Row
 
 TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_FORBIDDEN = {"deprecatedTerm-admn-sts", "supersededTerm-admn-sts", "deprecatedTerm", "supersededTerm"}
-_ADMITTED = {"admittedTerm-admn-sts", "admittedTerm"}
+_STATUS_CATEGORIES = ("administrativeStatus", "normativeAuthorization", "usageStatus")
+_STATUS_VALUES = {
+    "preferred": "preferred",
+    "standardized": "preferred",
+    "legal": "preferred",
+    "regulated": "preferred",
+    "admitted": "admitted",
+    "deprecated": "forbidden",
+    "superseded": "forbidden",
+    "obsolete": "forbidden",
+    "notrecommended": "forbidden",
+    "forbidden": "forbidden",
+}
+_NOTE_TYPES = {"definition", "usageNote", "usage note", "explanation"}
 _FLAG_DESCRIPS = {
     "case_sensitive": "caseSensitive",
     "compounds": "compounds",
     "fold_diacritics": "foldDiacritics",
 }
-_FLAG_TYPES = set(_FLAG_DESCRIPS.values())
+_CONCEPTS = ("termEntry", "conceptEntry")
+_LANGUAGES = ("langSet", "langSec")
+_TERM_GROUPS = ("tig", "ntig", "termSec")
 
 
-def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+def status(value: str) -> str:
+    """'preferredTerm-admn-sts', 'deprecatedTerm', 'notRecommended' -> preferred, admitted or forbidden.
+
+    An unknown value counts as no status (preferred).
+    """
+    key = " ".join(value.split()).lower().removesuffix("-admn-sts").removesuffix("term")
+    return _STATUS_VALUES.get(key.replace(" ", ""), "preferred")
 
 
-def _children(element, *names: str):
-    return [c for c in element if _local(c.tag) in names]
+def _category(element) -> str:
+    """The data category an element carries: DCT style names it, DCA style puts it in `type`."""
+    name = local(element.tag)
+    if name in ("termNote", "descrip", "admin"):
+        return element.get("type") or ""
+    return name
 
 
-def _text(element) -> str:
-    return "".join(element.itertext()).strip()
+def _clean(element) -> str:
+    """An element's text through inline markup, whitespace normalised (wrapped notes are fine)."""
+    return " ".join("".join(element.itertext()).split())
 
 
-def read(name: str, data: bytes, pair: tuple[str, str]) -> list[Row]:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else 0)
-        raise GlossaryError(f"{name}:{line}: not well-formed XML: {exc.msg}") from exc
-    if _local(root.tag) not in ("martif", "tbx"):
-        raise GlossaryError(f"{name}:{root.sourceline}: not a TBX file (root element <{_local(root.tag)}>)")
-    rows = []
-    for concept in root.iter():
-        if _local(concept.tag) not in ("termEntry", "conceptEntry"):
+def _own(element, stop: tuple[str, ...]):
+    """Descendants of `element`, not entering the nested sections named in `stop`."""
+    for child in element:
+        if not isinstance(child.tag, str) or local(child.tag) in stop:
             continue
-        rows += _concept(name, concept, pair)
+        yield child
+        yield from _own(child, stop)
+
+
+def _notes(element, stop: tuple[str, ...]) -> list[str]:
+    return [
+        _clean(child)
+        for child in _own(element, stop)
+        if local(child.tag) == "note" or _category(child) in _NOTE_TYPES
+    ]
+
+
+class _Term:
+    __slots__ = ("text", "status", "notes", "line")
+
+    def __init__(self, name: str, group) -> None:
+        term = next((t for t in group.iter() if local(t.tag) == "term"), None)
+        if term is None:
+            raise GlossaryError(f"{name}:{group.sourceline}: a term group without <term>")
+        self.text = _clean(term)
+        self.line = term.sourceline or 0
+        statuses = [_clean(c) for c in _own(group, ()) if _category(c) in _STATUS_CATEGORIES]
+        self.status = status(statuses[0]) if statuses else "preferred"
+        self.notes = _notes(group, ())
+
+
+def read(
+    name: str, data: bytes, pair: tuple[str, str], skipped: Skipped | None = None, encoding: str = "utf-8"
+) -> list[Row]:
+    """Entries of the pair's languages; concepts and terms left out are counted in `skipped`."""
+    root = parse(name, data, GlossaryError, encoding)
+    if local(root.tag) not in ("martif", "tbx"):
+        raise GlossaryError(f"{name}:{root.sourceline}: not a TBX file (root element <{local(root.tag)}>)")
+    skipped = skipped if skipped is not None else Skipped()
+    rows: list[Row] = []
+    for concept in root.iter(f"{{*}}{_CONCEPTS[0]}", f"{{*}}{_CONCEPTS[1]}"):
+        rows += _concept(name, concept, pair, skipped)
     return rows
 
 
-def _concept(name: str, concept, pair: tuple[str, str]) -> list[Row]:
-    descrips = {d.get("type"): _text(d).lower() for d in _children(concept, "descrip")}
-    flags = {flag: descrips.get(kind) in ("true", "yes", "1") for flag, kind in _FLAG_DESCRIPS.items()}
-    notes = [_text(n) for n in _children(concept, "note")]
-    by_lang: dict[str, list[tuple[str, str, list[str], int]]] = {}
-    for lang_set in _children(concept, "langSet", "langSec"):
-        lang = (lang_set.get(XML_LANG) or "").lower().replace("_", "-")
-        for term_group in _children(lang_set, "tig", "ntig", "termSec"):
-            term_el = next(iter(t for t in term_group.iter() if _local(t.tag) == "term"), None)
-            if term_el is None:
-                raise GlossaryError(f"{name}:{term_group.sourceline}: a term group without <term>")
-            status = ""
-            term_notes = []
-            for child in term_group.iter():
-                if _local(child.tag) == "termNote" and child.get("type") == "administrativeStatus":
-                    status = _text(child)
-                elif _local(child.tag) in ("note", "descrip") and child.get("type") not in _FLAG_TYPES:
-                    term_notes.append(_text(child))
-            by_lang.setdefault(lang.split("-")[0], []).append(
-                (term_el.text or "", status, term_notes, term_el.sourceline)
-            )
-    sources = by_lang.get(pair[0], [])
-    targets = by_lang.get(pair[1], [])
-    if not sources:
-        return []
-    preferred = [t for t in targets if t[1] not in _FORBIDDEN | _ADMITTED]
-    admitted = [t for t in targets if t[1] in _ADMITTED]
-    forbidden = [t[0] for t in targets if t[1] in _FORBIDDEN]
-    chosen = (preferred or admitted)[:1]
-    alternatives = [t[0] for t in preferred + admitted if t not in chosen]
-    rows = []
-    for source, status, source_notes, line in sources:
-        if status in _FORBIDDEN:
+def _languages(name: str, concept) -> dict[str, tuple[list[_Term], list[str]]]:
+    """Terms and notes per primary language subtag."""
+    found: dict[str, tuple[list[_Term], list[str]]] = {}
+    for section in concept:
+        if not isinstance(section.tag, str) or local(section.tag) not in _LANGUAGES:
             continue
-        note = " ".join(n for n in notes + source_notes if n)
-        target = chosen[0][0] if chosen else ""
-        kind = "preferred" if chosen else "forbidden"
-        if not chosen and not forbidden:
-            raise GlossaryError(f"{name}:{line}: no {pair[1]} term for {source!r}")
+        terms, notes = found.setdefault(primary(section.get(XML_LANG) or section.get("lang")), ([], []))
+        notes += _notes(section, _TERM_GROUPS)
+        terms += [_Term(name, g) for g in section if isinstance(g.tag, str) and local(g.tag) in _TERM_GROUPS]
+    return found
+
+
+def _concept(name: str, concept, pair: tuple[str, str], skipped: Skipped) -> list[Row]:
+    categories = {_category(d): _clean(d).lower() for d in concept if isinstance(d.tag, str)}
+    flags = {flag: categories.get(kind) in ("true", "yes", "1") for flag, kind in _FLAG_DESCRIPS.items()}
+    by_lang = _languages(name, concept)
+    sources, source_notes = by_lang.get(pair[0], ([], []))
+    targets, _ = by_lang.get(pair[1], ([], []))
+    line = concept.sourceline or 0
+    if not sources:
+        skipped.add(f"no {pair[0]} term", line)
+        return []
+    if not targets:
+        skipped.add(f"no {pair[1]} term", line)
+        return []
+    preferred = [t.text for t in targets if t.status == "preferred"]
+    admitted = [t.text for t in targets if t.status == "admitted"]
+    forbidden = [t.text for t in targets if t.status == "forbidden"]
+    chosen = (preferred or admitted)[:1]
+    alternatives = [t for t in preferred + admitted if t not in chosen]
+    concept_notes = _notes(concept, _LANGUAGES)
+    rows = []
+    for source in sources:
+        if source.status == "forbidden":
+            skipped.add(f"deprecated {pair[0]} term", source.line)
+            continue
         entry = Entry(
-            source=source,
-            target=target,
-            kind=kind,
+            source=source.text,
+            target=chosen[0] if chosen else "",
+            kind="preferred" if chosen else "forbidden",
             **flags,
             alternatives=alternatives,
             forbidden=forbidden,
-            note=note,
+            note=" ".join(n for n in concept_notes + source_notes + source.notes if n),
             source_lang=pair[0],
             target_lang=pair[1],
         )
         problem = entry.problem()
         if problem:
-            raise GlossaryError(f"{name}:{line}: {problem}")
-        rows.append(Row(entry, line))
+            raise GlossaryError(f"{name}:{source.line}: {problem}")
+        rows.append(Row(entry, source.line))
     return rows
 
 

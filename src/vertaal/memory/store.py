@@ -8,7 +8,7 @@ reused whatever the model and glossary, and take precedence over machine ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,34 @@ class Unit:
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
+
+
+@dataclass(frozen=True)
+class StoreReport:
+    """Units stored; `added` are new, the rest were merged into units already there."""
+
+    stored: int
+    added: int
+
+    @property
+    def merged(self) -> int:
+        return self.stored - self.added
+
+
+class _Counted:
+    """An iterator that counts what passes through it."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> Any:
+        item = next(self._items)
+        self.count += 1
+        return item
 
 
 _FIELDS = "source_lang, target_lang, source, target, origin, model, revision, fingerprint, created, last_used"
@@ -71,10 +99,14 @@ class MemoryStore:
                 )
         return found
 
-    def store(self, units: Iterable[Unit]) -> int:
-        """Insert or refresh units (one transaction)."""
+    def store(self, units: Iterable[Unit], before_commit: Callable[[], None] | None = None) -> StoreReport:
+        """Insert or refresh units in one transaction, streaming; a unit that is already there
+        (same source, pair, origin, model and fingerprint) is merged: its target and date refreshed.
+
+        `before_commit` may raise to roll everything back (an import under --strict).
+        """
         stamp = now()
-        rows = [
+        rows = (
             (
                 u.source_lang,
                 u.target_lang,
@@ -89,17 +121,22 @@ class MemoryStore:
                 u.last_used or stamp,
             )
             for u in units
-        ]
+        )
+        counted = _Counted(rows)
         with transaction(self.db):
+            before = self.db.execute("SELECT count(*) FROM memory").fetchone()[0]
             self.db.conn.executemany(
                 "INSERT INTO memory (source_lang, target_lang, source_key, source, target, origin, model,"
                 " revision, fingerprint, created, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (source_lang, target_lang, source_key, origin, model, revision, fingerprint) "
                 "DO UPDATE SET target = excluded.target, source = excluded.source,"
                 " last_used = excluded.last_used",
-                rows,
+                counted,
             )
-        return len(rows)
+            added = self.db.execute("SELECT count(*) FROM memory").fetchone()[0] - before
+            if before_commit is not None:
+                before_commit()
+        return StoreReport(stored=counted.count, added=added)
 
     def export_units(self, pair: tuple[str, str] | None = None) -> list[Unit]:
         """One unit per source segment and pair: edited over human over machine, then the latest."""

@@ -17,7 +17,51 @@ from .reflow import normalise
 CHUNK = 1 << 16
 
 
-def _binary(name: str) -> InputError:
+_BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def sniff_bom(head: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark at the start of `head` announces, and the mark's length."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def text_encoding(head: bytes, encoding: str = "utf-8") -> tuple[str, int]:
+    """The encoding to read a file with, and how many bytes of mark to skip.
+
+    A byte-order mark wins over the default: UTF-8, UTF-16 and UTF-32 files need no --encoding. An
+    explicit --encoding other than UTF-8 is taken as given (its mark, if any, is still skipped).
+    """
+    found = sniff_bom(head)
+    if found and (_same_codec(encoding, "utf-8") or _same_codec(encoding, found[0])):
+        return found
+    return encoding, 0
+
+
+def _same_codec(a: str, b: str) -> bool:
+    try:
+        return codecs.lookup(a).name == codecs.lookup(b).name
+    except LookupError:
+        return False
+
+
+def _binary(name: str, head: bytes = b"") -> InputError:
+    """Binary data; or, when every other byte is NUL, UTF-16 without a byte-order mark."""
+    sample = head[:4096]
+    half = len(sample) // 2
+    for nul, text, order in ((sample[1::2], sample[0::2], "le"), (sample[0::2], sample[1::2], "be")):
+        if half >= 2 and nul.count(0) > 0.9 * half and text.count(0) == 0:
+            return InputError(
+                f"{name} looks like UTF-16 without a byte-order mark; pass --encoding utf-16-{order}"
+            )
     return InputError(f"{name} looks like a binary file, not text; pass a plain text file")
 
 
@@ -31,31 +75,40 @@ def _unknown_encoding(encoding: str) -> UsageError:
 
 
 def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
-    """Decode file bytes, refusing binary data with a message that names the file."""
-    if b"\x00" in data[:CHUNK] and not encoding.lower().startswith("utf-16"):
-        raise _binary(name)
+    """Decode file bytes (a byte-order mark picks UTF-8/16/32), refusing binary data by name."""
+    encoding, skip = text_encoding(data[:4], encoding)
+    if b"\x00" in data[:CHUNK] and not _wide(encoding):
+        raise _binary(name, data[:CHUNK])
     try:
-        return data.decode(encoding)
+        return data[skip:].decode(encoding)
     except LookupError as exc:
         raise _unknown_encoding(encoding) from exc
     except UnicodeDecodeError as exc:
         raise _not_encoded(name, encoding, data[exc.start], exc.start) from exc
 
 
+def _wide(encoding: str) -> bool:
+    """Whether text in `encoding` holds NUL bytes (UTF-16 and UTF-32 do)."""
+    return encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32"))
+
+
 def iter_lines(path: str, encoding: str = "utf-8") -> Iterator[str]:
     """Decoded, normalised lines of a file, read incrementally; errors name the file."""
     handle = open_input(path)
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)()
-    except LookupError as exc:
-        raise _unknown_encoding(encoding) from exc
     with handle:
-        offset = 0
+        head = handle.read(4)
+        encoding, skip = text_encoding(head, encoding)
+        try:
+            decoder = codecs.getincrementaldecoder(encoding)()
+        except LookupError as exc:
+            raise _unknown_encoding(encoding) from exc
+        offset = skip
         pending = ""
         first = True
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            if b"\x00" in chunk:
-                raise _binary(path)
+        chunks = iter(lambda: handle.read(CHUNK), b"")
+        for chunk in _prepend(head[skip:], chunks):
+            if b"\x00" in chunk and not _wide(encoding):
+                raise _binary(path, chunk)
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
@@ -69,6 +122,12 @@ def iter_lines(path: str, encoding: str = "utf-8") -> Iterator[str]:
             yield from complete
         if pending:
             yield pending
+
+
+def _prepend(head: bytes, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    if head:
+        yield head
+    yield from chunks
 
 
 def open_input(path: str | os.PathLike[str]) -> BinaryIO:
