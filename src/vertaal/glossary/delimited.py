@@ -2,12 +2,12 @@
 
 TSV is the DeepL and OmegaT convention: ``source<TAB>target[<TAB>note]``, no header. CSV is the
 Amazon Translate convention: a header row of language codes (``nl,en`` or ``nl-NL,en-US,de``),
-then one term per language column. Exactly the pair's two columns are read; a header without one of
-them is refused. In a file with more languages, a row without a term in one of the pair's
-languages is skipped and counted, and rows that repeat an entry to carry a variant in a third
-language are merged. Fields vertaal needs beyond those (kind, case sensitivity, alternatives, forbidden targets)
-go into one extra column holding a JSON object, written only for entries that need it, so plain
-entries stay plain and other tools read the file as usual.
+then one term per language column. Exactly the pair's two columns are read; a header without
+one of them is refused. In a file with more languages, a row without a term in one of the
+pair's languages is skipped and counted, and rows that repeat an entry to carry a variant in a
+third language are merged. Fields vertaal needs beyond those (kind, case sensitivity,
+alternatives, forbidden targets) go into one extra column holding a JSON object, written only
+for entries that need it, so plain entries stay plain and other tools read the file as usual.
 """
 
 from __future__ import annotations
