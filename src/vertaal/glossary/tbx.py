@@ -53,7 +53,7 @@ _STATUS_VALUES = {
     "notrecommended": "forbidden",
     "forbidden": "forbidden",
 }
-_NOTE_TYPES = {"definition", "usageNote", "usage note", "explanation"}
+_NOTE_TYPES = {"definition", "usageNote", "usage note", "explanation", ""}  # "": Weblate's <descrip>
 _FLAG_DESCRIPS = {
     "case_sensitive": "caseSensitive",
     "compounds": "compounds",
