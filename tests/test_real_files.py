@@ -269,7 +269,7 @@ def test_tmx_and_text_with_a_byte_order_mark(db, tmp_path, encoding):
     xml = (
         '<?xml version="1.0" encoding="{enc}"?><tmx version="1.4"><header srclang="nl"/><body>'
         '<tu><tuv xml:lang="nl"><seg>De coördinator.</seg></tuv>'
-        '<tuv xml:lang="en"><seg>The coordinator.</seg></tuv></tu></body></tmx>"
+        '<tuv xml:lang="en"><seg>The coordinator.</seg></tuv></tu></body></tmx>'
     ).format(enc=encoding.removesuffix("-sig").upper())
     file.write_bytes(_encoded(xml, encoding))
     result = memory("import", file)
