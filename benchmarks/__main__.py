@@ -246,6 +246,24 @@ def big_inputs(d: dict) -> str:
     return _table(["single-line file", "command", "whole process", "per MB", "peak RSS"], rows)
 
 
+def big_memory(d: dict) -> str:
+    rows = [
+        [
+            f"{r['file_mb']} MB ({r['units']:,} units)",
+            f"{r['import']['seconds']} s",
+            f"{r['import']['peak_rss_mb']} MB",
+            f"{r['rss_vs_file']}x",
+            f"{r['whole_tree']['peak_rss_mb']} MB",
+            f"{r['rss_vs_whole_tree']}x",
+        ]
+        for r in d["results"]
+    ]
+    table = _table(
+        ["TMX", "import, whole process", "peak RSS", "RSS / file", "whole tree (lxml)", "import / tree"], rows
+    )
+    return table + f"\n\nA bare `vertaal --version` process peaks at {d['bare_process']['peak_rss_mb']} MB."
+
+
 BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "sample_page": sample_page,
     "glossary_io": glossary_io,
@@ -256,6 +274,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "speed": speed,
     "fast_quality": fast_quality,
     "big_inputs": big_inputs,
+    "big_memory": big_memory,
 }
 
 

@@ -17,19 +17,13 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.common import ROOT
+from benchmarks.common import measure_process as measure
 
 STARTER = ROOT / "glossary" / "nl-en-government.tsv"
 WORDS = "de het werkt samen met en in Nederland 2014 15 juni 1.250 dienst informatie".split()
-PEAK = (  # runs a command and prints its peak RSS in KB
-    "import resource, subprocess, sys; subprocess.run(sys.argv[1:]);"
-    " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
-
-
 def make(directory: Path, megabytes: int) -> tuple[Path, Path]:
     rng = random.Random(megabytes)
     terms = [line.split("\t")[0] for line in STARTER.read_text(encoding="utf-8").splitlines() if line]
@@ -44,19 +38,6 @@ def make(directory: Path, megabytes: int) -> tuple[Path, Path]:
     source.write_text(text + "\n", encoding="utf-8")
     target.write_text(text.replace("dreigingsniveau", "threat level") + "\n", encoding="utf-8")
     return source, target
-
-
-def measure(args: list[str], env: dict[str, str]) -> dict:
-    code = "import sys; from vertaal.cli import main; sys.argv[0] = 'vertaal'; main()"
-    started = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", PEAK, sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    seconds = time.perf_counter() - started
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(int(out.stdout.split()[-1]) / 1024)}
 
 
 def main() -> None:

@@ -44,3 +44,28 @@ def opus_shaped_model() -> Path:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+_PEAK = (  # runs a command and prints its peak RSS in KB
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:]);"
+    " print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+VERTAAL = "import sys; from vertaal.cli import main; sys.argv[0] = 'vertaal'; main()"
+
+
+def measure_process(args: list[str], env: dict[str, str], code: str = VERTAAL) -> dict:
+    """Run `python -c code args` (by default the vertaal CLI) as a whole process under its own
+    parent: wall seconds and that process's own peak RSS."""
+    import subprocess
+    import sys
+    import time
+
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(int(out.stdout.split()[-1]) / 1024)}

@@ -45,3 +45,11 @@ def test_speed_benchmark_runs_on_a_tiny_model(trained_model):
     assert {variants[v]["target_tokens"] for v in plain} == {4 * variants["generate"]["sentences"]}
     assert variants["vertaal"]["speed_vs_generate"] > 0
     assert "constrained_vs_unconstrained" in variants["vertaal+glossary"]
+
+
+def test_big_memory_benchmark_runs_small():
+    command = [sys.executable, "-m", "benchmarks.big_memory", "--megabytes", "1", "--json"]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    [result] = json.loads(out.stdout)["results"]
+    assert result["units"] > 1000 and result["import"]["peak_rss_mb"] > 0
