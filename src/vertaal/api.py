@@ -18,6 +18,7 @@ from .results import DocumentResult, SentenceResult, TermStatus
 from .terms.entry import Entry
 from .terms.matcher import Hit, Matcher
 from .text.sentences import segment_document, split_long
+from .text.sentences import sentences as split_sentences
 
 STRATEGIES = ("direct", "repair")
 
@@ -108,7 +109,25 @@ class Translator:
         on_start: Callable[[int], None] | None = None,
     ) -> DocumentResult:
         """Translate a text and keep per-sentence results."""
-        paragraphs = segment_document(text)
+        return self._translate_segmented(segment_document(text), on_progress, on_start)
+
+    def translate_blocks(
+        self,
+        blocks: list[str],
+        on_progress: Callable[[int], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
+    ) -> DocumentResult:
+        """Translate a document's blocks (paragraphs, cells, notes: already apart, never joined);
+        result paragraph N is block N, an empty block gives no sentences."""
+        segmented = [split_sentences(b) if b.strip() else [] for b in blocks]
+        return self._translate_segmented(segmented, on_progress, on_start)
+
+    def _translate_segmented(
+        self,
+        paragraphs: list[list[str]],
+        on_progress: Callable[[int], None] | None,
+        on_start: Callable[[int], None] | None,
+    ) -> DocumentResult:
         if not paragraphs:
             return DocumentResult([], 0)
         results = []

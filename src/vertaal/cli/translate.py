@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import GlossaryError
+from ..errors import GlossaryError, UsageError
 from .options import Db, Direction, Encoding, Model
 
 PROGRESS_MIN_SENTENCES = 5
@@ -117,6 +117,14 @@ ReportOption = Annotated[
     ),
 ]
 
+BilingualOption = Annotated[
+    bool,
+    typer.Option(
+        "--bilingual",
+        help="Documents: write source and target side by side for review (.docx, .odt or .html).",
+    ),
+]
+
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
 ]
@@ -141,14 +149,19 @@ def translate(
     no_memory: NoMemoryOption = False,
     db: Db = None,
     report: ReportOption = None,
+    bilingual: BilingualOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Translate text, files or standard input."""
+    """Translate text, files or standard input; a PDF, DOCX, ODT, HTML or Markdown file is
+    translated as a document, its structure kept (-o's extension picks the output format)."""
     from ..api import Translator
     from ..text.files import read_file, refuse_overwriting_inputs, write_atomic
 
+    document_file = _document_input(text, input_files)
+    if bilingual and document_file is None:
+        raise UsageError("--bilingual is for documents (.pdf, .docx, .odt, .html, .md)")
     refuse_overwriting_inputs(output, list(input_files or []))
-    source = _read_source(text, input_files, encoding, read_file)
+    source = "" if document_file else _read_source(text, input_files, encoding, read_file)
     translator = Translator(
         direction,
         model=model,
@@ -161,6 +174,12 @@ def translate(
         memory=not no_memory,
         fast=fast,
     )
+    if document_file is not None:
+        _translate_document_file(
+            document_file, output, translator, output_format, bilingual, encoding, verbose,
+            report, strict, None if no_glossary else glossary,
+        )
+        return
     started = time.perf_counter()
     with _Progress() as progress:
         progress.prepare(len(source))
@@ -181,6 +200,55 @@ def translate(
         sources = ", ".join(map(str, input_files or [])) or None
         _check_report(translator, document, report, sources, output, None if no_glossary else glossary)
     _report_failed_terms(document, strict)
+
+
+def _document_input(text: list[str] | None, files: list[Path] | None) -> Path | None:
+    """The one document file to translate (`-i FILE` or `vertaal translate FILE`), or None for text."""
+    from ..documents import format_of
+
+    documents = [f for f in files or [] if format_of(f)]
+    if documents and (len(files or []) > 1 or text):
+        raise UsageError("translate one document at a time: vertaal translate FILE.docx [-o OUT]")
+    if documents:
+        return documents[0]
+    if text and len(text) == 1 and format_of(text[0]) and Path(text[0]).is_file():
+        return Path(text[0])
+    return None
+
+
+def _translate_document_file(
+    path: Path, output, translator, output_format, bilingual, encoding, verbose, report, strict, glossary
+) -> None:
+    """A document in, the same structure out: read into blocks, translate, write, summarise."""
+    from .. import documents
+    from ..text.files import refuse_overwriting_inputs
+
+    warn = lambda message: typer.echo(f"warning: {message}", err=True)  # noqa: E731
+    document = documents.open_document(path, None if encoding == "utf-8" else encoding, warn=warn)
+    target, fmt = documents.output_path(path, output, translator.pair[1])
+    refuse_overwriting_inputs(target, [path])
+    started = time.perf_counter()
+    with _Progress() as progress:
+        progress.prepare(sum(len(b.text) for b in document.blocks))
+        result, translated = documents.translate(translator, document, progress.advance, progress.start)
+    for notice in dict.fromkeys(translator.notices):
+        warn(notice)
+    documents.write(document, translated, target, fmt, bilingual)
+    if verbose:
+        _report_times(translator, result, time.perf_counter() - started)
+    if output_format is OutputFormat.jsonl:
+        for row in result.sentences:
+            data = {"place": document.blocks[row.paragraph].place, **row.to_dict()}
+            sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    summary = f"{path} -> {target}: {len(document.blocks)} blocks, {len(result.sentences)} sentences"
+    if result.remembered:
+        summary += f" ({result.remembered} from memory)"
+    dropped = documents.dropped_summary(translated)
+    typer.echo(summary + (f"; {dropped}" if dropped else ""), err=True)
+    if report:
+        _check_report(translator, result, report, str(path), target, glossary)
+    _report_failed_terms(result, strict)
 
 
 def _report_times(translator, document, total: float) -> None:

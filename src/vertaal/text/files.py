@@ -191,25 +191,40 @@ def write_atomic(
         sys.stdout.flush()
         return
     target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file() and stat.S_ISFIFO(target.stat().st_mode):
+        with target.open("w", encoding=encoding, newline="") as pipe:
+            write(pipe)
+        return
+
+    def save(tmp: str) -> None:
+        with open(tmp, "w", encoding=encoding, newline="") as handle:
+            write(handle)
+
+    save_atomic(path, save)
+
+
+def save_atomic(path: str | os.PathLike[str], save: Callable[[str], None]) -> None:
+    """Have `save(tmp)` write a file beside `path`, then rename it over `path`: never half a file.
+
+    For libraries that write files themselves (python-docx, odfpy). A symbolic link is written
+    through, a directory or device node refused, an existing file keeps its permissions.
+    """
+    target = Path(os.path.realpath(path))
     if target.is_dir():
         raise InputError(f"{path} is a directory; give -o a file name")
     if target.exists() and not target.is_file():
-        if stat.S_ISFIFO(target.stat().st_mode):
-            with target.open("w", encoding=encoding, newline="") as pipe:
-                write(pipe)
-            return
         raise InputError(f"{path} is a device or special file, not a regular file; use -o - for stdout")
     directory = target.parent
     if not directory.is_dir():
         raise InputError(f"cannot write {path}: directory {directory} does not exist")
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
+        os.close(fd)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from exc
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            write(handle)
+        save(tmp)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
