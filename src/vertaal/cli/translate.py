@@ -233,7 +233,7 @@ def _translate_document_file(
         result, translated = documents.translate(translator, document, progress.advance, progress.start)
     for notice in dict.fromkeys(translator.notices):
         warn(notice)
-    documents.write(document, translated, target, fmt, bilingual)
+    documents.write(document, translated, target, fmt, bilingual, translator.pair[1])
     if verbose:
         _report_times(translator, result, time.perf_counter() - started)
     if output_format is OutputFormat.jsonl:

@@ -33,7 +33,7 @@ class Document(Protocol):
     blocks: list[Block]
     suffix: str
 
-    def write(self, path: str | Path, translated: list[Translated]) -> None: ...
+    def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None: ...
 
 
 def format_of(path: str | Path) -> str | None:
@@ -103,7 +103,12 @@ def translate(translator: Any, document: Document, on_progress=None, on_start=No
 
 
 def write(
-    document: Document, translated: list[Translated], path: Path, fmt: str, bilingual: bool = False
+    document: Document,
+    translated: list[Translated],
+    path: Path,
+    fmt: str,
+    bilingual: bool = False,
+    target_lang: str = "en",
 ) -> None:
     """Write the translation in `fmt`: into the document itself when it is its own format, else
     rendered from the blocks (always for --bilingual)."""
@@ -111,7 +116,7 @@ def write(
     from . import render
 
     if not bilingual and fmt != "text" and document.suffix in _SAME.get(fmt, ()):
-        save_atomic(path, lambda tmp: document.write(tmp, translated))
+        save_atomic(path, lambda tmp: document.write(tmp, translated, target_lang))
         return
     render.write(translated, path, fmt, bilingual)
 

@@ -239,7 +239,7 @@ class DocxDocument:
             )
         )
 
-    def write(self, path: str | Path, translated: list[Translated]) -> None:
+    def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:
         """Put each translation into its paragraph and save to `path`."""
         for item in translated:
             self._replace(self._paragraphs[item.block.ref], item)
