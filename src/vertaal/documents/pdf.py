@@ -1,0 +1,409 @@
+"""PDF (pdfplumber, on pdfminer.six): text in reading order, as paragraphs, headings, tables and notes.
+
+Reading a page, in phases:
+
+1. **words** with their boxes, size and font (`extract_words`); words inside a table that
+   pdfplumber's table finder sees are set aside, and the table becomes cells;
+2. **lines**: words at the same height, cut where the gap between two words is wider than a
+   column gutter could be spanned by a space; a line that crosses the gutters spans the page;
+3. **columns**: the gutters are the x-ranges that (almost) no line covers; lines are read band by
+   band (a spanning line starts a new band), each band column by column, top to bottom;
+4. **furniture**: a line in the top or bottom margin that recurs on other pages (digits ignored),
+   or a lone number there (a page number), is a running head or foot and left out;
+5. **notes**: lines at the foot of the page in smaller type than the body are footnotes, kept as
+   notes at the end;
+6. **paragraphs**: lines join until a wider gap, a change of size or weight, or an indent;
+   hyphens at line ends are mended (`text.reflow.join_lines`); a heading is a short paragraph in
+   larger or bold type, its level by size; a paragraph that runs on over a column or page break
+   (it ends without closing punctuation) is joined to the next.
+
+A PDF without a text layer gives one line suggesting OCR; pages without one are named in a
+warning. An encrypted PDF gives one line.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..text.reflow import join_lines
+from .blocks import Block, Translated
+
+MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and page numbers sit
+_DIGITS = re.compile(r"\d+")
+_CLOSING = (".", "!", "?", ":", ";", "”", "’", '"', ")")
+
+
+@dataclass
+class _Line:
+    words: list[dict]
+    page: int
+    column: int = 0  # -1: spans the columns
+
+    @property
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0]["x0"]
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1]["x1"]
+
+    @property
+    def top(self) -> float:
+        return min(w["top"] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w["bottom"] for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return round(statistics.median(w["size"] for w in self.words), 1)
+
+    @property
+    def bold(self) -> bool:
+        return all("bold" in w["fontname"].lower() or "black" in w["fontname"].lower() for w in self.words)
+
+
+@dataclass
+class _Table:
+    rows: list[list[str]]
+    page: int
+    column: int
+    top: float
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    lines: list[_Line] = field(default_factory=list)
+    tables: list[_Table] = field(default_factory=list)
+
+
+def _open(path: str):
+    try:
+        import pdfplumber
+    except ImportError as exc:
+        raise InputError('reading PDF needs pdfplumber; pip install "vertaal[documents]"') from exc
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(path)
+        pdf.pages  # noqa: B018 - parsing the page tree is where broken files fail
+        return pdf
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        causes = [exc, *exc.args, exc.__cause__, exc.__context__]
+        if any(isinstance(c, PDFPasswordIncorrect | PDFEncryptionError) for c in causes):
+            raise InputError(
+                f"{path} is encrypted (password-protected); remove the protection first"
+            ) from exc
+        if any(isinstance(c, PDFSyntaxError) for c in causes) or "Root object" in str(exc):
+            raise InputError(f"{path} is not a PDF file, or it is damaged") from exc
+        raise InputError(f"{path} cannot be read as PDF ({type(exc).__name__}: {exc})") from exc
+
+
+class PdfDocument:
+    """A PDF read into blocks in reading order; it is written as a new document (see `render`)."""
+
+    suffix = ".pdf"
+
+    def __init__(self, path: str, warn: Callable[[str], None] | None = None) -> None:
+        pdf = _open(path)
+        with pdf:
+            pages, scanned = [], []
+            for number, page in enumerate(pdf.pages, start=1):
+                read = _read_page(page, number)
+                if not read.lines and not read.tables:
+                    if page.images:
+                        scanned.append(number)
+                    continue
+                pages.append(read)
+        if not pages:
+            if scanned:
+                raise InputError(
+                    f"{path} has no text layer (a scan); run OCR first, e.g. ocrmypdf {path} ocr.pdf"
+                )
+            raise InputError(f"{path} holds no text")
+        if scanned and warn:
+            listed = ", ".join(map(str, scanned))
+            warn(
+                f"{path}: page(s) {listed} have no text layer (scanned?) and are left out; "
+                "OCR them (ocrmypdf)"
+            )
+        self.pages = len(pages) + len(scanned)
+        self.blocks = _blocks(pages)
+
+    def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:
+        raise InputError("a PDF is written as .docx, .md, .html or .txt")  # pragma: no cover - render writes
+
+
+# --- phase 1 and 2: words and lines -------------------------------------------------------------
+
+
+def _read_page(page, number: int) -> _Page:
+    words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
+    read = _Page(number, float(page.height))
+    boxes = []
+    try:
+        tables = page.find_tables()
+    except Exception:  # the table finder is heuristic; a page it chokes on is read as text
+        tables = []
+    for table in tables:
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            boxes.append(table.bbox)
+            read.tables.append(_Table(rows, number, 0, float(table.bbox[1])))
+    words = [w for w in words if not any(_inside(w, box) for box in boxes)]
+    gutters = _gutters(words)
+    read.lines = _lines(words, number, gutters)
+    _columns(read, gutters)
+    return read
+
+
+def _inside(word: dict, box: tuple) -> bool:
+    x0, top, x1, bottom = box
+    return (
+        x0 - 1 <= word["x0"]
+        and word["x1"] <= x1 + 1
+        and top - 1 <= word["top"]
+        and word["bottom"] <= bottom + 1
+    )
+
+
+def _gutters(words: list[dict]) -> list[tuple[float, float]]:
+    """x-ranges between columns: (almost) no word covers them, text lies on both sides."""
+    if not words:
+        return []
+    left = min(w["x0"] for w in words)
+    right = max(w["x1"] for w in words)
+    cover = [0] * (int(right - left) + 2)
+    for word in words:
+        for x in range(int(word["x0"] - left), int(word["x1"] - left) + 1):
+            cover[x] += 1
+    busiest = max(cover)
+    gutters, start = [], None
+    for x, count in enumerate([*cover, busiest]):
+        empty = count <= max(1, busiest // 20)
+        if empty and start is None:
+            start = x
+        elif not empty and start is not None:
+            if x - start >= 6 and start > 0:
+                gutters.append((left + start, left + x))
+            start = None
+    return gutters
+
+
+def _lines(words: list[dict], page: int, gutters: list[tuple[float, float]]) -> list[_Line]:
+    """Words at the same height, cut where a gutter lies between two of them."""
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        row = rows[-1] if rows else None
+        if row and abs(row[0]["top"] - word["top"]) <= 0.4 * word["size"]:
+            row.append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        current = [row[0]]
+        for word in row[1:]:
+            gap = (current[-1]["x1"], word["x0"])
+            if any(gap[0] <= (a + b) / 2 <= gap[1] and gap[1] - gap[0] >= (b - a) / 2 for a, b in gutters):
+                lines.append(_Line(current, page))
+                current = []
+            current.append(word)
+        lines.append(_Line(current, page))
+    return lines
+
+
+# --- phase 3: columns --------------------------------------------------------------------------
+
+
+def _columns(page: _Page, gutters: list[tuple[float, float]]) -> None:
+    """Number each line's column from the gutters (-1 for a line across one)."""
+    bounds = [(a + b) / 2 for a, b in gutters]
+    for line in page.lines:
+        first = sum(1 for x in bounds if line.x0 > x)
+        last = sum(1 for x in bounds if line.x1 > x)
+        line.column = first if first == last else -1
+    for table in page.tables:
+        table.column = -1
+
+
+def _reading_order(page: _Page) -> list[_Line | _Table]:
+    """Band by band (spanning lines cut the page), column by column, top to bottom."""
+    items: list[_Line | _Table] = sorted([*page.lines, *page.tables], key=lambda i: i.top)
+    ordered: list[_Line | _Table] = []
+    band: list[_Line | _Table] = []
+    for item in items:
+        if item.column == -1:
+            ordered += sorted(band, key=lambda i: (i.column, i.top))
+            band = []
+            ordered.append(item)
+        else:
+            band.append(item)
+    return ordered + sorted(band, key=lambda i: (i.column, i.top))
+
+
+# --- phase 4 and 5: furniture and notes --------------------------------------------------------
+
+
+def _in_margin(line: _Line, height: float) -> bool:
+    return line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
+
+
+def _furniture(pages: list[_Page]) -> set[int]:
+    """ids of running heads and feet: margin lines that recur (digits aside) or are lone numbers."""
+    seen: Counter[str] = Counter()
+    for page in pages:
+        for key in {_DIGITS.sub("#", line.text) for line in page.lines if _in_margin(line, page.height)}:
+            seen[key] += 1
+    recurring = {key for key, count in seen.items() if count >= 2}
+    found = set()
+    for page in pages:
+        for line in page.lines:
+            if not _in_margin(line, page.height):
+                continue
+            key = _DIGITS.sub("#", line.text)
+            if key in recurring or line.text.strip().isdigit() or _lone_page_number(line.text):
+                found.add(id(line))
+    return found
+
+
+def _lone_page_number(text: str) -> bool:
+    return bool(
+        re.fullmatch(r"(?:page|pagina|p\.)?\s*\d{1,4}(?:\s*(?:/|of|van)\s*\d{1,4})?", text.strip(), re.I)
+    )
+
+
+def _body_size(lines: list[_Line]) -> float:
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _is_note(line: _Line, page: _Page, body: float, notes_started: bool) -> bool:
+    """A footnote line: smaller than the body type, in the lower part of the page."""
+    if line.size >= body * 0.9 or line.top < page.height * 0.6:
+        return False
+    return notes_started or bool(re.match(r"^\s*(\d{1,3}|[*†‡])\s*\S", line.text))
+
+
+# --- phase 6: paragraphs -----------------------------------------------------------------------
+
+
+@dataclass
+class _Paragraph:
+    lines: list[_Line]
+    kind: str = "paragraph"
+    level: int = 0
+    page: int = 0
+
+    @property
+    def text(self) -> str:
+        return join_lines([line.text for line in self.lines])
+
+
+def _starts_paragraph(previous: _Line, line: _Line, body: float) -> bool:
+    if line.page != previous.page or line.size != previous.size or line.bold != previous.bold:
+        return True
+    gap = line.top - previous.bottom
+    if gap > 0.6 * line.size or gap < -0.5 * line.size:
+        return True
+    if line.column != previous.column:
+        return previous.column != -1  # a line across the columns may wrap into the first one
+
+    return line.x0 - previous.x0 > 0.8 * line.size  # an indented first line
+
+
+def _blocks(pages: list[_Page]) -> list[Block]:
+    furniture = _furniture(pages)
+    body = _body_size([line for page in pages for line in page.lines])
+    paragraphs: list[_Paragraph | _Table] = []
+    notes: list[_Paragraph] = []
+    for page in pages:
+        notes_started = False
+        for item in _reading_order(page):
+            if isinstance(item, _Table):
+                paragraphs.append(item)
+                continue
+            if id(item) in furniture:
+                continue
+            if _is_note(item, page, body, notes_started):
+                if notes_started and not re.match(r"^\s*(\d{1,3}|[*†‡])\s", item.text):
+                    notes[-1].lines.append(item)
+                else:
+                    notes.append(_Paragraph([item], "note", 0, page.number))
+                notes_started = True
+                continue
+            last = paragraphs[-1] if paragraphs else None
+            if isinstance(last, _Paragraph) and not _starts_paragraph(last.lines[-1], item, body):
+                last.lines.append(item)
+            else:
+                paragraphs.append(_Paragraph([item], page=page.number))
+    _headings(paragraphs, body)
+    _join_runovers(paragraphs)
+    return _to_blocks(paragraphs, notes)
+
+
+def _headings(paragraphs: list, body: float) -> None:
+    candidates = [
+        p for p in paragraphs
+        if isinstance(p, _Paragraph) and len(p.text) <= 120 and not p.text.endswith((".", ",", ";"))
+        and (p.lines[0].size > body * 1.1 or (p.lines[0].bold and p.lines[0].size >= body * 0.95))
+    ]  # fmt: skip
+    sizes = sorted({p.lines[0].size for p in candidates}, reverse=True)
+    for paragraph in candidates:
+        paragraph.kind = "heading"
+        paragraph.level = min(sizes.index(paragraph.lines[0].size) + 1, 6)
+
+
+def _where(line: _Line) -> tuple[int, int]:
+    return line.page, line.column
+
+
+def _join_runovers(paragraphs: list) -> None:
+    """A paragraph cut by a column or page break: joined to the one it runs on into."""
+    index = 1
+    while index < len(paragraphs):
+        before, after = paragraphs[index - 1], paragraphs[index]
+        if (
+            isinstance(before, _Paragraph) and isinstance(after, _Paragraph)
+            and before.kind == after.kind == "paragraph"
+            and _where(before.lines[-1]) != _where(after.lines[0])
+            and not before.text.endswith(_CLOSING)
+        ):  # fmt: skip
+            before.lines += after.lines
+            del paragraphs[index]
+        else:
+            index += 1
+
+
+def _to_blocks(paragraphs: list, notes: list[_Paragraph]) -> list[Block]:
+    blocks: list[Block] = []
+    tables = 0
+    for item in paragraphs:
+        if isinstance(item, _Table):
+            tables += 1
+            for r, row in enumerate(item.rows, start=1):
+                for c, cell in enumerate(row, start=1):
+                    blocks.append(Block(cell, "cell", f"table {tables} row {r} cell {c}", 0, [], None))
+            continue
+        text = item.text
+        if text:
+            blocks.append(Block(text, item.kind, f"page {item.lines[0].page}", item.level, [], None))
+    for number, note in enumerate(notes, start=1):
+        blocks.append(Block(note.text, "note", f"page {note.page} note {number}", 0, [], None))
+    return blocks
