@@ -51,8 +51,8 @@ def glossary_for(texts: list[str]):
     known = {e.source.lower() for e in entries}
     for text in texts:
         if not matcher.find(text):
-            word = max((w for w in tokens(text) if w.isalpha()), key=len)
-            if word.lower() not in known:
+            word = max((w for w in tokens(text) if w.isalpha()), key=len, default="")
+            if word and word.lower() not in known:
                 known.add(word.lower())
                 entries.append(Entry(word, "report"))
     return entries

@@ -3,7 +3,9 @@
 The files in data/pinned/ were written by the code before the feature-package layout; a change
 that alters them changes behaviour and must say so (and update them on purpose). Changed on
 purpose so far: trained-glossary.txt, when terms became whole words (no more "cAIVD" or
-"AIVD4": a phrase starts only at a word boundary and no word continues it).
+"AIVD4": a phrase starts only at a word boundary and no word continues it); all three when text
+dumps of PDFs kept their running head, page number and heading apart (issue 15: they had been
+joined to the first body line).
 """
 
 from pathlib import Path

@@ -53,12 +53,18 @@ def test_line_end_hyphens(lines, joined):
     assert reflow.join_lines(lines) == joined
 
 
-def test_sample_page_is_one_paragraph_of_sentences(sample_text):
+def test_sample_page_keeps_head_page_number_and_heading_apart(sample_text):
     paragraphs = reflow.paragraphs(sample_text)
-    assert len(paragraphs) == 1
-    assert "AIVD-gebouw" in paragraphs[0]
-    assert "\n" not in paragraphs[0]
-    found = sentences.sentences(paragraphs[0])
+    assert paragraphs[:3] == [
+        "Samenwerking en organisatieontwikkeling",
+        "40",
+        "AIVD en MIVD stemmen operationele activiteiten op elkaar af",
+    ]
+    assert len(paragraphs) == 4
+    body = paragraphs[3]
+    assert body.startswith("samenwerkingsovereenkomst opgesteld") and "AIVD-gebouw" in body
+    assert "\n" not in body
+    found = sentences.sentences(body)
     assert len(found) > 20
     assert all(len(s) < 600 for s in found)
 
@@ -86,3 +92,19 @@ def test_five_megabyte_line_is_cut_in_bounded_pieces():
     pieces = sentences.split_long(line)
     assert all(len(p) <= sentences.MAX_SENTENCE_CHARS for p in pieces)
     assert " ".join(pieces) == line.strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Inleiding\nDe dienst werkt samen met de politie.", ["Inleiding", "De dienst werkt samen met de politie."]),
+        ("12\nDe dienst werkt samen.", ["12", "De dienst werkt samen."]),
+        (  # wrapped prose stays one paragraph, short lines mid-sentence too
+            "De dienst werkt al jaren nauw samen met de politie en\nde marechaussee in\nNederland.",
+            ["De dienst werkt al jaren nauw samen met de politie en de marechaussee in Nederland."],
+        ),
+        ("Dit is een zin.\nNog een zin die hier eindigt.", ["Dit is een zin. Nog een zin die hier eindigt."]),
+    ],
+)
+def test_pdf_dump_lines_that_stand_apart(text, expected):
+    assert reflow.paragraphs(text) == expected

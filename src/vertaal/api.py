@@ -137,10 +137,13 @@ class Translator:
         if on_start:
             on_start(len(results))
         sources = [r.source for r in results]
+        copied = {i for i, s in enumerate(sources) if not any(ch.isalpha() for ch in s)}
+        for i in copied:  # a page number, a date, an amount: nothing to translate
+            results[i].target = sources[i]
         hits = [self.matcher.find(s) for s in sources] if self.matcher else [[] for _ in sources]
         prints = [fingerprint(h) for h in hits]
         remembered = self.memory.lookup(sources, prints) if self.memory else [None] * len(sources)
-        misses = [i for i, target in enumerate(remembered) if target is None]
+        misses = [i for i, target in enumerate(remembered) if target is None and i not in copied]
         if on_progress and len(misses) < len(sources):
             on_progress(len(sources) - len(misses))
         translated = self._translate([sources[i] for i in misses], on_progress, [hits[i] for i in misses])
@@ -148,7 +151,7 @@ class Translator:
             results[i].target = target
             results[i].terms = terms
         for i, target in enumerate(remembered):
-            if target is not None:
+            if target is not None and i not in copied:
                 results[i].target = target
                 results[i].memory = True
                 if self.matcher is not None:

@@ -124,7 +124,8 @@ class OdtDocument:
         try:
             self._doc = load(path)
         except Exception as exc:  # odfpy raises KeyError, XML errors and more on broken files
-            raise InputError(f"{path} cannot be read as ODT ({type(exc).__name__}); is it encrypted?") from exc
+            name = type(exc).__name__
+            raise InputError(f"{path} cannot be read as ODT ({name}); is it encrypted?") from exc
         self._paragraphs: list[_Paragraph] = []
         self.blocks: list[Block] = []
         for root in (self._doc.text, self._doc.masterstyles):

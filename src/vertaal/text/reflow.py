@@ -1,7 +1,9 @@
 """Input normalisation: line ends, Unicode, wrapped lines and paragraphs.
 
 Text pulled out of PDFs arrives with lines wrapped mid-sentence and words hyphenated at line
-ends. :func:`paragraphs` joins those lines again (a blank line separates paragraphs).
+ends. :func:`paragraphs` joins those lines again (a blank line separates paragraphs), but keeps
+apart what a PDF extractor puts on lines of their own: a lone page number, a running head and a
+heading (short lines without closing punctuation, where a paragraph could start).
 :func:`collapse` is the one normal form in which terms and segments are stored and compared.
 """
 
@@ -43,10 +45,57 @@ def paragraphs(text: str) -> list[str]:
     text = normalise(text)
     result = []
     for block in _BLANK_LINE.split(text):
-        joined = join_lines(block.split("\n"))
-        if joined:
-            result.append(joined)
+        for part in _apart(block.split("\n")):
+            joined = join_lines(part)
+            if joined:
+                result.append(joined)
     return result
+
+
+_PAGE_NUMBER = re.compile(r"(?:pagina\s+|page\s+|p\.\s*)?\d{1,4}", re.IGNORECASE)
+_CLOSING = (".", "!", "?", ":", ";", ",", "”", "’", '"', ")")
+
+
+def _apart(lines: list[str]) -> list[list[str]]:
+    """Lines of one block, cut where a PDF dump runs a page number, a running head or a heading
+    into the next text. Ordinary wrapped prose (long lines, or short ones mid-sentence) stays whole."""
+    stripped = [line.strip() for line in lines]
+    if len(stripped) < 2:
+        return [lines]
+    longest = max(len(s) for s in stripped)
+    short = [bool(s) and len(s) <= min(60, 0.6 * longest) and not s.endswith(_CLOSING) for s in stripped]
+    parts: list[list[str]] = []
+    current: list[str] = []
+    index = 0
+    while index < len(stripped):
+        text = stripped[index]
+        starts = not current or current[-1].strip().endswith(_CLOSING)
+        if _PAGE_NUMBER.fullmatch(text):
+            parts += [current, [text]] if current else [[text]]
+            current, index = [], index + 1
+            continue
+        if short[index] and text[:1].isupper() and (starts or _is_number(parts)):
+            end = index
+            while end + 1 < len(stripped) and short[end + 1]:
+                if _PAGE_NUMBER.fullmatch(stripped[end + 1]):
+                    break
+                end += 1
+            follows = stripped[end + 1] if end + 1 < len(stripped) else ""
+            if end > index or not follows or follows[:1].isupper() or _PAGE_NUMBER.fullmatch(follows):
+                if current:
+                    parts.append(current)
+                parts.append(lines[index : end + 1])
+                current, index = [], end + 1
+                continue
+        current.append(lines[index])
+        index += 1
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _is_number(parts: list[list[str]]) -> bool:
+    return bool(parts) and len(parts[-1]) == 1 and bool(_PAGE_NUMBER.fullmatch(parts[-1][0].strip()))
 
 
 def join_lines(lines: list[str]) -> str:
