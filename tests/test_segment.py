@@ -97,7 +97,10 @@ def test_five_megabyte_line_is_cut_in_bounded_pieces():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Inleiding\nDe dienst werkt samen met de politie.", ["Inleiding", "De dienst werkt samen met de politie."]),
+        (
+            "Inleiding\nDe dienst werkt samen met de politie.",
+            ["Inleiding", "De dienst werkt samen met de politie."],
+        ),
         ("12\nDe dienst werkt samen.", ["12", "De dienst werkt samen."]),
         (  # wrapped prose stays one paragraph, short lines mid-sentence too
             "De dienst werkt al jaren nauw samen met de politie en\nde marechaussee in\nNederland.",

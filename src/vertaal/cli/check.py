@@ -66,8 +66,12 @@ def check(
     refuse_overwriting_inputs(output, [source, target])
     src_tgt = parse_pair(pair)
     matcher = load_matcher(None if no_glossary else glossary, db, src_tgt)
+    from ..documents import format_of
+
     if target is None:
         segments = alignment.from_table(source, encoding)
+    elif format_of(source) and format_of(target):
+        segments = alignment.documents(source, target, None if encoding == "utf-8" else encoding)
     else:
         segments = alignment.aligned(source, target, by=align.value, encoding=encoding)
     highlight = (output_format or _format_of(output)) == "html"

@@ -72,6 +72,24 @@ def aligned(
         raise InputError(f"{source} and {target} hold no text to check")
 
 
+def documents(source: str, target: str, encoding: str | None = None) -> Iterator[SegmentPair]:
+    """Segments of two documents (PDF, DOCX, ODT, HTML, Markdown) aligned block by block: the
+    translation of a document keeps its structure, so block N of the one is block N of the other."""
+    from ..documents import open_document
+
+    left = [b for b in open_document(source, encoding).blocks if b.text.strip()]
+    right = [b for b in open_document(target, encoding).blocks if b.text.strip()]
+    if len(left) != len(right):
+        raise InputError(
+            f"{source} has {len(left)} blocks but {target} has {len(right)}; "
+            "check aligns documents block by block (is one a translation of the other?)"
+        )
+    if not left:
+        raise InputError(f"{source} and {target} hold no text to check")
+    for index, (src, tgt) in enumerate(zip(left, right, strict=True)):
+        yield SegmentPair(index, src.text, tgt.text, index + 1)
+
+
 def from_table(path: str, encoding: str = "utf-8") -> Iterator[SegmentPair]:
     """Segments from a two-column TSV or a JSONL file (by extension, else by the first line)."""
     index = 0
