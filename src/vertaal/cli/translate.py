@@ -204,8 +204,13 @@ def translate(
 
 def _document_input(text: list[str] | None, files: list[Path] | None) -> Path | None:
     """The one document file to translate (`-i FILE` or `vertaal translate FILE`), or None for text."""
-    from ..documents import format_of
+    from ..documents import UNSUPPORTED, format_of
 
+    for given in [*(files or []), *(text or [])[:1]]:
+        suffix = Path(str(given)).suffix.lower()
+        if suffix in UNSUPPORTED and (files or Path(str(given)).is_file()):
+            kind = UNSUPPORTED[suffix]
+            raise UsageError(f"{given}: {kind} files cannot be read; save it as .docx, .odt or .pdf")
     documents = [f for f in files or [] if format_of(f)]
     if documents and (len(files or []) > 1 or text):
         raise UsageError("translate one document at a time: vertaal translate FILE.docx [-o OUT]")

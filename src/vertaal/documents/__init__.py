@@ -25,6 +25,17 @@ SUFFIXES = {
     ".markdown": "markdown",
     ".pdf": "pdf",
 }
+UNSUPPORTED = {
+    ".doc": "Word 97-2003",
+    ".rtf": "RTF",
+    ".wpd": "WordPerfect",
+    ".pages": "Pages",
+    ".ppt": "PowerPoint",
+    ".pptx": "PowerPoint",
+    ".xls": "Excel",
+    ".xlsx": "Excel",
+    ".epub": "EPUB",
+}
 OUTPUTS = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text"}
 DEFAULT_OUTPUT = {"docx": ".docx", "odt": ".odt", "html": ".html", "markdown": ".md", "pdf": ".docx"}
 

@@ -75,11 +75,10 @@ def _format_key(run, link) -> tuple[str, str]:
 
 
 def _shallow(element):
-    clone = copy.copy(element)
-    for child in list(clone):
-        clone.remove(child)
-    clone.text = None
-    return clone
+    """The element without its children (a hyperlink's attributes, to wrap new runs in)."""
+    from lxml import etree
+
+    return etree.Element(element.tag, attrib=dict(element.attrib), nsmap=element.nsmap)
 
 
 def _run_text(run) -> str | None:

@@ -154,7 +154,7 @@ class HtmlDocument:
         )
 
     def _add_inline(self, builder: TextBuilder, element, chain: tuple) -> None:
-        key = (*chain, (element.tag, tuple(sorted(element.attrib.items()))))
+        key = (*chain, element)  # rebuilt on writing from the element, its attributes translated by then
         builder.add(element.text or "", key)
         for child in element:
             if isinstance(child.tag, str):
@@ -165,12 +165,12 @@ class HtmlDocument:
         """Put the translations back and write the page as UTF-8, its `lang` the target language."""
         attributes = iter(self._attributes)
         for item in translated:
-            ref = item.block.ref
-            if ref is None:
+            if item.block.ref is None:
                 element, name = next(attributes)
                 element.set(name, item.text)
-            else:
-                self._replace(self._segments[ref[1]], item)
+        for item in translated:
+            if item.block.ref is not None:
+                self._replace(self._segments[item.block.ref[1]], item)
         self._tree.set("lang", target_lang)
         for meta in self._tree.iter("meta"):
             if meta.get("charset"):
@@ -209,8 +209,8 @@ class HtmlDocument:
 def _build(key: tuple, text: str, etree):
     """Nested inline elements for a span key (outermost first), holding `text`."""
     outer = inner = None
-    for tag, attributes in key:
-        element = etree.Element(tag, dict(attributes))
+    for original in key:
+        element = etree.Element(original.tag, dict(original.attrib))
         if outer is None:
             outer = element
         else:
