@@ -264,6 +264,21 @@ def big_memory(d: dict) -> str:
     return table + f"\n\nA bare `vertaal --version` process peaks at {d['bare_process']['peak_rss_mb']} MB."
 
 
+def documents(d: dict) -> str:
+    rows = [
+        [
+            f"{d['pages']} pages ({d['blocks']} blocks)",
+            f"{d['reading_s']} s",
+            f"{d['pages_per_s']} pages/s",
+            f"{d['translate']['seconds']} s",
+            f"{d['reading_share']:.1%}",
+            f"{d['translate']['peak_rss_mb']} MB",
+        ]
+    ]
+    header = ["generated report", "reading", "reading speed", "translate, whole process", "reading share"]
+    return _table([*header, "peak RSS"], rows) + f"\n\nTranslation by the {d['model']}."
+
+
 BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "sample_page": sample_page,
     "glossary_io": glossary_io,
@@ -275,6 +290,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "fast_quality": fast_quality,
     "big_inputs": big_inputs,
     "big_memory": big_memory,
+    "documents": documents,
 }
 
 
