@@ -31,19 +31,14 @@ def make_report(path: Path, pages: int) -> int:
     from tests import documents
 
     paragraphs = documents.sample_paragraphs()
-    original = documents.READING_ORDER.read_text(encoding="utf-8")
     repeats = 1
     while True:
-        documents.READING_ORDER = path.with_suffix(".txt")
-        documents.READING_ORDER.write_text("\n\n".join((paragraphs * repeats)), encoding="utf-8")
-        documents.sample_pdf(path)
+        documents.sample_pdf(path, paragraphs=paragraphs * repeats)
         with pdfplumber.open(path) as pdf:
             count = len(pdf.pages)
         if count >= pages:
-            break
+            return count
         repeats = max(repeats + 1, int(repeats * pages / max(count, 1)))
-    del original
-    return count
 
 
 def main() -> None:

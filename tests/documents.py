@@ -22,8 +22,8 @@ def _is_heading(paragraph: str) -> bool:
     return len(paragraph) < 70 and not paragraph.endswith(".")
 
 
-def sample_pdf(path: Path, first_page: int = 40) -> Path:
-    """The sample page in three columns on two pages, with a running head and page numbers."""
+def sample_pdf(path: Path, first_page: int = 40, paragraphs: list[str] | None = None) -> Path:
+    """The sample page (or `paragraphs`) in three columns, with a running head and page numbers."""
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import (
@@ -68,7 +68,7 @@ def sample_pdf(path: Path, first_page: int = 40) -> Path:
     )
     body = ParagraphStyle("body", fontName="Helvetica", fontSize=9, leading=11.5, alignment=TA_JUSTIFY,
                           spaceAfter=5)  # fmt: skip
-    paragraphs = sample_paragraphs()
+    paragraphs = paragraphs or sample_paragraphs()
     story = [Paragraph(paragraphs[0], title), NextPageTemplate("rest"), FrameBreak()]
     for paragraph in paragraphs[1:]:
         story.append(Paragraph(paragraph, head if _is_heading(paragraph) else body))

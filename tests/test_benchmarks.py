@@ -53,3 +53,20 @@ def test_big_memory_benchmark_runs_small():
     assert out.returncode == 0, out.stderr[-2000:]
     [result] = json.loads(out.stdout)["results"]
     assert result["units"] > 1000 and result["import"]["peak_rss_mb"] > 0
+
+
+def test_documents_benchmark_runs_small(trained_model):
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.documents",
+        "--pages",
+        "2",
+        "--model",
+        str(trained_model),
+        "--json",
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout)
+    assert result["pages"] >= 2 and result["pages_per_s"] > 0 and result["translate"]["seconds"] > 0
