@@ -140,6 +140,7 @@ class Translator:
         copied = {i for i, s in enumerate(sources) if not any(ch.isalpha() for ch in s)}
         for i in copied:  # a page number, a date, an amount: nothing to translate
             results[i].target = sources[i]
+            results[i].terms = [] if self.matcher is not None else None
         hits = [self.matcher.find(s) for s in sources] if self.matcher else [[] for _ in sources]
         prints = [fingerprint(h) for h in hits]
         remembered = self.memory.lookup(sources, prints) if self.memory else [None] * len(sources)
