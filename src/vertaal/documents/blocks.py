@@ -7,6 +7,7 @@ from, so that a writer can put the translation back in the same place, with the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,21 @@ class TextBuilder:
 
     def text(self) -> str:
         return "".join(self._parts).rstrip()
+
+
+def from_runs(runs: list[tuple[str, Hashable]], plain: Hashable) -> tuple[str, list[Span], Hashable]:
+    """A paragraph's text from its runs (text, format): the base format is the plain one when any
+    run has it, else the most common by characters; every other format becomes a span.
+
+    Returns the text, the spans and the base (which a writer gives to unformatted translation)."""
+    weights: Counter = Counter()
+    for text, key in runs:
+        weights[key] += len(text.strip())
+    base = plain if plain in weights else weights.most_common(1)[0][0]
+    builder = TextBuilder()
+    for text, key in runs:
+        builder.add(text, None if key == base else key)
+    return builder.text(), builder.spans, base
 
 
 def merge_spans(spans: list[Span]) -> list[Span]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import copy
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .blocks import Block, TextBuilder, Translated
+from .blocks import Block, Translated, from_runs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -212,19 +211,10 @@ class DocxDocument:
         paragraph = _paragraph(p)
         if not paragraph.pieces:
             return
-        weights: Counter = Counter()
-        for _, text, key in paragraph.pieces:
-            weights[key] += len(text.strip())
-        plain = ("", "")  # unformatted text is the base when there is any: formats become spans
-        base = plain if plain in weights else weights.most_common(1)[0][0]
-        builder = TextBuilder()
-        for _, text, key in paragraph.pieces:
-            builder.add(text, None if key == base else key)
-        text = builder.text()
+        text, spans, paragraph.base = from_runs([(t, key) for _, t, key in paragraph.pieces], ("", ""))
         if not text:
             return
         kind, level = _kind(p, part_kind)
-        paragraph.base = base
         self._paragraphs.append(paragraph)
         place = _cell_place(p) if kind == "cell" else None
         self.blocks.append(
@@ -233,7 +223,7 @@ class DocxDocument:
                 kind,
                 place or f"{part_kind} paragraph {number}",
                 level,
-                builder.spans,
+                spans,
                 len(self._paragraphs) - 1,
             )
         )

@@ -12,12 +12,11 @@ inline formats that `documents.inline` places where it can.
 from __future__ import annotations
 
 import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .blocks import Block, TextBuilder, Translated
+from .blocks import Block, Translated, from_runs
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -137,20 +136,13 @@ class OdtDocument:
         paragraph = _paragraph(p)
         if not paragraph.pieces:
             return
-        weights: Counter = Counter()
-        for _, text, key in paragraph.pieces:
-            weights[key] += len(text.strip())
-        paragraph.base = () if () in weights else weights.most_common(1)[0][0]
-        builder = TextBuilder()
-        for _, text, key in paragraph.pieces:
-            builder.add(text, None if key == paragraph.base else key)
-        text = builder.text()
+        text, spans, paragraph.base = from_runs([(t, key) for _, t, key in paragraph.pieces], ())
         if not text:
             return
         kind, level = _kind(p)
         self._paragraphs.append(paragraph)
         place = f"{kind} {len(self._paragraphs)}"
-        self.blocks.append(Block(text, kind, place, level, builder.spans, len(self._paragraphs) - 1))
+        self.blocks.append(Block(text, kind, place, level, spans, len(self._paragraphs) - 1))
 
     def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:
         for item in translated:
