@@ -232,6 +232,8 @@ def _translate_document_file(
     document = documents.open_document(path, None if encoding == "utf-8" else encoding, warn=warn)
     target, fmt = documents.output_path(path, output, translator.pair[1])
     refuse_overwriting_inputs(target, [path])
+    if not Path(target).resolve().parent.is_dir():
+        raise UsageError(f"cannot write {target}: directory {Path(target).parent} does not exist")
     started = time.perf_counter()
     with _Progress() as progress:
         progress.prepare(sum(len(b.text) for b in document.blocks))
