@@ -277,3 +277,23 @@ def test_html_in_an_unknown_encoding(db, tmp_path):
     page.write_bytes(b'<html><head><meta charset="x-klingon"></head><body><p>Hallo</p></body></html>')
     result = runner.invoke(app, ["translate", str(page)])
     assert result.exit_code == 1 and "unknown encoding 'x-klingon'" in result.stderr
+
+
+def test_bilingual_odt(trained_model, db, tmp_path):
+    from odf.opendocument import load
+    from odf.table import TableRow
+
+    source = fixtures.report_odt(tmp_path / "letter.odt")
+    translate(trained_model, source, "-o", tmp_path / "review.odt", "--bilingual", "--no-glossary")
+    rows = load(str(tmp_path / "review.odt")).getElementsByType(TableRow)
+    assert len(rows) == 1 + 11 and str(rows[1]).startswith("Samenwerking met de NCTV")
+
+
+def test_a_missing_reader_gives_an_install_hint(db, tmp_path, monkeypatch):
+    import sys
+
+    source = fixtures.report_docx(tmp_path / "letter.docx")
+    monkeypatch.setitem(sys.modules, "docx", None)  # as if python-docx were not installed
+    result = runner.invoke(app, ["translate", str(source)])
+    assert result.exit_code == 1 and 'pip install "vertaal[documents]"' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
