@@ -9,7 +9,14 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .engine.enforcement import PhraseEncoder, plan, remembered_statuses, satisfied, statuses
+from .engine.enforcement import (
+    PhraseEncoder,
+    observed_statuses,
+    plan,
+    remembered_statuses,
+    satisfied,
+    statuses,
+)
 from .engine.registry import ModelSpec, resolve
 from .errors import UsageError
 from .glossary import DEFAULT_GLOSSARY
@@ -71,6 +78,7 @@ class Translator:
             )
         self._engine: Any = None
         self._encoder: PhraseEncoder | None = None
+        self.repaired = 0  # --fast: sentences the constrained decoder translated again
 
     @property
     def engine(self) -> Any:
@@ -80,23 +88,30 @@ class Translator:
             from .engine.marian import MarianEngine
 
             self._engine = MarianEngine(
-                load(self.spec, self.device),
+                self.spec,
+                lambda: load(self.spec, self.device),
                 beams=self.beams,
                 batch_size=self.batch_size,
                 max_new_tokens=self.max_new_tokens,
                 fast=self.fast,
+                device=self.device,
                 notice=self.notices.append,
             )
         return self._engine
 
     @property
     def loaded(self) -> bool:
-        """Whether the model has been loaded (translations from memory need none)."""
+        """Whether a model has been loaded (translations from memory need none)."""
         return self._engine is not None
 
     @property
+    def torch_loaded(self) -> bool:
+        """Whether the torch model was loaded (in fast mode, only when a sentence needed repair)."""
+        return self._engine is not None and self._engine.model_loaded
+
+    @property
     def load_seconds(self) -> float:
-        return self._engine.loaded.load_seconds if self._engine else 0.0
+        return self._engine.load_seconds if self._engine else 0.0
 
     def translate(self, text: str) -> str:
         """Translate a text; N paragraphs in give N paragraphs out."""
@@ -182,11 +197,11 @@ class Translator:
         engine = self.engine
         if self.matcher is None:
             return [(d.text, None) for d in engine.translate(sources, on_progress=on_progress)]
-        if self._encoder is None:
-            self._encoder = PhraseEncoder(engine.tokenizer)
-        encoder = self._encoder
         if hits is None:
             hits = [self.matcher.find(s) for s in sources]
+        if self.fast and engine.fast is not None:
+            return self._translate_then_repair(sources, hits, on_progress)
+        encoder = self._phrase_encoder()
         plans = [plan(h, encoder, self.pair[1]) for h in hits]
         wanted = [p.constraints if not p.constraints.empty else None for p in plans]
         if self.strategy == "direct":
@@ -206,6 +221,33 @@ class Translator:
             for d, p in zip(decoded, plans, strict=True)
         ]
 
+    def _phrase_encoder(self) -> PhraseEncoder:
+        if self._encoder is None:
+            self._encoder = PhraseEncoder(self.engine.tokenizer)
+        return self._encoder
+
+    def _translate_then_repair(
+        self, sources: list[str], hits: list[list[Hit]], on_progress: Callable[[int], None] | None
+    ) -> list[tuple[str, list[TermStatus] | None]]:
+        """--fast: CTranslate2 translates every sentence; only those whose output misses a term (by
+        the shared presence check) go through the constrained decoder, which loads the torch model
+        the first time it is needed. `self.repaired` counts them."""
+        engine = self.engine
+        decoded = engine.translate(sources, on_progress=on_progress)
+        redo = [i for i, h in enumerate(hits) if h and not satisfied(h, decoded[i].text, self.pair[1])]
+        self.repaired += len(redo)
+        results: list[tuple[str, list[TermStatus] | None]] = [
+            (d.text, observed_statuses(h, d.text, self.pair[1]) if h else [])
+            for d, h in zip(decoded, hits, strict=True)
+        ]
+        if redo:
+            encoder = self._phrase_encoder()
+            plans = {i: plan(hits[i], encoder, self.pair[1]) for i in redo}
+            wanted = [plans[i].constraints if not plans[i].constraints.empty else None for i in redo]
+            again = engine.translate([sources[i] for i in redo], wanted)
+            for i, result in zip(redo, again, strict=True):
+                results[i] = (result.text, statuses(plans[i], result.state, result.text, self.pair[1]))
+        return results
 
 def translate(text: str, direction: str = "nl-en", **options: Any) -> str:
     """Translate `text` with a new :class:`Translator` (convenient for one-off calls)."""

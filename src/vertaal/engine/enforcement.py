@@ -174,16 +174,24 @@ def statuses(
     return result
 
 
-def remembered_statuses(hits: list[Hit], output: str, target_lang: str = "en") -> list[TermStatus]:
-    """Term statuses of a translation from memory: 'memory' when it holds the term, else failed."""
+def observed_statuses(
+    hits: list[Hit], output: str, target_lang: str = "en", found_status: str = UNFORCED
+) -> list[TermStatus]:
+    """Term statuses of a translation made without constraints: `found_status` (unforced, or
+    'memory' for a remembered one) when it holds the term, else failed."""
     present = presence(hits, output, target_lang)
     result = []
     for hit, found in zip(hits, present, strict=True):
         entry = hit.entry
         used = forbidden_used(entry, output)
-        status = MEMORY if found and not used else FAILED
+        status = found_status if found and not used else FAILED
         result.append(TermStatus(entry.source, entry.target, hit.surface, entry.kind, status, used))
     return result
+
+
+def remembered_statuses(hits: list[Hit], output: str, target_lang: str = "en") -> list[TermStatus]:
+    """Term statuses of a translation from memory: 'memory' when it holds the term, else failed."""
+    return observed_statuses(hits, output, target_lang, MEMORY)
 
 
 def satisfied(hits: list[Hit], output: str, target_lang: str = "en") -> bool:

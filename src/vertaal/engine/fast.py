@@ -1,10 +1,12 @@
-"""The fast mode (`--fast`): CTranslate2 int8 for sentences without terms, int8 PyTorch for the rest.
+"""The fast mode (`--fast`): CTranslate2 int8 first, the constrained decoder only to repair.
 
-Measured on this project's benchmark (see benchmarks/README.md): CTranslate2 int8 decodes about
-3-4x faster than transformers' fp32 beam search on a CPU but has no lexical constraints, so the
-sentences that hold glossary terms go through our constrained decoder on a copy of the model
-whose linear layers are dynamically quantised to int8. Without the optional `ctranslate2`
-package every sentence takes the int8 PyTorch path, and a notice says so.
+CTranslate2 int8 decodes about 3-4x faster than transformers' fp32 beam search on a CPU but has
+no lexical constraints. So in fast mode CTranslate2 translates every sentence; only a sentence
+whose output misses a glossary term (judged by the shared presence check) is translated again by
+the constrained decoder, on a copy of the model whose linear layers are dynamically quantised to
+int8. The CTranslate2 path reads the sentencepiece models directly: neither torch nor the
+transformers model is loaded unless a sentence needs the repair. Without the optional
+`ctranslate2` package every sentence takes the int8 PyTorch path, and a notice says so.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from ..config import cache_dir, cpu_threads
-from .loading import LoadedModel
 from .registry import directory_digest
 
 
@@ -32,24 +33,51 @@ def quantized(model: Any, device: Any) -> Any:
         )
 
 
-def model_directory(loaded: LoadedModel) -> Path:
+def model_directory(spec: Any) -> Path:
     """The local directory holding the model's files (a hub model's cached snapshot)."""
-    if loaded.spec.is_local:
-        return Path(loaded.spec.model_id).expanduser().resolve()
+    if spec.is_local:
+        return Path(spec.model_id).expanduser().resolve()
     from huggingface_hub import snapshot_download
 
-    return Path(snapshot_download(loaded.spec.model_id, revision=loaded.spec.revision, local_files_only=True))
+    return Path(snapshot_download(spec.model_id, revision=spec.revision, local_files_only=True))
+
+
+class PieceTokenizer:
+    """Marian's tokenization with sentencepiece alone (no transformers, no torch): source pieces in
+    the model's vocabulary (unknown pieces as ``<unk>``) and ``</s>``; target pieces back to text."""
+
+    def __init__(self, directory: Path) -> None:
+        import json
+
+        import sentencepiece
+
+        self.source = sentencepiece.SentencePieceProcessor(model_file=str(directory / "source.spm"))
+        self.target = sentencepiece.SentencePieceProcessor(model_file=str(directory / "target.spm"))
+        self.vocab = set(json.loads((directory / "vocab.json").read_text(encoding="utf-8")))
+
+    def encode(self, text: str, limit: int) -> list[str]:
+        pieces = [p if p in self.vocab else "<unk>" for p in self.source.encode(text, out_type=str)]
+        return pieces[: limit - 1] + ["</s>"]
+
+    def decode(self, pieces: list[str]) -> str:
+        kept = [p for p in pieces if p not in ("</s>", "<pad>", "<unk>")]
+        return self.target.decode_pieces(kept)
 
 
 class FastPlain:
-    """CTranslate2 int8 translation of token-id batches, converted once per model and cached."""
+    """CTranslate2 int8 translation of sentences, converted once per model and cached; it needs
+    neither torch nor the transformers model once converted (the first use converts)."""
 
-    def __init__(self, translator: Any, tokenizer: Any) -> None:
+    def __init__(self, translator: Any, tokenizer: PieceTokenizer, load_seconds: float) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
+        self.load_seconds = load_seconds
 
     @classmethod
-    def create(cls, loaded: LoadedModel, notice: Callable[[str], None]) -> FastPlain | None:
+    def create(cls, spec: Any, device: str | None, notice: Callable[[str], None]) -> FastPlain | None:
+        import time
+
+        started = time.perf_counter()
         try:
             import ctranslate2
         except ImportError:
@@ -58,7 +86,7 @@ class FastPlain:
                 "'pip install ctranslate2' makes plain sentences about 2x faster still"
             )
             return None
-        source = model_directory(loaded)
+        source = model_directory(spec)
         target = cache_dir() / "ctranslate2" / f"{source.name}-{directory_digest(source)}-int8"
         if not (target / "model.bin").exists():
             from ctranslate2.converters import TransformersConverter
@@ -67,26 +95,27 @@ class FastPlain:
             partial = target.with_name(target.name + ".partial")
             TransformersConverter(str(source)).convert(str(partial), quantization="int8", force=True)
             partial.rename(target)
-        device = "cuda" if loaded.device.type == "cuda" else "cpu"
-        threads = cpu_threads()
         translator = ctranslate2.Translator(
-            str(target), device=device, compute_type="int8", inter_threads=1, intra_threads=threads
+            str(target),
+            device="cuda" if (device or "cpu").startswith("cuda") else "cpu",
+            compute_type="int8",
+            inter_threads=1,
+            intra_threads=cpu_threads(),
         )
-        return cls(translator, loaded.tokenizer)
+        return cls(translator, PieceTokenizer(source), time.perf_counter() - started)
 
     def translate(
-        self, batch: list[list[int]], beams: int, max_new_tokens: int, min_new_tokens: int = 0
+        self, batch: list[list[str]], beams: int, max_new_tokens: int, min_new_tokens: int = 0
     ) -> tuple[list[str], int]:
-        """Translations of a batch of source token ids, and the number of target tokens produced."""
-        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        """Translations of a batch of source pieces, and the number of target tokens produced."""
         results = self.translator.translate_batch(
-            tokens,
+            batch,
             beam_size=beams,
             max_decoding_length=max_new_tokens,
             min_decoding_length=min_new_tokens,
             max_batch_size=len(batch),
         )
-        ids = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
-        texts = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
+        pieces = [r.hypotheses[0] for r in results]
+        texts = [self.tokenizer.decode(p) for p in pieces]
         # decoding steps, as the torch paths count them: a hypothesis cut at the limit has no EOS
-        return texts, sum(len(i) + (len(i) < max_new_tokens) for i in ids)
+        return texts, sum(len(p) + (len(p) < max_new_tokens) for p in pieces)

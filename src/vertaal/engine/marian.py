@@ -23,40 +23,96 @@ class Decoded:
 
 
 class MarianEngine:
-    """Translates lists of sentences with one loaded Marian model."""
+    """Translates lists of sentences with one Marian model, loaded when first needed.
+
+    In fast mode with CTranslate2 the plain sentences never need the torch model: it is loaded
+    (and quantised) only for the first sentence that goes through the constrained decoder.
+    """
 
     def __init__(
         self,
-        loaded: LoadedModel,
+        spec: Any,
+        loader: Callable[[], LoadedModel],
         *,
         beams: int | None = None,
         batch_size: int = 16,
         max_new_tokens: int | None = None,
         fast: bool = False,
+        device: str | None = None,
         notice: Callable[[str], None] | None = None,
     ) -> None:
-        self.loaded = loaded
-        config_beams = getattr(loaded.model.generation_config, "num_beams", None) or 1
-        self.beams = beams or config_beams
+        self.spec = spec
+        self._loader = loader
+        self._loaded: LoadedModel | None = None
+        self._model: Any = None
         self.batch_size = max(1, batch_size)
         self.max_new_tokens = max_new_tokens
         self.min_new_tokens: int | None = None  # benchmarks fix the output length of random models
         self.generated_tokens = 0
-        self.model = loaded.model
+        self.fast_mode = fast
         self.fast: Any = None
         if fast:
-            from .fast import FastPlain, quantized
+            from .fast import FastPlain
 
-            self.model = quantized(loaded.model, loaded.device)
-            self.fast = FastPlain.create(loaded, notice or (lambda message: None))
+            self.fast = FastPlain.create(spec, device, notice or (lambda message: None))
+        config = self._config() if self.fast is not None else {}
+        self.beams = beams or (config.get("num_beams") if self.fast is not None else None)
+        self._max_positions = config.get("max_position_embeddings")
+        if self.fast is None:
+            self.loaded  # noqa: B018 - without CTranslate2 every path needs the model now
+
+    def _config(self) -> dict:
+        """num_beams and max_position_embeddings from the model directory, without loading it."""
+        import json
+
+        from .fast import model_directory
+
+        found: dict = {}
+        directory = model_directory(self.spec)
+        for name in ("config.json", "generation_config.json"):
+            try:
+                found.update(json.loads((directory / name).read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue
+        return found
+
+    @property
+    def loaded(self) -> LoadedModel:
+        """The torch model and tokenizer (loaded, and in fast mode quantised, on first use)."""
+        if self._loaded is None:
+            self._loaded = self._loader()
+            model = self._loaded.model
+            if self.fast_mode:
+                from .fast import quantized
+
+                model = quantized(model, self._loaded.device)
+            self._model = model
+            config_beams = getattr(self._loaded.model.generation_config, "num_beams", None) or 1
+            self.beams = self.beams or config_beams
+            self._max_positions = getattr(self._loaded.model.config, "max_position_embeddings", None)
+        return self._loaded
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._loaded is not None
+
+    @property
+    def load_seconds(self) -> float:
+        """Seconds spent loading: the torch model if it was loaded, and the CTranslate2 model."""
+        torch_seconds = self._loaded.load_seconds if self._loaded else 0.0
+        return torch_seconds + (self.fast.load_seconds if self.fast else 0.0)
+
+    @property
+    def model(self) -> Any:
+        self.loaded  # noqa: B018
+        return self._model
 
     @property
     def tokenizer(self) -> Any:
         return self.loaded.tokenizer
 
     def max_source_tokens(self) -> int:
-        limit = getattr(self.loaded.model.config, "max_position_embeddings", MAX_SOURCE_TOKENS)
-        return min(limit, MAX_SOURCE_TOKENS)
+        return min(self._max_positions or MAX_SOURCE_TOKENS, MAX_SOURCE_TOKENS)
 
     def translate(
         self,
@@ -66,49 +122,51 @@ class MarianEngine:
     ) -> list[Decoded]:
         """Translate sentences in batches sorted by length; results keep the input order.
 
-        Sentences with constraints are batched apart from the rest, which take the plain path.
+        Sentences with constraints are batched apart from the rest, which take the plain path
+        (CTranslate2 in fast mode).
         """
-        import torch
-
-        limit = self.max_source_tokens()
-        encoded = [self.tokenizer(s, truncation=True, max_length=limit)["input_ids"] for s in sentences]
         wanted = list(constraints) if constraints is not None else [None] * len(sentences)
         wanted = [c if c is not None and not c.empty else None for c in wanted]
+        limit = self.max_source_tokens()
+        plain_fast = self.fast is not None
+        encoded: list[list[Any]] = [
+            self.fast.tokenizer.encode(s, limit)
+            if plain_fast and w is None
+            else self.tokenizer(s, truncation=True, max_length=limit)["input_ids"]
+            for s, w in zip(sentences, wanted, strict=True)
+        ]
         order = sorted(range(len(sentences)), key=lambda i: (wanted[i] is not None, -len(encoded[i])))
         results: list[Decoded] = [Decoded("", None)] * len(sentences)
-        with torch.inference_mode():
-            start = 0
-            while start < len(order):
-                group = wanted[order[start]] is not None
-                size = self.batch_rows(len(encoded[order[start]]))  # sorted: the first is the longest
-                batch = [i for i in order[start : start + size] if (wanted[i] is not None) == group]
-                if not group and self.fast is not None:
-                    texts, produced = self.fast.translate(
-                        [encoded[i] for i in batch],
-                        self.beams,
-                        self.new_token_limit(len(encoded[batch[0]])),
-                        self.min_new_tokens or 0,
-                    )
-                    outputs = [Decoded(text, None) for text in texts]
-                    self.generated_tokens += produced
-                else:
-                    outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])
-                for index, decoded in zip(batch, outputs, strict=True):
-                    results[index] = decoded
-                if on_progress:
-                    on_progress(len(batch))
-                start += len(batch)
+        start = 0
+        while start < len(order):
+            group = wanted[order[start]] is not None
+            size = self.batch_rows(len(encoded[order[start]]))  # sorted: the first is the longest
+            batch = [i for i in order[start : start + size] if (wanted[i] is not None) == group]
+            if not group and plain_fast:
+                texts, produced = self.fast.translate(
+                    [encoded[i] for i in batch],
+                    self.beams or 1,
+                    self.new_token_limit(len(encoded[batch[0]])),
+                    self.min_new_tokens or 0,
+                )
+                outputs = [Decoded(text, None) for text in texts]
+                self.generated_tokens += produced
+            else:
+                outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])
+            for index, decoded in zip(batch, outputs, strict=True):
+                results[index] = decoded
+            if on_progress:
+                on_progress(len(batch))
+            start += len(batch)
         return results
 
     def batch_rows(self, width: int) -> int:
         """Sentences per batch: --batch-size, fewer for long sentences so the KV cache stays bounded."""
-        per_sentence = self.beams * (width + self.new_token_limit(width))
+        per_sentence = (self.beams or 1) * (width + self.new_token_limit(width))
         return max(1, min(self.batch_size, MAX_BATCH_CELLS // per_sentence))
 
     def _decode(self, batch: list[list[int]], constraints: list[SentenceConstraints | None]) -> list[Decoded]:
         import torch
-
-        from .beam import constrained_beam_search
 
         pad = self.tokenizer.pad_token_id
         width = max(len(ids) for ids in batch)
@@ -119,9 +177,18 @@ class MarianEngine:
             attention[row, : len(ids)] = 1
         limits = [self.length_limit(len(ids), c) for ids, c in zip(batch, constraints, strict=True)]
         device = self.loaded.device
-        result = self.model.generate(
-            input_ids=input_ids.to(device),
-            attention_mask=attention.to(device),
+        with torch.inference_mode():
+            result = self._generate(input_ids.to(device), attention.to(device), limits, constraints)
+        self.generated_tokens += sum(len(s) + 1 for s in result.sequences)
+        texts = self.tokenizer.batch_decode(result.sequences, skip_special_tokens=True)
+        return [Decoded(text, state) for text, state in zip(texts, result.states, strict=True)]
+
+    def _generate(self, input_ids: Any, attention: Any, limits: list[int], constraints: list) -> Any:
+        from .beam import constrained_beam_search
+
+        return self.model.generate(
+            input_ids=input_ids,
+            attention_mask=attention,
             num_beams=self.beams,
             max_length=max(limits),
             min_length=1 + self.min_new_tokens if self.min_new_tokens else None,
@@ -129,9 +196,6 @@ class MarianEngine:
             constraints=constraints,
             length_limits=limits,
         )
-        self.generated_tokens += sum(len(s) + 1 for s in result.sequences)
-        texts = self.tokenizer.batch_decode(result.sequences, skip_special_tokens=True)
-        return [Decoded(text, state) for text, state in zip(texts, result.states, strict=True)]
 
     def length_limit(self, source_len: int, constraints: SentenceConstraints | None) -> int:
         """One sentence's max_length (the decoder start token included): from its own source length
