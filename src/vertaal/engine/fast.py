@@ -60,8 +60,10 @@ class PieceTokenizer:
         return pieces[: limit - 1] + ["</s>"]
 
     def decode(self, pieces: list[str]) -> str:
+        """As MarianTokenizer decodes: special pieces dropped, a marker sentencepiece does not know
+        (a piece outside target.spm) read as a space."""
         kept = [p for p in pieces if p not in ("</s>", "<pad>", "<unk>")]
-        return self.target.decode_pieces(kept)
+        return self.target.decode_pieces(kept).replace("\u2581", " ").strip()
 
 
 class FastPlain:
