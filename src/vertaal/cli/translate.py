@@ -267,6 +267,11 @@ def _report_times(translator, document, total: float) -> None:
             err=True,
         )
     loaded = f"loaded in {load:.2f} s" if translator.loaded else "not loaded"
+    parts = translator.engine.load_parts() if translator.loaded else {}
+    if parts:
+        loaded += " (" + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in parts.items()) + ")"
+    if translator.fast and translator.repaired:
+        loaded += f"; {translator.repaired} sentence(s) repaired by the constrained decoder"
     typer.echo(
         f"model {translator.spec.model_id}: {loaded}; "
         f"{len(document.sentences)} sentences translated in {total - load:.2f} s",

@@ -38,6 +38,7 @@ class LoadedModel:
     tokenizer: Any
     device: torch.device
     load_seconds: float = 0.0
+    parts: dict[str, float] | None = None  # where the load time went: imports, tokenizer, model, device
 
 
 def check_local_dir(path: Path) -> None:
@@ -115,15 +116,20 @@ def load(spec: ModelSpec, device: str | None = None) -> LoadedModel:
             pull(spec)  # first use: download into the cache, failing fast when offline
         kwargs["local_files_only"] = True
 
-    torch_device = resolve_device(device)
+    parts: dict[str, float] = {}
+    mark = time.perf_counter()
+    torch_device = resolve_device(device)  # imports torch
     from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    mark = _lap(parts, "imports", mark)
     try:
         tokenizer = MarianTokenizer.from_pretrained(source, **kwargs)
-        model = MarianMTModel.from_pretrained(source, **kwargs)
+        mark = _lap(parts, "tokenizer", mark)
+        model = MarianMTModel.from_pretrained(source, **kwargs)  # weights memory-mapped, generation config
+        mark = _lap(parts, "model", mark)
     except Exception as exc:  # transformers raises OSError, ValueError, TypeError, ...
         if spec.is_local:
             raise ModelError(f"cannot load the model in {source}: {_first_line(exc)}") from exc
@@ -131,7 +137,16 @@ def load(spec: ModelSpec, device: str | None = None) -> LoadedModel:
     internals.check(model, tokenizer)
     model.eval()
     model.to(torch_device)
-    return LoadedModel(spec, model, tokenizer, torch_device, time.perf_counter() - started)
+    _lap(parts, "device", mark)
+    return LoadedModel(spec, model, tokenizer, torch_device, time.perf_counter() - started, parts)
+
+
+def _lap(parts: dict[str, float], name: str, since: float) -> float:
+    import time
+
+    now = time.perf_counter()
+    parts[name] = now - since
+    return now
 
 
 def _first_line(exc: BaseException) -> str:

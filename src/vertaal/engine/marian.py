@@ -102,6 +102,15 @@ class MarianEngine:
         torch_seconds = self._loaded.load_seconds if self._loaded else 0.0
         return torch_seconds + (self.fast.load_seconds if self.fast else 0.0)
 
+    def load_parts(self) -> dict[str, float]:
+        """Where the load time went: CTranslate2 (fast mode), then the torch model's parts."""
+        parts: dict[str, float] = {}
+        if self.fast is not None:
+            parts["ctranslate2"] = self.fast.load_seconds
+        if self._loaded is not None:
+            parts.update(self._loaded.parts or {})
+        return parts
+
     @property
     def model(self) -> Any:
         self.loaded  # noqa: B018
