@@ -97,8 +97,8 @@ FastOption = Annotated[
     bool,
     typer.Option(
         "--fast",
-        help="Faster, int8: CTranslate2 for sentences without terms (if installed), "
-        "an int8 model for the rest. Output may differ slightly from the default.",
+        help="Faster, int8: CTranslate2 first (if installed); only sentences that miss a term are "
+        "repaired by the constrained decoder on an int8 model. Output may differ slightly from the default.",
     ),
 ]
 
