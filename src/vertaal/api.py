@@ -229,16 +229,26 @@ class Translator:
     def _translate_then_repair(
         self, sources: list[str], hits: list[list[Hit]], on_progress: Callable[[int], None] | None
     ) -> list[tuple[str, list[TermStatus] | None]]:
-        """--fast: CTranslate2 translates every sentence; only those whose output misses a term (by
-        the shared presence check) go through the constrained decoder, which loads the torch model
-        the first time it is needed. `self.repaired` counts them."""
+        """--fast: CTranslate2 translates every sentence; a sentence whose best output misses a term
+        (by the shared presence check) takes the best of the beam's other hypotheses that holds its
+        terms; only when none does, it goes through the constrained decoder, which loads the torch
+        model the first time it is needed. `self.repaired` counts those."""
         engine = self.engine
         decoded = engine.translate(sources, on_progress=on_progress)
-        redo = [i for i, h in enumerate(hits) if h and not satisfied(h, decoded[i].text, self.pair[1])]
+        texts = [d.text for d in decoded]
+        redo = []
+        for i, h in enumerate(hits):
+            if not h or satisfied(h, texts[i], self.pair[1]):
+                continue
+            better = next((alt for alt in decoded[i].alternatives if satisfied(h, alt, self.pair[1])), None)
+            if better is None:
+                redo.append(i)
+            else:
+                texts[i] = better
         self.repaired += len(redo)
         results: list[tuple[str, list[TermStatus] | None]] = [
-            (d.text, observed_statuses(h, d.text, self.pair[1]) if h else [])
-            for d, h in zip(decoded, hits, strict=True)
+            (text, observed_statuses(h, text, self.pair[1]) if h else [])
+            for text, h in zip(texts, hits, strict=True)
         ]
         if redo:
             encoder = self._phrase_encoder()

@@ -108,16 +108,18 @@ class FastPlain:
 
     def translate(
         self, batch: list[list[str]], beams: int, max_new_tokens: int, min_new_tokens: int = 0
-    ) -> tuple[list[str], int]:
-        """Translations of a batch of source pieces, and the number of target tokens produced."""
+    ) -> tuple[list[list[str]], int]:
+        """Translations of a batch of source pieces, each the beam's n-best list (best first), and
+        the number of target tokens the best ones hold."""
         results = self.translator.translate_batch(
             batch,
             beam_size=beams,
+            num_hypotheses=beams,
             max_decoding_length=max_new_tokens,
             min_decoding_length=min_new_tokens,
             max_batch_size=len(batch),
         )
-        pieces = [r.hypotheses[0] for r in results]
-        texts = [self.tokenizer.decode(p) for p in pieces]
+        texts = [[self.tokenizer.decode(h) for h in r.hypotheses] for r in results]
+        best = [r.hypotheses[0] for r in results]
         # decoding steps, as the torch paths count them: a hypothesis cut at the limit has no EOS
-        return texts, sum(len(p) + (len(p) < max_new_tokens) for p in pieces)
+        return texts, sum(len(p) + (len(p) < max_new_tokens) for p in best)

@@ -16,10 +16,12 @@ MAX_BATCH_CELLS = 16_000
 
 @dataclass
 class Decoded:
-    """One translation and, for a constrained sentence, its final constraint state."""
+    """One translation and, for a constrained sentence, its final constraint state; from
+    CTranslate2, also the beam's other hypotheses, best first."""
 
     text: str
     state: State | None
+    alternatives: tuple[str, ...] = ()
 
 
 class MarianEngine:
@@ -158,7 +160,7 @@ class MarianEngine:
                     self.new_token_limit(len(encoded[batch[0]])),
                     self.min_new_tokens or 0,
                 )
-                outputs = [Decoded(text, None) for text in texts]
+                outputs = [Decoded(nbest[0], None, tuple(nbest[1:])) for nbest in texts]
                 self.generated_tokens += produced
             else:
                 outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])
