@@ -208,3 +208,37 @@ def test_matcher_never_fails_and_spans_hold_the_surface(terms, text):
             found.rstrip(")"),
             found + "",
         )
+
+
+MARKUP = st.lists(
+    st.sampled_from(
+        [
+            "<p>", "</p>", "<b>", "</b>", "<a href='x'>", "</a>", "<br>", "<code>", "</code>", "<ul><li>",
+            "</li></ul>", "<pre>", "</pre>", "<img alt='Het logo'>", "<td>", "<table><tr>", " translate='no'",
+            "# ", "## ", "\n", "\n\n", "- ", "1. ", "> ", "| a | b |\n|---|---|\n", "```\n", "`", "*", "**",
+            "[link](http://x)", "![i](i.png)", "De AIVD werkt samen.", "dreigingsniveau", "&amp;", "&bogus;",
+            "<!-- c -->", "\x00", "\x08", "\u200b", "é", "<A\x08>", "<a,>", "<i x\x01='1'>",
+        ]
+    ),  # fmt: skip
+    max_size=40,
+).map("".join)
+
+
+@FUZZ
+@given(content=st.one_of(MARKUP, TEXTS), suffix=st.sampled_from(["html", "md"]))
+def test_document_readers_and_writers_work_or_fail_with_one_line(tmp_path_factory, content, suffix):
+    """Read, put back a translation for every block (the source, upper-cased), write: no traceback."""
+    from vertaal.documents import open_document
+    from vertaal.documents.blocks import Translated
+
+    directory = tmp_path_factory.mktemp("doc")
+    file = directory / f"page.{suffix}"
+    file.write_text(content, encoding="utf-8", errors="surrogatepass")
+    try:
+        document = open_document(file)
+    except Exception as exc:  # noqa: BLE001
+        one_line(exc)
+        return
+    translated = [Translated(b, b.text.upper(), list(b.spans)) for b in document.blocks]
+    document.write(directory / f"out.{suffix}", translated)
+    assert (directory / f"out.{suffix}").exists()

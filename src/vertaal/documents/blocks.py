@@ -12,6 +12,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..text.reflow import strip_control
+
 KINDS = ("paragraph", "heading", "item", "cell", "note", "header", "footer", "caption")
 
 
@@ -56,7 +58,9 @@ class TextBuilder:
         self.spans: list[Span] = []
 
     def add(self, text: str, key: Hashable | None = None) -> None:
-        """Append `text`; with a `key`, record it as a span (whitespace at its edges left outside)."""
+        """Append `text`; with a `key`, record it as a span (whitespace at its edges left outside).
+        Control characters are left out: no document format can hold them in text."""
+        text = strip_control(text)
         words = text.split()
         if not words:
             if text and self._length and not self._parts[-1].endswith(" "):

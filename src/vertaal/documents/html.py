@@ -206,11 +206,23 @@ class HtmlDocument:
             segment.parent.insert(position + offset, element)
 
 
+def _shallow_copy(original):
+    """The element with its attributes, without content (copied: the HTML parser accepts tag names
+    that lxml's element factory would refuse)."""
+    import copy
+
+    element = copy.copy(original)
+    for child in list(element):
+        element.remove(child)
+    element.text = element.tail = None
+    return element
+
+
 def _build(key: tuple, text: str, etree):
     """Nested inline elements for a span key (outermost first), holding `text`."""
     outer = inner = None
     for original in key:
-        element = etree.Element(original.tag, dict(original.attrib))
+        element = _shallow_copy(original)
         if outer is None:
             outer = element
         else:
