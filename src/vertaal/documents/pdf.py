@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..text.reflow import join_lines
+from ..text.reflow import join_lines, strip_control
 from .blocks import Block, Translated
 
 MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and page numbers sit
@@ -498,11 +498,12 @@ def _to_blocks(paragraphs: list, notes: list[_Paragraph]) -> list[Block]:
             tables += 1
             for r, row in enumerate(item.rows, start=1):
                 for c, cell in enumerate(row, start=1):
-                    blocks.append(Block(cell, "cell", f"table {tables} row {r} cell {c}", 0, [], None))
+                    place = f"table {tables} row {r} cell {c}"
+                    blocks.append(Block(strip_control(cell), "cell", place, 0, [], None))
             continue
-        text = item.text
+        text = strip_control(item.text)  # a font's odd code points: no document format holds them
         if text:
             blocks.append(Block(text, item.kind, f"page {item.lines[0].page}", item.level, [], None))
     for number, note in enumerate(notes, start=1):
-        blocks.append(Block(note.text, "note", f"page {note.page} note {number}", 0, [], None))
+        blocks.append(Block(strip_control(note.text), "note", f"page {note.page} note {number}", 0, [], None))
     return blocks
