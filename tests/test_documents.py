@@ -297,3 +297,17 @@ def test_a_missing_reader_gives_an_install_hint(db, tmp_path, monkeypatch):
     result = runner.invoke(app, ["translate", str(source)])
     assert result.exit_code == 1 and 'pip install "vertaal[documents]"' in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".md", ".html"])
+def test_a_pdf_and_its_translation_align_for_check(trained_model, starter, tmp_path, suffix):
+    """What render writes holds exactly the PDF's blocks (no added heading or title), so check aligns."""
+    source = fixtures.table_pdf(tmp_path / "t.pdf")
+    out = tmp_path / f"t{suffix}"
+    translate(trained_model, source, "-o", out)
+    result = runner.invoke(app, ["check", str(source), str(out), "-f", "json"])
+    assert json.loads(result.stdout)["summary"]["segments"] == 9, result.output
+    text = tmp_path / "t.txt"
+    translate(trained_model, source, "-o", text)
+    mixed = runner.invoke(app, ["check", str(source), str(text)])
+    assert mixed.exit_code == 2 and "one of each" in mixed.stderr

@@ -72,6 +72,13 @@ def check(
         segments = alignment.from_table(source, encoding)
     elif format_of(source) and format_of(target):
         segments = alignment.documents(source, target, None if encoding == "utf-8" else encoding)
+    elif format_of(source) or format_of(target):
+        from ..errors import UsageError
+
+        raise UsageError(
+            "check compares two documents (.pdf .docx .odt .html .md) block by block, or two text "
+            f"files; {source} and {target} are one of each"
+        )
     else:
         segments = alignment.aligned(source, target, by=align.value, encoding=encoding)
     highlight = (output_format or _format_of(output)) == "html"

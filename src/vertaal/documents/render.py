@@ -2,7 +2,9 @@
 bilingual review layout (source and target side by side) in DOCX, ODT or HTML.
 
 Headings stay headings (by level), list items list items, table cells are laid out as tables
-again (consecutive cells of one table, by row), notes go to a "Notes" section at the end.
+again (consecutive cells of one table, by row), notes go after a separator at the end, in smaller
+type. Nothing is added that holds text of its own (no "Notes" heading, no page title), so that the
+new document has exactly the source's blocks and `vertaal check` can align the two.
 """
 
 from __future__ import annotations
@@ -92,16 +94,18 @@ def _docx(translated: list[Translated], path: str) -> None:
             document.add_paragraph(value.text)
     notes = _notes(translated)
     if notes:
-        document.add_heading("Notes", level=2)
+        from docx.shared import Pt
+
+        document.add_paragraph()  # an empty separator: it holds no text
         for note in notes:
-            document.add_paragraph(note.text)
+            document.add_paragraph().add_run(note.text).font.size = Pt(8)
     document.save(path)
 
 
 def _html_page(body: str, lang: str = "en") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n'
-        '<head><meta charset="utf-8"><title>Translation</title></head>\n'
+        '<head><meta charset="utf-8"></head>\n'
         f"<body>\n{body}</body>\n</html>\n"
     )
 
@@ -121,8 +125,8 @@ def _html(translated: list[Translated]) -> str:
             out.append(f"<p>{html.escape(value.text)}</p>\n")
     notes = _notes(translated)
     if notes:
-        items = "".join(f"<li>{html.escape(n.text)}</li>\n" for n in notes)
-        out.append(f'<section class="notes"><h2>Notes</h2>\n<ol>\n{items}</ol></section>\n')
+        items = "".join(f"<p>{html.escape(n.text)}</p>\n" for n in notes)
+        out.append(f'<hr>\n<section class="notes" style="font-size:smaller">\n{items}</section>\n')
     return _html_page("".join(out))
 
 
@@ -147,8 +151,8 @@ def _markdown(translated: list[Translated]) -> str:
             out.append(value.text)
     notes = _notes(translated)
     if notes:
-        out.append("## Notes")
-        out += [f"{n}. {note.text}" for n, note in enumerate(notes, start=1)]
+        out.append("---")
+        out += [note.text for note in notes]
     return "\n\n".join(out) + "\n"
 
 
