@@ -14,11 +14,11 @@ a hyperlink) become spans that `documents.inline` places on the translation wher
 from __future__ import annotations
 
 import copy
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from . import package
 from .blocks import Block, Translated, from_runs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -162,14 +162,7 @@ class DocxDocument:
     suffix = ".docx"
 
     def __init__(self, path: str) -> None:
-        try:
-            import docx
-        except ImportError as exc:
-            raise InputError('reading DOCX needs python-docx; pip install "vertaal[documents]"') from exc
-        if not zipfile.is_zipfile(path):
-            raise InputError(
-                f"{path} is not a DOCX file (not a zip archive); is it an old .doc, or encrypted?"
-            )
+        docx = package(path, "DOCX", "docx", "python-docx", "; is it an old .doc, or encrypted?")
         _register_note_parts()
         try:
             self._doc = docx.Document(path)

@@ -11,11 +11,11 @@ inline formats that `documents.inline` places where it can.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from . import package
 from .blocks import Block, Translated, from_runs
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -114,12 +114,7 @@ class OdtDocument:
     suffix = ".odt"
 
     def __init__(self, path: str) -> None:
-        try:
-            from odf.opendocument import load
-        except ImportError as exc:
-            raise InputError('reading ODT needs odfpy; pip install "vertaal[documents]"') from exc
-        if not zipfile.is_zipfile(path):
-            raise InputError(f"{path} is not an ODT file (not a zip archive)")
+        load = package(path, "ODT", "odf.opendocument", "odfpy").load
         try:
             self._doc = load(path)
         except Exception as exc:  # odfpy raises KeyError, XML errors and more on broken files

@@ -42,6 +42,19 @@ def model_directory(spec: Any) -> Path:
     return Path(snapshot_download(spec.model_id, revision=spec.revision, local_files_only=True))
 
 
+def _config(directory: Path) -> dict:
+    """config.json updated with generation_config.json (as transformers reads them), from the files."""
+    import json
+
+    found: dict = {}
+    for name in ("config.json", "generation_config.json"):
+        try:
+            found.update(json.loads((directory / name).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 class PieceTokenizer:
     """Marian's tokenization with sentencepiece alone (no transformers, no torch): source pieces in
     the model's vocabulary (unknown pieces as ``<unk>``) and ``</s>``; target pieces back to text."""
@@ -70,10 +83,11 @@ class FastPlain:
     """CTranslate2 int8 translation of sentences, converted once per model and cached; it needs
     neither torch nor the transformers model once converted (the first use converts)."""
 
-    def __init__(self, translator: Any, tokenizer: PieceTokenizer, load_seconds: float) -> None:
+    def __init__(self, translator: Any, tokenizer: PieceTokenizer, load_seconds: float, config: dict) -> None:
         self.translator = translator
         self.tokenizer = tokenizer
         self.load_seconds = load_seconds
+        self.config = config  # config.json and generation_config.json: beams, positions, without the model
 
     @classmethod
     def create(cls, spec: Any, device: str | None, notice: Callable[[str], None]) -> FastPlain | None:
@@ -104,7 +118,7 @@ class FastPlain:
             inter_threads=1,
             intra_threads=cpu_threads(),
         )
-        return cls(translator, PieceTokenizer(source), time.perf_counter() - started)
+        return cls(translator, PieceTokenizer(source), time.perf_counter() - started, _config(source))
 
     def translate(
         self, batch: list[list[str]], beams: int, max_new_tokens: int, min_new_tokens: int = 0

@@ -57,26 +57,11 @@ class MarianEngine:
             from .fast import FastPlain
 
             self.fast = FastPlain.create(spec, device, notice or (lambda message: None))
-        config = self._config() if self.fast is not None else {}
-        self.beams = beams or (config.get("num_beams") if self.fast is not None else None)
+        config = self.fast.config if self.fast is not None else {}
+        self.beams = beams or config.get("num_beams")
         self._max_positions = config.get("max_position_embeddings")
         if self.fast is None:
             self.loaded  # noqa: B018 - without CTranslate2 every path needs the model now
-
-    def _config(self) -> dict:
-        """num_beams and max_position_embeddings from the model directory, without loading it."""
-        import json
-
-        from .fast import model_directory
-
-        found: dict = {}
-        directory = model_directory(self.spec)
-        for name in ("config.json", "generation_config.json"):
-            try:
-                found.update(json.loads((directory / name).read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                continue
-        return found
 
     @property
     def loaded(self) -> LoadedModel:

@@ -124,7 +124,10 @@ class MemoryStore:
         )
         counted = _Counted(rows)
         with transaction(self.db):
-            before = self.db.execute("SELECT count(*) FROM memory").fetchone()[0]
+            # a new row's id is above every id before it (rowid, no AUTOINCREMENT): counting rows above
+            # the old maximum counts the new ones without scanning the table (this runs on every
+            # translation that remembers)
+            before = self.db.execute("SELECT coalesce(max(id), 0) FROM memory").fetchone()[0]
             self.db.conn.executemany(
                 "INSERT INTO memory (source_lang, target_lang, source_key, source, target, origin, model,"
                 " revision, fingerprint, created, last_used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -133,7 +136,7 @@ class MemoryStore:
                 " last_used = excluded.last_used",
                 counted,
             )
-            added = self.db.execute("SELECT count(*) FROM memory").fetchone()[0] - before
+            added = self.db.execute("SELECT count(*) FROM memory WHERE id > ?", [before]).fetchone()[0]
             if before_commit is not None:
                 before_commit()
         return StoreReport(stored=counted.count, added=added)
