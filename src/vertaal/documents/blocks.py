@@ -47,6 +47,19 @@ class Translated:
     spans: list[Span]
     dropped: int = 0  # inline formats that could not be placed and were left out
 
+    def runs(self, base: Hashable) -> list[tuple[str, Hashable]]:
+        """The translation as (text, format) runs: the spans' formats, `base` between them."""
+        runs: list[tuple[str, Hashable]] = []
+        cursor = 0
+        for span in self.spans:
+            if span.start > cursor:
+                runs.append((self.text[cursor : span.start], base))
+            runs.append((self.text[span.start : span.end], span.key))
+            cursor = span.end
+        if cursor < len(self.text):
+            runs.append((self.text[cursor:], base))
+        return runs
+
 
 class TextBuilder:
     """Builds a block's text from pieces (runs), collapsing whitespace across piece boundaries and

@@ -234,17 +234,7 @@ class DocxDocument:
         for element in originals:
             p.remove(element)
         templates = {key: element for element, _, key in paragraph.pieces}
-        base = paragraph.base
-        cursor = 0
-        pieces: list[tuple[str, tuple[str, str]]] = []
-        for span in item.spans:
-            if span.start > cursor:
-                pieces.append((item.text[cursor : span.start], base))
-            pieces.append((item.text[span.start : span.end], span.key))
-            cursor = span.end
-        if cursor < len(item.text):
-            pieces.append((item.text[cursor:], base))
-        for offset, (text, key) in enumerate(pieces):
+        for offset, (text, key) in enumerate(item.runs(paragraph.base)):
             p.insert(position + offset, self._element(text, key, templates))
 
     @staticmethod

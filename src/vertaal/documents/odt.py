@@ -147,16 +147,7 @@ class OdtDocument:
     def _replace(self, paragraph: _Paragraph, item: Translated) -> None:
         p = paragraph.element
         originals = list(dict.fromkeys(node for node, _, _ in paragraph.pieces))
-        cursor = 0
-        pieces: list[tuple[str, tuple]] = []
-        for span in item.spans:
-            if span.start > cursor:
-                pieces.append((item.text[cursor : span.start], paragraph.base))
-            pieces.append((item.text[span.start : span.end], span.key))
-            cursor = span.end
-        if cursor < len(item.text):
-            pieces.append((item.text[cursor:], paragraph.base))
-        for text, key in pieces:
+        for text, key in item.runs(paragraph.base):
             p.insertBefore(_build(text, key), originals[0])
         for node in originals:
             if _is_text(node):
