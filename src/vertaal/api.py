@@ -9,25 +9,30 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .engine.constraints import State
 from .engine.enforcement import (
     PhraseEncoder,
+    Plan,
+    code_statuses,
     observed_statuses,
     plan,
     remembered_statuses,
     satisfied,
     statuses,
 )
+from .engine.placeholders import Spelled, codes_in, restore
 from .engine.registry import ModelSpec, resolve
 from .errors import UsageError
 from .glossary import DEFAULT_GLOSSARY
 from .memory.lookup import Memory, fingerprint
-from .results import DocumentResult, SentenceResult, TermStatus
+from .results import FAILED, MEMORY, UNFORCED, CodeStatus, DocumentResult, SentenceResult, TermStatus
 from .terms.entry import Entry
 from .terms.matcher import Hit, Matcher
 from .text.sentences import segment_document, split_long
 from .text.sentences import sentences as split_sentences
 
 STRATEGIES = ("direct", "repair")
+Outcome = tuple[str, "list[TermStatus] | None", "list[CodeStatus]"]  # target, term and code statuses
 
 
 class Translator:
@@ -153,9 +158,10 @@ class Translator:
             on_start(len(results))
         sources = [r.source for r in results]
         copied = {i for i, s in enumerate(sources) if not any(ch.isalpha() for ch in s)}
-        for i in copied:  # a page number, a date, an amount: nothing to translate
+        for i in copied:  # a page number, a date, an amount, codes alone: nothing to translate
             results[i].target = sources[i]
             results[i].terms = [] if self.matcher is not None else None
+            results[i].codes = [CodeStatus(c, UNFORCED) for c in codes_in(sources[i])]
         hits = [self.matcher.find(s) for s in sources] if self.matcher else [[] for _ in sources]
         prints = [fingerprint(h) for h in hits]
         remembered = self.memory.lookup(sources, prints) if self.memory else [None] * len(sources)
@@ -163,13 +169,12 @@ class Translator:
         if on_progress and len(misses) < len(sources):
             on_progress(len(sources) - len(misses))
         translated = self._translate([sources[i] for i in misses], on_progress, [hits[i] for i in misses])
-        for i, (target, terms) in zip(misses, translated, strict=True):
-            results[i].target = target
-            results[i].terms = terms
+        for i, outcome in zip(misses, translated, strict=True):
+            results[i].target, results[i].terms, results[i].codes = outcome
         for i, target in enumerate(remembered):
             if target is not None and i not in copied:
-                results[i].target = target
                 results[i].memory = True
+                results[i].target, results[i].codes = remembered_codes(sources[i], target)
                 if self.matcher is not None:
                     results[i].terms = remembered_statuses(hits[i], target, self.pair[1])
         if self.memory and misses:
@@ -183,43 +188,77 @@ class Translator:
 
     def translate_sentences(self, sentences: list[str]) -> list[str]:
         """Translate already segmented sentences, one output per input (no memory)."""
-        return [target for target, _ in self._translate(sentences)] if sentences else []
+        return [target for target, _, _ in self._translate(sentences)] if sentences else []
 
     def _translate(
         self,
         sources: list[str],
         on_progress: Callable[[int], None] | None = None,
         hits: list[list[Hit]] | None = None,
-    ) -> list[tuple[str, list[TermStatus] | None]]:
-        """Targets and, with a glossary, per-term statuses."""
+    ) -> list[Outcome]:
+        """Targets with, under a glossary, per-term statuses, and per-code statuses of sentences
+        that hold inline codes."""
         if not sources:
             return []
         engine = self.engine
-        if self.matcher is None:
-            return [(d.text, None) for d in engine.translate(sources, on_progress=on_progress)]
+        spelled = self._spell(sources)
+        read = [sp.text if sp else s for sp, s in zip(spelled, sources, strict=True)]
+        if self.matcher is None and not any(spelled):
+            return [(d.text, None, []) for d in engine.translate(read, on_progress=on_progress)]
         if hits is None:
-            hits = [self.matcher.find(s) for s in sources]
+            hits = [self.matcher.find(s) for s in sources] if self.matcher else [[] for _ in sources]
         if self.fast and engine.fast is not None:
-            return self._translate_then_repair(sources, hits, on_progress)
+            return self._translate_then_repair(read, hits, spelled, on_progress)
         encoder = self._phrase_encoder()
-        plans = [plan(h, encoder, self.pair[1]) for h in hits]
+        plans = [plan(h, encoder, self.pair[1], sp) for h, sp in zip(hits, spelled, strict=True)]
         wanted = [p.constraints if not p.constraints.empty else None for p in plans]
         if self.strategy == "direct":
-            decoded = engine.translate(sources, wanted, on_progress=on_progress)
+            decoded = engine.translate(read, wanted, on_progress=on_progress)
         else:
-            decoded = engine.translate(sources, on_progress=on_progress)
+            decoded = engine.translate(read, on_progress=on_progress)
             redo = [
                 i
                 for i, p in enumerate(plans)
-                if wanted[i] is not None and not satisfied(p.hits, decoded[i].text, self.pair[1])
+                if wanted[i] is not None and not self._holds(hits[i], spelled[i], decoded[i].text)
             ]
-            again = engine.translate([sources[i] for i in redo], [wanted[i] for i in redo])
+            again = engine.translate([read[i] for i in redo], [wanted[i] for i in redo])
             for i, result in zip(redo, again, strict=True):
                 decoded[i] = result
         return [
-            (d.text, statuses(p, d.state, d.text, self.pair[1]) if p.hits else [])
-            for d, p in zip(decoded, plans, strict=True)
+            self._outcome(d.text, h, sp, p, d.state)
+            for d, h, sp, p in zip(decoded, hits, spelled, plans, strict=True)
         ]
+
+    def _spell(self, sources: list[str]) -> list[Spelled | None]:
+        """Each sentence's inline codes spelled in the model's vocabulary (None: it has none)."""
+        if not any(codes_in(s) for s in sources):
+            return [None] * len(sources)
+        speller = self.engine.speller()
+        return [speller.spell(s) for s in sources]
+
+    def _holds(self, hits: list[Hit], spelled: Spelled | None, output: str) -> bool:
+        """Whether a free translation holds every term and places every code."""
+        return satisfied(hits, output, self.pair[1]) and (spelled is None or spelled.in_order(output))
+
+    def _outcome(
+        self,
+        output: str,
+        hits: list[Hit],
+        spelled: Spelled | None,
+        sentence: Plan | None,
+        state: State | None,
+    ) -> Outcome:
+        """The target (codes put back), term statuses (None without a glossary) and code statuses."""
+        if not hits:
+            terms: list[TermStatus] | None = [] if self.matcher is not None else None
+        elif sentence is not None:
+            terms = statuses(sentence, state, output, self.pair[1])
+        else:
+            terms = observed_statuses(hits, output, self.pair[1])
+        if spelled is None:
+            return output, terms, []
+        codes = code_statuses(spelled, output, sentence, state)
+        return restore(output, spelled)[0], terms, codes
 
     def _phrase_encoder(self) -> PhraseEncoder:
         if self._encoder is None:
@@ -227,37 +266,52 @@ class Translator:
         return self._encoder
 
     def _translate_then_repair(
-        self, sources: list[str], hits: list[list[Hit]], on_progress: Callable[[int], None] | None
-    ) -> list[tuple[str, list[TermStatus] | None]]:
+        self,
+        read: list[str],
+        hits: list[list[Hit]],
+        spelled: list[Spelled | None],
+        on_progress: Callable[[int], None] | None,
+    ) -> list[Outcome]:
         """--fast: CTranslate2 translates every sentence; a sentence whose best output misses a term
-        (by the shared presence check) takes the best of the beam's other hypotheses that holds its
-        terms; only when none does, it goes through the constrained decoder, which loads the torch
-        model the first time it is needed. `self.repaired` counts those."""
+        (by the shared presence check) or a code takes the best of the beam's other hypotheses
+        that holds them; only when none does, it goes through the constrained decoder, which loads
+        the torch model the first time it is needed. `self.repaired` counts those."""
         engine = self.engine
-        decoded = engine.translate(sources, on_progress=on_progress)
+        decoded = engine.translate(read, on_progress=on_progress)
         texts = [d.text for d in decoded]
         redo = []
-        for i, h in enumerate(hits):
-            if not h or satisfied(h, texts[i], self.pair[1]):
+        for i, (h, sp) in enumerate(zip(hits, spelled, strict=True)):
+            if (not h and sp is None) or self._holds(h, sp, texts[i]):
                 continue
-            better = next((alt for alt in decoded[i].alternatives if satisfied(h, alt, self.pair[1])), None)
+            better = next((alt for alt in decoded[i].alternatives if self._holds(h, sp, alt)), None)
             if better is None:
                 redo.append(i)
             else:
                 texts[i] = better
         self.repaired += len(redo)
-        results: list[tuple[str, list[TermStatus] | None]] = [
-            (text, observed_statuses(h, text, self.pair[1]) if h else [])
-            for text, h in zip(texts, hits, strict=True)
+        results = [
+            self._outcome(text, h, sp, None, None) for text, h, sp in zip(texts, hits, spelled, strict=True)
         ]
         if redo:
             encoder = self._phrase_encoder()
-            plans = {i: plan(hits[i], encoder, self.pair[1]) for i in redo}
+            plans = {i: plan(hits[i], encoder, self.pair[1], spelled[i]) for i in redo}
             wanted = [plans[i].constraints if not plans[i].constraints.empty else None for i in redo]
-            again = engine.translate([sources[i] for i in redo], wanted)
+            again = engine.translate([read[i] for i in redo], wanted)
             for i, result in zip(redo, again, strict=True):
-                results[i] = (result.text, statuses(plans[i], result.state, result.text, self.pair[1]))
+                results[i] = self._outcome(result.text, hits[i], spelled[i], plans[i], result.state)
         return results
+
+
+def remembered_codes(source: str, target: str) -> tuple[str, list[CodeStatus]]:
+    """A remembered target's codes: 'memory' for each it holds once; a missing one is added at
+    the end (failed), so the target holds every code of the source."""
+    codes = codes_in(source)
+    if not codes:
+        return target, []
+    statuses_ = [CodeStatus(c, MEMORY if target.count(c) == 1 else FAILED) for c in codes]
+    missing = "".join(c for c in codes if c not in target)
+    return (f"{target} {missing}" if missing else target), statuses_
+
 
 def translate(text: str, direction: str = "nl-en", **options: Any) -> str:
     """Translate `text` with a new :class:`Translator` (convenient for one-off calls)."""

@@ -39,11 +39,29 @@ class TermStatus:
 
 
 @dataclass
+class CodeStatus:
+    """What became of one inline code (a placeholder character) in a translation: the statuses
+    of terms; `label` is how the file writes the code (``<g id="1">``, ``%s``), set by the
+    bilingual-file layer."""
+
+    code: str
+    status: str  # one of STATUSES
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        from .engine.placeholders import kind_of
+
+        kind, k = kind_of(self.code)
+        return {"code": self.label or f"{{{kind} {k}}}", "kind": kind, "status": self.status}
+
+
+@dataclass
 class SentenceResult:
     """One translated sentence, its place in the document, and where it came from.
 
     `terms` is None when no glossary applied, else one status per term occurrence;
-    `memory` is True when the translation was taken from the translation memory.
+    `memory` is True when the translation was taken from the translation memory; `codes` holds
+    one status per inline code of the sentence (none: no codes).
     """
 
     paragraph: int
@@ -52,6 +70,7 @@ class SentenceResult:
     target: str
     terms: list[TermStatus] | None = None
     memory: bool = False
+    codes: list[CodeStatus] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -62,6 +81,8 @@ class SentenceResult:
         }
         if self.terms is not None:
             data["terms"] = [t.to_dict() for t in self.terms]
+        if self.codes:
+            data["codes"] = [c.to_dict() for c in self.codes]
         if self.memory:
             data["memory"] = True
         return data
@@ -86,6 +107,10 @@ class DocumentResult:
     def failed_terms(self) -> list[tuple[SentenceResult, TermStatus]]:
         """Glossary terms that are not in the translation, with the sentence they belong to."""
         return [(r, term) for r in self.sentences for term in r.terms or [] if term.status == FAILED]
+
+    def failed_codes(self) -> list[tuple[SentenceResult, CodeStatus]]:
+        """Inline codes the decoder could not place (added at the sentence's end instead)."""
+        return [(r, code) for r in self.sentences for code in r.codes if code.status == FAILED]
 
     @property
     def remembered(self) -> int:

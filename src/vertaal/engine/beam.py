@@ -9,7 +9,8 @@ candidates, length penalty and finishing rules), so with no constraints it retur
 ``generate()`` returns. For sentences that carry constraints, each step also:
 
 * blocks end-of-sentence while a requirement is unmet, and blocks every token that would
-  complete a forbidden sequence;
+  complete a forbidden sequence, or an inline code that may not be placed now (again, or
+  before the code it follows);
 * when only as many steps remain as the constraints need, allows only tokens that advance them
   (so every requirement is met whenever the length limit leaves room for it);
 * adds, per hypothesis, the tokens that advance a constraint and its single best token to the
@@ -245,10 +246,11 @@ def _mask_for_constraints(
         everywhere = sentence.banned_next([])  # one-token forbidden sequences: banned in every row
         if everywhere:
             log_probs[b * num_beams : (b + 1) * num_beams, list(everywhere)] = float("-inf")
-        history = beams.running[b, :, settings.prompt_len : cur_len].tolist() if sentence.forbidden else None
+        watched = sentence.forbidden or sentence.guards
+        history = beams.running[b, :, settings.prompt_len : cur_len].tolist() if watched else None
         for k, state in enumerate(hyps):
             row = b * num_beams + k
-            banned = sentence.banned_next(history[k]) if history else set()
+            banned = sentence.banned_next(history[k], state) if history is not None else set()
             if banned - everywhere:
                 log_probs[row, list(banned - everywhere)] = float("-inf")
             if state.after is not None and sentence.classes is not None:

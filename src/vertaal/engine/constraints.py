@@ -19,6 +19,11 @@ With the target vocabulary's :class:`TokenClasses`, terms land as whole words:
   starts with a letter or digit), except an ending that turns it into an accepted form (the
   English plural -s/-es of a singular target); after that ending, the word must end.
 
+*Code* requirements (inline codes, see :mod:`vertaal.engine.placeholders`) are met exactly once:
+every spelling of a code is blocked while the code may not be placed (already placed, or the
+code it must follow not yet), and a closing code may complete only when every pair opened after
+its own is closed. A code ends no word: anything may follow it.
+
 Only the forms still usable count towards the tokens still needed (which decides when forcing
 starts): not a form allowed only to open the sentence, not a glued form, not a form that holds a
 forbidden sequence.
@@ -31,6 +36,16 @@ from functools import cached_property
 
 Phrase = tuple[int, ...]
 Alive = tuple[int, int, int, bool]  # (requirement, alternative, tokens matched, a forced token among them)
+
+
+@dataclass(frozen=True)
+class CodeRule:
+    """How an inline code requirement is placed: once, after the requirements in `needs` (its
+    opening code, the pairs inside it, the ordered code before it); `closes`: for a closing
+    code, its opening requirement."""
+
+    needs: tuple[int, ...] = ()
+    closes: int | None = None
 
 OPENERS = tuple("([{\"'\u201c\u2018\u201e\u00ab/-\u2013")
 
@@ -69,6 +84,7 @@ class State:
     forced: tuple[bool, ...] = ()  # per requirement: a forced (non top-k) token completed it
     glue_ok: bool = True  # a glued phrase may start here (the output's start, or after an opener)
     after: frozenset[int] | None = None  # a phrase just ended: only these word-continuing tokens may follow
+    order: tuple[int, ...] = ()  # code requirements in the order they were met
 
 
 @dataclass
@@ -80,9 +96,12 @@ class SentenceConstraints:
     initial: set[Phrase] = field(default_factory=set)  # alternatives that may only open the sentence
     endings: dict[Phrase, frozenset[int]] = field(default_factory=dict)  # tokens allowed right after
     classes: TokenClasses | None = None  # None: no word-boundary rules (raw token ids)
+    codes: dict[int, CodeRule] = field(default_factory=dict)  # requirement -> how the code is placed
+    guards: dict[int, list[Phrase]] = field(default_factory=dict)  # every spelling of a code
 
     def __post_init__(self) -> None:
         self.requirements = [tuple(dict.fromkeys(p for p in alts if p)) for alts in self.requirements]
+        assert all(self.requirements) or not self.codes, "code requirements are indexed: none may be empty"
         self.requirements = [alts for alts in self.requirements if alts]
         self.forbidden = list(dict.fromkeys(p for p in self.forbidden if p))
         self._banned: dict[Phrase, set[int]] = {}  # forbidden sequences by all but their last token
@@ -178,17 +197,44 @@ class SentenceConstraints:
         }
 
     def _may_start(self, state: State, r: int, initial: bool, glued: bool, at_start: bool) -> bool:
-        return not state.met[r] and (at_start or not initial) and (state.glue_ok or not glued)
+        return (
+            not state.met[r]
+            and (at_start or not initial)
+            and (state.glue_ok or not glued)
+            and (r not in self.codes or self.may_place(state, r))
+        )
+
+    def may_place(self, state: State, r: int) -> bool:
+        """Whether code requirement `r` may be completed now: not yet met, the codes it follows
+        met, and (a closing code) every pair opened after its own closed."""
+        if state.met[r]:
+            return False
+        rule = self.codes[r]
+        if not all(state.met[n] for n in rule.needs):
+            return False
+        if rule.closes is None:
+            return True
+        later = state.order[state.order.index(rule.closes) + 1 :]  # pairs opened inside this one
+        return all(state.met[c] for c, other in self.codes.items() if other.closes in later)
 
     def advancing(self, state: State, at_start: bool = False) -> set[int]:
         """Tokens that make progress: continue a phrase in progress or start a new one."""
         return self.continuations(state) | self.starts(state, at_start)
 
-    def banned_next(self, tokens: list[int]) -> set[int]:
-        """Tokens never to take next: they complete a forbidden sequence after `tokens`."""
+    def banned_next(self, tokens: list[int], state: State | None = None) -> set[int]:
+        """Tokens never to take next: they complete a forbidden sequence after `tokens`, or (given
+        the hypothesis' `state`) a code that may not be placed now."""
         banned: set[int] = set()
         for n in range(min(self._longest_banned, len(tokens)) + 1):
             banned |= self._banned.get(tuple(tokens[len(tokens) - n :]), set())
+        if state is not None:
+            for r, spellings in self.guards.items():
+                if self.may_place(state, r):
+                    continue
+                for phrase in spellings:
+                    head = len(phrase) - 1
+                    if head <= len(tokens) and (head == 0 or tuple(tokens[-head:]) == phrase[:-1]):
+                        banned.add(phrase[-1])
         return banned
 
     def breaks_word(self, state: State, token: int) -> bool:
@@ -225,19 +271,22 @@ class SentenceConstraints:
         complete = sorted((r, a, f) for r, a, pos, f in alive if pos == len(self.requirements[r][a]))
         if not complete:
             after = frozenset() if state.after is not None and token in state.after else None
-            return State(state.met, frozenset(alive), state.forced, glue_ok, after)
+            return State(state.met, frozenset(alive), state.forced, glue_ok, after, state.order)
         met, forced_flags = list(state.met), list(state.forced)
         closed: set[int] = set()  # the credited requirements and their twins
         endings: frozenset[int] | None = None
+        order = state.order
         for r, a, was_forced in complete:
             if r in closed:
                 continue
             met[r], forced_flags[r] = True, was_forced
             closed |= self._twins[r]
-            if endings is None:
+            if r in self.codes:
+                order += (r,)
+            elif endings is None:
                 endings = self.endings.get(self.requirements[r][a], frozenset())
         rest = frozenset(
             x for x in alive if x[0] not in closed and x[2] < len(self.requirements[x[0]][x[1]])
         )
-        after = endings if self.classes else None
-        return State(tuple(met), rest, tuple(forced_flags), glue_ok, after)
+        after = endings if self.classes and endings is not None else None
+        return State(tuple(met), rest, tuple(forced_flags), glue_ok, after, order)

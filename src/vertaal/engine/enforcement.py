@@ -5,18 +5,24 @@ ids, disjunctive over the required forms (:func:`vertaal.terms.forms.required_fo
 and without the sentencepiece leading-space marker. Forbidden targets become forbidden token
 sequences in every casing. Statuses are judged on the final text by the shared presence check
 (:func:`vertaal.terms.forms.presence`), the same one `vertaal check` uses.
+
+Inline codes are requirements too (:mod:`vertaal.engine.placeholders`): each code's spelling,
+with and without the leading-space marker, required once; every way the vocabulary spells it
+guarded against a second placement; a closing code right after its opening one forbidden where
+the source's pair wraps words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..results import ENFORCED, FAILED, MEMORY, UNFORCED, TermStatus
+from ..results import ENFORCED, FAILED, MEMORY, UNFORCED, CodeStatus, TermStatus
 from ..terms.forms import casings, english_plural, forbidden_used, is_required, presence, required_forms
 from ..terms.matcher import Hit
 from . import internals
-from .constraints import Phrase, SentenceConstraints, State, TokenClasses
+from .constraints import CodeRule, Phrase, SentenceConstraints, State, TokenClasses
+from .placeholders import Spelled
 
 SPACE = "\u2581"
 MAX_SEGMENTATIONS = 64  # per forbidden form: every way the vocabulary can spell it, up to this many
@@ -121,9 +127,12 @@ class Plan:
     hits: list[Hit]
     constraints: SentenceConstraints
     requirement_of: list[int | None]
+    code_requirement: list[int | None] = field(default_factory=list)  # per code of the sentence
 
 
-def plan(hits: list[Hit], encoder: PhraseEncoder, target_lang: str = "en") -> Plan:
+def plan(
+    hits: list[Hit], encoder: PhraseEncoder, target_lang: str = "en", spelled: Spelled | None = None
+) -> Plan:
     requirements: list[tuple[Phrase, ...]] = []
     forbidden: list[Phrase] = []
     initial: set[Phrase] = set()
@@ -147,8 +156,48 @@ def plan(hits: list[Hit], encoder: PhraseEncoder, target_lang: str = "en") -> Pl
             requirement_of.append(None)  # nothing to require, or not spellable in the vocabulary
         for term in hit.entry.forbidden:
             forbidden += [p for form in casings(term) for p in encoder.spellings(form)]
-    constraints = SentenceConstraints(requirements, forbidden, initial, endings, encoder.classes)
-    return Plan(hits, constraints, requirement_of)
+    codes: dict[int, CodeRule] = {}
+    guards: dict[int, list[Phrase]] = {}
+    code_requirement: list[int | None] = []
+    if spelled is not None:
+        for spelling in spelled.spellings:
+            phrases = encoder.phrases(spelling)
+            code_requirement.append(len(requirements) if phrases else None)
+            if phrases:
+                guards[len(requirements)] = list(dict.fromkeys([*phrases, *encoder.spellings(spelling)]))
+                requirements.append(tuple(phrases))
+        for i, r in enumerate(code_requirement):
+            if r is None:
+                continue
+            needs = tuple(n for j in spelled.needs(i) if (n := code_requirement[j]) is not None)
+            start = spelled.opens(i)
+            opening = code_requirement[start] if start is not None else None
+            codes[r] = CodeRule(needs, opening)
+            if opening is not None and spelled.wraps_text(start):  # the pair wraps words
+                forbidden += [o + c for o in requirements[opening] for c in requirements[r]]
+    constraints = SentenceConstraints(
+        requirements, forbidden, initial, endings, encoder.classes, codes, guards
+    )
+    return Plan(hits, constraints, requirement_of, code_requirement)
+
+
+def code_statuses(
+    spelled: Spelled, output: str, sentence: Plan | None = None, state: State | None = None
+) -> list[CodeStatus]:
+    """Per inline code of the model's `output` (codes spelled): enforced (the decoder forced it),
+    unforced (the model placed it), or failed (not once and in order: added at the end instead)."""
+    wrong = spelled.misplaced(output)
+    result = []
+    for i, char in enumerate(spelled.codes):
+        r = sentence.code_requirement[i] if sentence is not None and sentence.code_requirement else None
+        if i in wrong:
+            status = FAILED
+        elif state is not None and r is not None and state.forced[r]:
+            status = ENFORCED
+        else:
+            status = UNFORCED
+        result.append(CodeStatus(char, status))
+    return result
 
 
 def statuses(

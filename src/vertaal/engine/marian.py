@@ -107,6 +107,16 @@ class MarianEngine:
     def tokenizer(self) -> Any:
         return self.loaded.tokenizer
 
+    def speller(self) -> Any:
+        """Spells inline codes in the target vocabulary (the CTranslate2 model's, in fast mode)."""
+        from . import internals
+        from .placeholders import Speller
+
+        if self.fast is not None:
+            return Speller(self.fast.tokenizer.target, self.fast.tokenizer.vocab)
+        tokenizer = self.tokenizer
+        return Speller(internals.target_sentencepiece(tokenizer), tokenizer.get_vocab())
+
     def max_source_tokens(self) -> int:
         return min(self._max_positions or MAX_SOURCE_TOKENS, MAX_SOURCE_TOKENS)
 
