@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import GlossaryError, UsageError
-from .options import Db, Direction, Encoding, Model
+from .options import Db, Encoding, Model
 
 PROGRESS_MIN_SENTENCES = 5
 PROGRESS_MIN_CHARACTERS = 100_000
@@ -125,6 +125,25 @@ BilingualOption = Annotated[
     ),
 ]
 
+DirectionOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--direction",
+        "-d",
+        metavar="DIR",
+        show_default=False,
+        help="nl-en or en-nl (see models.txt); default nl-en, or a bilingual file's own languages.",
+    ),
+]
+
+OverwriteOption = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="XLIFF/PO: translate every segment that is not locked or final, not only the empty ones.",
+    ),
+]
+
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
 ]
@@ -134,7 +153,7 @@ def translate(
     text: TextOption = None,
     input_files: InputFilesOption = None,
     output: OutputOption = None,
-    direction: Direction = "nl-en",
+    direction: DirectionOption = None,
     model: Model = None,
     output_format: OutputFormatOption = OutputFormat.text,
     beams: BeamsOption = None,
@@ -150,13 +169,29 @@ def translate(
     db: Db = None,
     report: ReportOption = None,
     bilingual: BilingualOption = False,
+    overwrite: OverwriteOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Translate text, files or standard input; a PDF, DOCX, ODT, HTML or Markdown file is
-    translated as a document, its structure kept (-o's extension picks the output format)."""
+    translated as a document, its structure kept (-o's extension picks the output format); an
+    XLIFF or PO file is pre-translated: its empty segments filled, inline codes kept."""
     from ..api import Translator
     from ..text.files import read_file, refuse_overwriting_inputs, write_atomic
 
+    cat_file = _bilingual_input(text, input_files)
+    if cat_file is not None:
+        from .pretranslate import pretranslate_file
+
+        pretranslate_file(
+            cat_file, output, direction, output_format, overwrite, strict, verbose,
+            dict(model=model, device=device, beams=beams, batch_size=batch_size,
+                 glossary=None if no_glossary else glossary, db=db, strategy=strategy.value,
+                 memory=not no_memory, fast=fast),
+        )
+        return
+    if overwrite:
+        raise UsageError("--overwrite is for XLIFF and PO files")
+    direction = direction or "nl-en"
     document_file = _document_input(text, input_files)
     if bilingual and document_file is None:
         raise UsageError("--bilingual is for documents (.pdf, .docx, .odt, .html, .md)")
@@ -200,6 +235,18 @@ def translate(
         sources = ", ".join(map(str, input_files or [])) or None
         _check_report(translator, document, report, sources, output, None if no_glossary else glossary)
     _report_failed_terms(document, strict)
+
+
+def _bilingual_input(text: list[str] | None, files: list[Path] | None) -> Path | None:
+    """The one XLIFF or PO file to pre-translate, or None."""
+    from ..cat import format_of
+
+    named = [f for f in files or [] if format_of(f)]
+    if not named and text and len(text) == 1 and format_of(text[0]) and Path(text[0]).is_file():
+        named = [Path(text[0])]
+    if named and (len(files or []) + len(text or []) > 1):
+        raise UsageError("pre-translate one XLIFF or PO file at a time: vertaal translate FILE.xlf [-o OUT]")
+    return named[0] if named else None
 
 
 def _document_input(text: list[str] | None, files: list[Path] | None) -> Path | None:

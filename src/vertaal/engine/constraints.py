@@ -20,9 +20,9 @@ With the target vocabulary's :class:`TokenClasses`, terms land as whole words:
   English plural -s/-es of a singular target); after that ending, the word must end.
 
 *Code* requirements (inline codes, see :mod:`vertaal.engine.placeholders`) are met exactly once:
-every spelling of a code is blocked while the code may not be placed (already placed, or the
-code it must follow not yet), and a closing code may complete only when every pair opened after
-its own is closed. A code ends no word: anything may follow it.
+every spelling of a code is blocked while the code may not be placed: already placed, a code it
+must follow not yet, or the innermost open pair not the one that holds it in the source (so the
+output's pairs nest as the source's do). A code ends no word: anything may follow it.
 
 Only the forms still usable count towards the tokens still needed (which decides when forcing
 starts): not a form allowed only to open the sentence, not a glued form, not a form that holds a
@@ -40,12 +40,14 @@ Alive = tuple[int, int, int, bool]  # (requirement, alternative, tokens matched,
 
 @dataclass(frozen=True)
 class CodeRule:
-    """How an inline code requirement is placed: once, after the requirements in `needs` (its
-    opening code, the pairs inside it, the ordered code before it); `closes`: for a closing
-    code, its opening requirement."""
+    """How an inline code requirement is placed: once, after the requirements in `needs` (for a
+    closing code: its opening code and what the pair holds; the ordered code before it), while
+    the innermost open pair is `parent`'s (its opening requirement; None: no pair open);
+    `closes`: for a closing code, its opening requirement."""
 
     needs: tuple[int, ...] = ()
     closes: int | None = None
+    parent: int | None = None
 
 OPENERS = tuple("([{\"'\u201c\u2018\u201e\u00ab/-\u2013")
 
@@ -122,6 +124,7 @@ class SentenceConstraints:
             for alternatives in self.requirements
         ]
         self._advance_cache: dict[tuple[State, int, bool, bool], State] = {}
+        self._closer_of = {rule.closes: r for r, rule in self.codes.items() if rule.closes is not None}
 
     def _glued(self, phrase: Phrase) -> bool:
         return self.classes is not None and phrase[0] not in self.classes.spaced
@@ -206,16 +209,23 @@ class SentenceConstraints:
 
     def may_place(self, state: State, r: int) -> bool:
         """Whether code requirement `r` may be completed now: not yet met, the codes it follows
-        met, and (a closing code) every pair opened after its own closed."""
+        met, and the innermost open pair the one that holds it in the source (a closing code:
+        its own)."""
         if state.met[r]:
             return False
         rule = self.codes[r]
         if not all(state.met[n] for n in rule.needs):
             return False
-        if rule.closes is None:
-            return True
-        later = state.order[state.order.index(rule.closes) + 1 :]  # pairs opened inside this one
-        return all(state.met[c] for c, other in self.codes.items() if other.closes in later)
+        innermost = self._innermost(state)
+        return innermost == (rule.closes if rule.closes is not None else rule.parent)
+
+    def _innermost(self, state: State) -> int | None:
+        """The opening requirement of the innermost pair open in `state` (None: none is)."""
+        for r in reversed(state.order):
+            closing = self._closer_of.get(r)
+            if closing is not None and not state.met[closing]:
+                return r
+        return None
 
     def advancing(self, state: State, at_start: bool = False) -> set[int]:
         """Tokens that make progress: continue a phrase in progress or start a new one."""

@@ -170,9 +170,9 @@ def plan(
             if r is None:
                 continue
             needs = tuple(n for j in spelled.needs(i) if (n := code_requirement[j]) is not None)
-            start = spelled.opens(i)
+            start, holder = spelled.opens(i), spelled.parent(i)
             opening = code_requirement[start] if start is not None else None
-            codes[r] = CodeRule(needs, opening)
+            codes[r] = CodeRule(needs, opening, code_requirement[holder] if holder is not None else None)
             if opening is not None and spelled.wraps_text(start):  # the pair wraps words
                 forbidden += [o + c for o in requirements[opening] for c in requirements[r]]
     constraints = SentenceConstraints(

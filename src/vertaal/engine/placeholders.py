@@ -6,7 +6,9 @@ of code it is and which one (`k`, its number in the unit):
 
 * U+E000+k, a standalone code: anywhere, once;
 * U+E600+k and U+EC00+k, the opening and closing code of pair k: the closing one only after
-  its opening one, pairs nested, and not right after it when the source wraps text;
+  its opening one and what the pair holds in the source, and not right after it when the
+  source's pair wraps words. Every code stays in the pair that holds it in the source (siblings
+  may swap, but nothing moves into or out of a pair);
 * U+F200+k, an ordered code (an unnumbered printf ``%s``): after the ordered code before it.
 
 The translation memory stores sentences in this form. For decoding, each character is spelled
@@ -66,33 +68,36 @@ class Spelled:
 
     def __post_init__(self) -> None:
         self._needs: list[list[int]] = [[] for _ in self.codes]
+        self._parent: list[int | None] = [None] * len(self.codes)
         opened: list[int] = []  # pairs open at this point of the source, innermost last
         last_ordered = None
         for i, char in enumerate(self.codes):
-            kind, k = kind_of(char)
-            if kind == OPEN:
-                if opened:
-                    self._needs[i].append(opened[-1])  # inside the pair that encloses it
-                opened.append(i)
-            elif kind == CLOSE:
-                start = self._index(code_char(OPEN, k))
-                if start is not None:
-                    self._needs[i].append(start)
-                    # the pairs inside this one close first
-                    inner = [j for j in range(start + 1, i) if self.closes(j) is not None]
-                    self._needs[i] += [c for j in inner if (c := self.closes(j)) is not None]
-                    if start in opened:
-                        opened.remove(start)
-            elif kind == ORDERED:
+            kind, _ = kind_of(char)
+            start = self.opens(i)
+            if start is not None and start in opened:
+                opened.remove(start)
+                self._needs[i].append(start)
+            self._parent[i] = opened[-1] if opened else None
+            if self._parent[i] is not None:
+                closing = self.closes(self._parent[i])
+                if closing is not None:
+                    self._needs[closing].append(i)  # inside the pair: before it closes
+            if kind == ORDERED:
                 if last_ordered is not None:
                     self._needs[i].append(last_ordered)
                 last_ordered = i
+            if self.closes(i) is not None:
+                opened.append(i)
 
     def needs(self, i: int) -> list[int]:
-        """The codes code `i` must follow: for an opening code, the opening code of the pair
-        around it; for a closing code, its opening code and the closing codes of the pairs inside;
-        for an ordered code, the ordered code before it."""
+        """The codes code `i` must follow: for a closing code, its opening code and every code
+        inside the pair; for an ordered code, the ordered code before it."""
         return self._needs[i]
+
+    def parent(self, i: int) -> int | None:
+        """The opening code of the innermost pair around code `i` in the source (pairs whose both
+        codes are in this sentence); in the output it must be the innermost open pair too."""
+        return self._parent[i]
 
     def opens(self, i: int) -> int | None:
         """For a closing code, its opening code in this sentence."""
@@ -139,15 +144,17 @@ class Spelled:
             if start is not None and start not in wrong and self.wraps_text(start):
                 if not output[positions[start] + len(self.spellings[start]) : at].strip():
                     wrong.add(i)
-        opened: list[int] = []
+        opened: list[int] = []  # pairs open at this point of the output, innermost last
         for i in sorted((i for i in range(len(positions)) if i not in wrong), key=positions.__getitem__):
+            start = self.opens(i)
+            if start is not None and start in opened:
+                if opened[-1] != start:
+                    wrong.add(i)
+                opened.remove(start)
+            elif (opened[-1] if opened else None) != self.parent(i):
+                wrong.add(i)
             if self.closes(i) is not None:
                 opened.append(i)
-            elif (start := self.opens(i)) is not None:
-                if start in opened:
-                    if opened[-1] != start:
-                        wrong.add(i)
-                    opened.remove(start)
         return wrong
 
 

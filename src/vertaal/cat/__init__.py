@@ -1,0 +1,157 @@
+"""Bilingual files from CAT tools: XLIFF 1.2 and 2.x (Trados SDLXLIFF, memoQ MQXLIFF) and PO.
+
+:func:`open_bilingual` reads a file into :class:`~vertaal.cat.segments.Segment` rows;
+:func:`pretranslate` fills the empty ones with the glossary and every inline code enforced;
+``file.save(path)`` writes it back with nothing else changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..engine.placeholders import respace
+from ..errors import InputError, UsageError
+from ..results import FAILED, SentenceResult
+from .segments import FINAL, BilingualFile, Segment
+
+SUFFIXES = {
+    ".xlf": "xliff",
+    ".xliff": "xliff",
+    ".xlf2": "xliff",
+    ".sdlxliff": "xliff",
+    ".mqxliff": "xliff",
+    ".po": "po",
+    ".pot": "po",
+}
+
+
+def format_of(path: str | Path) -> str | None:
+    """'xliff' or 'po' for a bilingual file's name, else None."""
+    return SUFFIXES.get(Path(str(path)).suffix.lower())
+
+
+def open_bilingual(path: str | Path) -> BilingualFile:
+    """Read an XLIFF or PO file; one-line errors for files that cannot be read."""
+    path = Path(path)
+    kind = format_of(path)
+    if kind is None:
+        raise UsageError(f"{path}: not a bilingual file ({', '.join(sorted(SUFFIXES))})")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    if kind == "po":
+        from .po import PoFile
+
+        return PoFile(path, data)
+    from .xliff import open_xliff
+
+    return open_xliff(path, data)
+
+
+def check_languages(file: BilingualFile, pair: tuple[str, str], given: bool) -> None:
+    """Refuse a file whose languages differ from the translation direction (`given`: the user
+    chose it; else it was taken from the file)."""
+    for side, lang, want in (("source", file.source_lang, pair[0]), ("target", file.target_lang, pair[1])):
+        if lang and lang != want:
+            how = "--direction" if given else "the model"
+            raise InputError(
+                f"{file.path}: its {side} language is {lang}, but {how} translates {pair[0]}-{pair[1]}; "
+                f"pass --direction {file.source_lang or pair[0]}-{file.target_lang or pair[1]}"
+            )
+
+
+def file_direction(file: BilingualFile) -> str | None:
+    """The direction the file asks for ('nl-en'), when it names its languages."""
+    if file.source_lang and file.target_lang:
+        return f"{file.source_lang}-{file.target_lang}"
+    other = {"en": "nl", "nl": "en"}
+    if file.target_lang in other:  # a PO file names only its target language
+        return f"{other[file.target_lang]}-{file.target_lang}"
+    return None
+
+
+@dataclass
+class Pretranslation:
+    """What a pre-translation did: the segments translated with their sentence results, and
+    what it left alone, by reason."""
+
+    translated: list[tuple[Segment, list[SentenceResult]]] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def failed_codes(self) -> list[tuple[Segment, str]]:
+        return [
+            (segment, code.label)
+            for segment, rows in self.translated
+            for row in rows
+            for code in row.codes
+            if code.status == FAILED
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One JSON object per sentence, codes written as the file writes them."""
+        out = []
+        for segment, results in self.translated:
+            for row in results:
+                for code in row.codes:
+                    code.label = segment.codes[code.code].label if code.code in segment.codes else ""
+                data = row.to_dict()
+                data["source"], data["target"] = segment.label(row.source), segment.label(row.target)
+                out.append({"unit": segment.id, **data})
+        return out
+
+    def summary(self) -> str:
+        parts = [f"{len(self.translated)} segment{'s' * (len(self.translated) != 1)} translated"]
+        parts += [f"{n} {reason}" for reason, n in self.skipped.items() if n]
+        return ", ".join(parts)
+
+
+def pretranslate(
+    translator: Any,
+    file: BilingualFile,
+    overwrite: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Pretranslation:
+    """Translate the file's empty segments (`overwrite`: every segment that is not final), never
+    a locked or final one; machine output is marked as the format expects."""
+    report = Pretranslation()
+    chosen: list[Segment] = []
+    reasons = {"locked": 0, "final (approved or signed off)": 0, "already translated": 0, "empty source": 0}
+    for segment in file.segments:
+        if segment.locked:
+            reasons["locked"] += 1
+        elif segment.state == FINAL:
+            reasons["final (approved or signed off)"] += 1
+        elif not segment.empty and not overwrite:
+            reasons["already translated"] += 1
+        elif not segment.source.strip():
+            reasons["empty source"] += 1
+        else:
+            chosen.append(segment)
+    report.skipped = reasons
+    cores = [_core(s.source) for s in chosen]
+    result = translator.translate_blocks([core for _, core, _ in cores], on_progress, on_start)
+    grouped: list[list[SentenceResult]] = [[] for _ in chosen]
+    for row in result.sentences:
+        grouped[row.paragraph].append(row)
+    note = f"machine translation by {translator.spec.model_id}"
+    for segment, (lead, core, trail), rows in zip(chosen, cores, grouped, strict=True):
+        target = respace(" ".join(r.target for r in rows if r.target), core) if rows else core
+        file.set_target(segment, lead + target + trail, note)
+        report.translated.append((segment, rows))
+    return report
+
+
+def _core(text: str) -> tuple[str, str, str]:
+    """(leading whitespace, the text, trailing whitespace): what is kept as it is."""
+    stripped = text.strip()
+    if not stripped:
+        return text, "", ""
+    start = text.index(stripped)
+    return text[:start], stripped, text[start + len(stripped) :]

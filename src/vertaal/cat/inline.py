@@ -1,0 +1,182 @@
+"""XLIFF inline content to text with placeholder characters, and back.
+
+Every inline element becomes one code character (:mod:`vertaal.engine.placeholders`):
+
+* elements that wrap translatable text (1.2 ``<g>``, ``<mrk>``; 2.x ``<pc>``, ``<mrk>``): an
+  opening and a closing code around their content, which is read on;
+* paired empty codes (1.2 ``<bpt>``/``<ept>`` by ``rid``/``i``/``id``, ``<bx>``/``<ex>``; 2.x
+  ``<sc>``/``<ec startRef>``, ``<sm>``/``<em startRef>``): an opening and a closing code when
+  both are in the segment, else a standalone one;
+* everything else (``<x>``, ``<ph>``, ``<it>``, a protected ``<mrk>``, ``<cp>``, isolated
+  codes, elements of other namespaces): a standalone code, copied whole with its content.
+
+Writing a target rebuilds the elements from the source's: wrapping elements as empty copies
+that the translated content goes into, the others as whole copies. Nothing of a code is lost.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from ..engine.placeholders import CLOSE, OPEN, STANDALONE, code_char, kind_of
+from .segments import Code
+
+WRAPPING = {"g", "pc", "mrk"}
+STARTS = {"bpt": "ept", "bx": "ex", "sc": "ec", "sm": "em"}
+ENDS = {end: start for start, end in STARTS.items()}
+PROTECTED = {"protected"}  # mrk types whose content is not translated (1.2 mtype, 2.x translate="no")
+
+
+def local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+@dataclass
+class _Token:
+    kind: str  # text, wrap-open, wrap-close, start, end, single
+    element: Any = None
+    text: str = ""
+    key: str = ""
+
+
+def _wraps(element: Any) -> bool:
+    name = local(element.tag)
+    if name not in WRAPPING:
+        return False
+    if name == "mrk" and (element.get("mtype") in PROTECTED or element.get("translate") == "no"):
+        return False
+    return True
+
+
+def _key(element: Any) -> str:
+    name = local(element.tag)
+    if name in ("ec", "em"):
+        return element.get("startRef") or element.get("id") or ""
+    return element.get("rid") or element.get("i") or element.get("id") or ""
+
+
+def _tokens(container: Any) -> list[_Token]:
+    tokens: list[_Token] = []
+    if container.text:
+        tokens.append(_Token("text", text=container.text))
+    for child in container:
+        if isinstance(child.tag, str):
+            name = local(child.tag)
+            if _wraps(child):
+                tokens.append(_Token("wrap-open", child))
+                tokens += _tokens(child)
+                tokens.append(_Token("wrap-close", child))
+            elif name in STARTS and child.get("isolated") != "yes":
+                tokens.append(_Token("start", child, key=f"{name}/{STARTS[name]}#{_key(child)}"))
+            elif name in ENDS and child.get("isolated") != "yes":
+                tokens.append(_Token("end", child, key=f"{ENDS[name]}/{name}#{_key(child)}"))
+            else:
+                tokens.append(_Token("single", child))
+        # comments and processing instructions inside a segment are dropped from the text
+        if child.tail:
+            tokens.append(_Token("text", text=child.tail))
+    return tokens
+
+
+def label(element: Any, closing: bool = False) -> str:
+    """How a code reads in messages: ``<g id="1">``, ``</g>``, ``<x id="2"/>``."""
+    name = local(element.tag) or "?"
+    if closing:
+        return f"</{name}>"
+    ident = element.get("id") or element.get("rid") or element.get("i") or element.get("startRef")
+    attribute = f' id="{ident}"' if ident else ""
+    return f"<{name}{attribute}>" if _wraps(element) else f"<{name}{attribute}/>"
+
+
+def read(container: Any) -> tuple[str, dict[str, Code]]:
+    """The text of an inline container (``<source>``, ``<target>``, a ``<mrk>``) with its codes as
+    placeholder characters, and what each character stands for."""
+    if container is None:
+        return "", {}
+    tokens = _tokens(container)
+    ends = {t.key for t in tokens if t.kind == "end"}
+    starts = {t.key for t in tokens if t.kind == "start"}
+    counter = {OPEN: 0, STANDALONE: 0}
+    pair_of: dict[str, int] = {}  # a pair's key or element -> its number
+    stack: list[int] = []
+    parts: list[str] = []
+    codes: dict[str, Code] = {}
+
+    def add(kind: str, k: int, token: _Token, closing: bool = False) -> None:
+        char = code_char(kind, k)
+        element = token.element
+        key = token.key or f"{local(element.tag)}#{element.get('id') or element.get('mid') or ''}"
+        codes[char] = Code(label(element, closing), key, (token.kind, element))
+        parts.append(char)
+
+    for token in tokens:
+        if token.kind == "text":
+            parts.append(token.text)
+        elif token.kind == "wrap-open" or (
+            token.kind == "start" and token.key in ends and token.key not in pair_of
+        ):
+            k = counter[OPEN]
+            counter[OPEN] += 1
+            if token.kind == "start":
+                pair_of[token.key] = k
+            else:
+                stack.append(k)
+            add(OPEN, k, token)
+        elif token.kind == "wrap-close":
+            add(CLOSE, stack.pop(), token, closing=True)
+        elif token.kind == "end" and token.key in starts and token.key in pair_of:
+            add(CLOSE, pair_of.pop(token.key), token)
+        else:
+            k = counter[STANDALONE]
+            counter[STANDALONE] += 1
+            add(STANDALONE, k, token)
+    return "".join(parts), codes
+
+
+def write(container: Any, text: str, codes: dict[str, Code]) -> None:
+    """Fill `container` (emptied first) with `text`, each code character rebuilt from `codes`.
+
+    Codes that wrap text become empty copies of their source element that take what follows,
+    up to their closing code; all others are whole copies. A closing code without its opening
+    one closes nothing (the wrapping element then ends with its content)."""
+    for child in list(container):
+        container.remove(child)
+    container.text = None
+    stack = [container]
+    last: Any = None  # the element whose tail takes the next text (None: the container's text)
+
+    def add_text(value: str) -> None:
+        nonlocal last
+        if not value:
+            return
+        if last is None:
+            stack[-1].text = (stack[-1].text or "") + value
+        else:
+            last.tail = (last.tail or "") + value
+
+    buffer: list[str] = []
+    for ch in text:
+        code = codes.get(ch)
+        if code is None:
+            buffer.append(ch)
+            continue
+        add_text("".join(buffer))
+        buffer = []
+        kind, element = code.data
+        if kind == "wrap-open":
+            shell = etree.SubElement(stack[-1], element.tag, attrib=dict(element.attrib), nsmap=element.nsmap)
+            stack.append(shell)
+            last = None
+        elif kind == "wrap-close":
+            if len(stack) > 1 and kind_of(ch)[0] == CLOSE:
+                last = stack.pop()
+        else:
+            whole = copy.deepcopy(element)
+            whole.tail = None
+            stack[-1].append(whole)
+            last = whole
+    add_text("".join(buffer))

@@ -1,0 +1,136 @@
+"""Gettext PO files, read and written with translate-toolkit.
+
+Each entry is a segment; an entry with plurals is one segment per plural form (form 0 from
+``msgid``, the others from ``msgid_plural``). The header and obsolete entries are left alone.
+Placeholders are inline codes: printf (``%s``, ``%1$s``, ``%(name)s``, ``%%``) and braces
+(``{0}``, ``{name}``) and Ruby's ``%{name}``, unless the entry is flagged ``no-c-format`` or
+``no-python-format``.
+Several unnumbered printf placeholders (``%s ... %d``) keep their order; the others may move.
+Leading and trailing whitespace (a final ``\\n``) is kept as it is in the source.
+
+States: empty is new; ``fuzzy`` is a draft; a translated entry without ``fuzzy`` is final (a
+human translation, never overwritten). Machine output gets the ``fuzzy`` flag and a translator
+comment naming the model.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..engine.placeholders import ORDERED, STANDALONE, code_char
+from ..errors import InputError
+from ..languages import primary
+from .segments import DRAFT, FINAL, NEW, Code, Segment
+
+PRINTF = (
+    r"%(?:\d+\$|\([\w.-]+\))?[-+ #0']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?"
+    r"[diouxXeEfFgGcsaAp%r]"
+)
+RUBY = r"%\{\w+\}"
+BRACES = r"\{[\w.\[\]-]*(?:[:!][^{}]*)?\}"
+PLACEHOLDER = re.compile(f"\\{{\\{{|\\}}\\}}|{RUBY}|{PRINTF}|{BRACES}")  # {{ and }}: escaped braces
+NOTE_PREFIX = "vertaal:"
+
+
+def _unnumbered(placeholder: str) -> bool:
+    return placeholder.startswith("%") and placeholder != "%%" and not re.match(r"%(\d+\$|\()", placeholder)
+
+
+def mask(text: str, flags: list[str]) -> tuple[str, dict[str, Code]]:
+    """`text` with its placeholders as code characters."""
+    if any(f.startswith("no-") and f.endswith("-format") for f in flags):
+        return text, {}
+    found = [m for m in PLACEHOLDER.finditer(text) if m.group() not in ("{{", "}}")]
+    ordered = sum(_unnumbered(m.group()) for m in found) >= 2
+    codes: dict[str, Code] = {}
+    parts, last, counts = [], 0, {ORDERED: 0, STANDALONE: 0}
+    for match in found:
+        placeholder = match.group()
+        kind = ORDERED if ordered and _unnumbered(placeholder) else STANDALONE
+        char = code_char(kind, counts[kind])
+        counts[kind] += 1
+        codes[char] = Code(placeholder, placeholder, placeholder)
+        parts += [text[last : match.start()], char]
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts), codes
+
+
+def unmask(text: str, codes: dict[str, Code]) -> str:
+    return "".join(codes[ch].data if ch in codes else ch for ch in text)
+
+
+class PoFile:
+    """A PO file read into segments."""
+
+    dialect = "PO"
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        from translate.storage import pypo
+
+        self.path = path
+        try:
+            self.store = pypo.pofile.parsestring(data)
+        except (ValueError, UnicodeDecodeError, LookupError) as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise InputError(f"{path}: cannot read this PO file ({message})") from error
+        header = self.store.parseheader() if self.store.units and self.store.units[0].isheader() else {}
+        self.target_lang = primary(header.get("Language") or "")
+        self.source_lang = ""  # PO does not say; msgids are taken to be in the direction's source
+        self.segments: list[Segment] = []
+        for index, unit in enumerate(self.store.units):
+            if unit.isheader() or unit.isobsolete():
+                continue
+            self.segments += self._segments(unit, index)
+
+    def _segments(self, unit: Any, index: int) -> list[Segment]:
+        flags = [f.strip() for comment in unit.typecomments for f in comment.strip("#, \n").split(",")]
+        ident = unit.getid() or str(index)
+        sources = list(unit.source.strings) if unit.hasplural() else [unit.source]
+        targets = list(unit.target.strings) if unit.hasplural() else [unit.target or ""]
+        if unit.hasplural():
+            forms = max(len(targets), self._plural_count())
+            sources = [sources[0]] + [sources[-1]] * (forms - 1)
+            targets += [""] * (forms - len(targets))
+        fuzzy = unit.isfuzzy()
+        segments = []
+        for form, (source, target) in enumerate(zip(sources, targets, strict=True)):
+            text, codes = mask(source, flags)
+            target_text, target_codes = mask(target or "", flags)
+            state = NEW if not (target or "").strip() else DRAFT if fuzzy else FINAL
+            name = f"{ident}[{form}]" if unit.hasplural() else ident
+            segments.append(Segment(name, text, target_text, codes, target_codes, state, False, (unit, form)))
+        return segments
+
+    def _plural_count(self) -> int:
+        try:
+            count, _ = self.store.getheaderplural()
+            return max(1, int(count)) if count else 2
+        except (ValueError, TypeError):
+            return 2
+
+    def set_target(self, segment: Segment, target: str, note: str) -> None:
+        from translate.misc.multistring import multistring
+
+        unit, form = segment.handle
+        text = unmask(target, segment.codes)
+        if unit.hasplural():
+            forms = [*unit.target.strings] if unit.target else []
+            forms += [""] * (form + 1 - len(forms))
+            forms[form] = text
+            unit.target = multistring(forms)
+        else:
+            unit.target = text
+        unit.markfuzzy(True)
+        notes = [n for n in (unit.getnotes("translator") or "").splitlines() if not n.startswith(NOTE_PREFIX)]
+        unit.removenotes("translator")
+        for line in [*notes, f"{NOTE_PREFIX} {note}"]:
+            unit.addnote(line, origin="translator")
+        segment.target, segment.state = target, DRAFT
+
+    def save(self, path: str | Path) -> None:
+        from ..text.files import save_atomic
+
+        save_atomic(path, lambda tmp: Path(tmp).write_bytes(bytes(self.store)))

@@ -1,0 +1,273 @@
+"""XLIFF 1.2 (with Trados SDLXLIFF and memoQ MQXLIFF) and XLIFF 2.x, read with translate-toolkit.
+
+translate-toolkit parses the file and gives its units and their states; vertaal reads and writes
+the units' inline content itself (:mod:`vertaal.cat.inline`) on the same lxml tree, and writes
+the tree back with the file's own XML declaration, byte-order mark and everything before the
+root element. (translate-toolkit's own writer re-indents the whole file, which changes text where
+whitespace matters, and fails on a comment inside a unit.)
+
+What is read as what:
+
+* XLIFF 1.2: a ``<trans-unit>`` is one segment, or, when its ``<seg-source>`` holds
+  ``<mrk mtype="seg">`` segments (Trados, Okapi), one segment per ``mrk``, written into the
+  ``mrk`` of the same ``mid`` in ``<target>``. Locked: ``translate="no"``, Trados
+  ``sdl:seg locked="true"``, memoQ ``mq:locked``. Final: ``approved="yes"``, target
+  ``state="final"`` or ``"signed-off"``, Trados ``conf="ApprovedTranslation"`` or
+  ``"ApprovedSignOff"``, memoQ ``mq:status`` confirmed or proofread.
+* XLIFF 2.x: each ``<segment>``; locked by ``translate="no"`` on it or an ancestor; final when
+  ``state="final"`` or ``"reviewed"``.
+
+Machine output is marked: 1.2 ``state="needs-review-translation"`` with
+``state-qualifier="mt-suggestion"`` (Trados: ``conf="Draft" origin="mt"``; memoQ:
+``mq:status="MachineTranslated"``); 2.x ``state="translated"``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import InputError
+from ..languages import primary
+from . import inline
+from .segments import DRAFT, FINAL, NEW, Segment
+
+SDL = "http://sdl.com/FileTypes/SdlXliff/1.0"
+MEMOQ = "MQXliff"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FINAL_STATES_1 = {"final", "signed-off"}
+FINAL_SDL = {"ApprovedTranslation", "ApprovedSignOff"}
+FINAL_MEMOQ = {"ManuallyConfirmed", "Reviewer1Confirmed", "Reviewer2Confirmed", "Proofread"}
+FINAL_STATES_2 = {"final", "reviewed"}
+_ROOT = re.compile(rb"<(?:[\w.-]+:)?xliff[\s>]")
+
+
+def local(element: Any) -> str:
+    return inline.local(element.tag)
+
+
+def children(element: Any, name: str) -> list[Any]:
+    return [c for c in element if isinstance(c.tag, str) and local(c) == name]
+
+
+def child(element: Any, name: str) -> Any:
+    found = children(element, name)
+    return found[0] if found else None
+
+
+class _XliffBase:
+    """What both versions share: the parse, the languages, and writing the tree back."""
+
+    dialect = "XLIFF"
+
+    def __init__(self, path: Path, data: bytes, store: Any) -> None:
+        self.path = path
+        self.store = store
+        self.tree = store.document
+        self.root = self.tree.getroot()
+        match = _ROOT.search(data)
+        self._prolog = data[: match.start()] if match else b""
+        self._encoding = self.tree.docinfo.encoding or "UTF-8"
+        self.segments: list[Segment] = []
+
+    def save(self, path: str | Path) -> None:
+        """Write the file: the original prolog, then the (changed) tree."""
+        from ..text.files import save_atomic
+
+        body = etree.tostring(self.root, encoding=self._encoding, xml_declaration=False)
+        after = b"".join(
+            etree.tostring(sibling, encoding=self._encoding) for sibling in _following(self.root)
+        )
+        save_atomic(path, lambda tmp: Path(tmp).write_bytes(self._prolog + body + after + b"\n"))
+
+
+def _following(element: Any) -> list[Any]:
+    out = []
+    sibling = element.getnext()
+    while sibling is not None:
+        out.append(sibling)
+        sibling = sibling.getnext()
+    return out
+
+
+class Xliff1(_XliffBase):
+    """An XLIFF 1.2 file (also SDLXLIFF and MQXLIFF)."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        from translate.storage import xliff
+
+        super().__init__(path, data, xliff.xlifffile.parsestring(data))
+        files = [f for f in self.root if isinstance(f.tag, str) and local(f) == "file"]
+        first = files[0] if files else self.root
+        self.source_lang = primary(first.get("source-language") or "")
+        self.target_lang = primary(first.get("target-language") or "")
+        names = self.root.nsmap.values()
+        self.dialect = "SDLXLIFF" if SDL in names else "MQXLIFF" if MEMOQ in names else "XLIFF 1.2"
+        for index, unit in enumerate(self.store.units, 1):
+            self.segments += self._segments(unit.xmlelement, unit, str(index))
+
+    def _segments(self, element: Any, unit: Any, fallback: str) -> list[Segment]:
+        ident = element.get("id") or fallback
+        locked = not unit.istranslatable() or element.get(f"{{{MEMOQ}}}locked") in ("locked", "true")
+        target = child(element, "target")
+        marks = _seg_marks(child(element, "seg-source"))
+        if not marks:
+            source, codes = inline.read(child(element, "source"))
+            text, target_codes = inline.read(target)
+            state = self._unit_state(element, target, text)
+            return [Segment(ident, source, text, codes, target_codes, state, locked, (element, None))]
+        segments = []
+        for mark in marks:
+            mid = mark.get("mid") or ""
+            source, codes = inline.read(mark)
+            target_mark = _mark(target, mid)
+            text, target_codes = inline.read(target_mark)
+            state = self._unit_state(element, target, text)
+            seg_locked = locked
+            sdl = self._sdl_seg(element, mid)
+            if sdl is not None:
+                seg_locked = seg_locked or sdl.get("locked") == "true"
+                conf = sdl.get("conf")
+                state = FINAL if conf in FINAL_SDL else (DRAFT if text.strip() else NEW)
+            handle = (element, mid)
+            segments.append(
+                Segment(f"{ident}#{mid}", source, text, codes, target_codes, state, seg_locked, handle)
+            )
+        return segments
+
+    @staticmethod
+    def _unit_state(element: Any, target: Any, text: str) -> str:
+        status = element.get(f"{{{MEMOQ}}}status")
+        if element.get("approved") == "yes" or status in FINAL_MEMOQ:
+            return FINAL
+        if target is not None and target.get("state") in FINAL_STATES_1:
+            return FINAL
+        return DRAFT if text.strip() else NEW
+
+    @staticmethod
+    def _sdl_seg(element: Any, mid: str) -> Any:
+        for defs in element.iter(f"{{{SDL}}}seg-defs"):
+            for seg in defs.iter(f"{{{SDL}}}seg"):
+                if seg.get("id") == mid:
+                    return seg
+        return None
+
+    def set_target(self, segment: Segment, target: str, note: str) -> None:
+        element, mid = segment.handle
+        target_el = child(element, "target")
+        if target_el is None:
+            target_el = self._new_target(element)
+        if mid is None:
+            inline.write(target_el, target, segment.codes)
+        else:
+            mark = _mark(target_el, mid)
+            if mark is None:
+                mark = etree.SubElement(target_el, etree.QName(element, "mrk").text, mtype="seg", mid=mid)
+            inline.write(mark, target, segment.codes)
+            sdl = self._sdl_seg(element, mid)
+            if sdl is not None:
+                sdl.set("conf", "Draft")
+                sdl.set("origin", "mt")
+                sdl.set("origin-system", "vertaal")
+                for stale in ("percent", "text-match"):
+                    sdl.attrib.pop(stale, None)
+        if self.dialect != "SDLXLIFF":
+            target_el.set("state", "needs-review-translation")
+            target_el.set("state-qualifier", "mt-suggestion")
+        if element.get(f"{{{MEMOQ}}}status") is not None:
+            element.set(f"{{{MEMOQ}}}status", "MachineTranslated")
+        segment.target, segment.state = target, DRAFT
+
+    def _new_target(self, element: Any) -> Any:
+        """A ``<target>`` right after ``<seg-source>`` or ``<source>``; for a segmented unit, a copy
+        of the segmented source with every segment emptied."""
+        source = child(element, "source")
+        seg_source = child(element, "seg-source")
+        anchor = seg_source if seg_source is not None else source
+        target = etree.Element(etree.QName(element, "target").text)
+        if source is not None and source.get(XML_LANG) and self.target_lang:
+            target.set(XML_LANG, self.store.gettargetlanguage() or self.target_lang)
+        if seg_source is not None and _seg_marks(seg_source):
+            target.text = seg_source.text
+            for node in seg_source:
+                target.append(copy.deepcopy(node))
+            for mark in _seg_marks(target):
+                inline.write(mark, "", {})
+        anchor.addnext(target)
+        target.tail = anchor.tail
+        return target
+
+
+def _seg_marks(container: Any) -> list[Any]:
+    if container is None:
+        return []
+    marks = (m for m in container.iter() if isinstance(m.tag, str) and local(m) == "mrk")
+    return [m for m in marks if m.get("mtype") == "seg"]
+
+
+def _mark(container: Any, mid: str) -> Any:
+    return next((m for m in _seg_marks(container) if m.get("mid") == mid), None)
+
+
+class Xliff2(_XliffBase):
+    """An XLIFF 2.x file: one segment per ``<segment>``."""
+
+    dialect = "XLIFF 2"
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        from translate.storage import xliff2
+
+        super().__init__(path, data, xliff2.Xliff2File.parsestring(data))
+        self.source_lang = primary(self.root.get("srcLang") or "")
+        self.target_lang = primary(self.root.get("trgLang") or "")
+        for index, unit in enumerate(self.store.units, 1):
+            element = unit.xmlelement
+            parent = element.getparent()
+            ident = (parent.get("id") if parent is not None else None) or str(index)
+            if element.get("id"):
+                ident += "#" + element.get("id")
+            locked = any(a.get("translate") == "no" for a in [element, *element.iterancestors()])
+            source, codes = inline.read(child(element, "source"))
+            text, target_codes = inline.read(child(element, "target"))
+            state = FINAL if element.get("state") in FINAL_STATES_2 and text.strip() else DRAFT
+            state = state if text.strip() else NEW
+            self.segments.append(Segment(ident, source, text, codes, target_codes, state, locked, element))
+
+    def set_target(self, segment: Segment, target: str, note: str) -> None:
+        element = segment.handle
+        target_el = child(element, "target")
+        if target_el is None:
+            source = child(element, "source")
+            target_el = etree.Element(etree.QName(element, "target").text)
+            source.addnext(target_el)
+            target_el.tail = source.tail
+        inline.write(target_el, target, segment.codes)
+        element.set("state", "translated")
+        if not self.root.get("trgLang") and self.target_lang:
+            self.root.set("trgLang", self.target_lang)
+        segment.target, segment.state = target, DRAFT
+
+
+def open_xliff(path: Path, data: bytes) -> Xliff1 | Xliff2:
+    """An XLIFF file of either version; one-line errors for what cannot be read."""
+    from ..text.xmlfiles import parse
+
+    root = parse(str(path), data, InputError)
+    if inline.local(root.tag) != "xliff":
+        raise InputError(f"{path}: not an XLIFF file (the root element is <{inline.local(root.tag)}>)")
+    version = root.get("version") or ""
+    namespace = etree.QName(root).namespace or ""
+    if version.startswith("2.") or ":2." in namespace:
+        reader: type[Xliff1] | type[Xliff2] = Xliff2
+    elif version in ("1.0", "1.1", "1.2") or ":1." in namespace or not version:
+        reader = Xliff1
+    else:
+        raise InputError(f"{path}: XLIFF version {version} is not supported (1.2 and 2.x are)")
+    try:
+        return reader(path, data)
+    except (ValueError, etree.XMLSyntaxError, AssertionError) as error:
+        raise InputError(f"{path}: cannot read this XLIFF file ({error})") from error
