@@ -76,6 +76,30 @@ def file_direction(file: BilingualFile) -> str | None:
     return None
 
 
+def approved_units(
+    file: BilingualFile, pair: tuple[str, str], origin: str = "human"
+) -> tuple[list[Any], Any, int]:
+    """Memory units from the file's approved segments (codes as placeholder characters, in the
+    source's numbering), the approved ones left out by reason, and how many were not approved."""
+    from ..memory.store import Unit
+    from ..skips import Skipped
+
+    units, skipped, unapproved = [], Skipped(), 0
+    for segment in file.segments:
+        if segment.state != FINAL:
+            unapproved += 1
+            continue
+        if segment.empty or not segment.source.strip():
+            skipped.add("empty")
+            continue
+        target = segment.target_in_source_codes()
+        if target is None:
+            skipped.add("codes the source lacks")
+            continue
+        units.append(Unit(segment.source.strip(), target.strip(), *pair, origin))
+    return units, skipped, unapproved
+
+
 @dataclass
 class Pretranslation:
     """What a pre-translation did: the segments translated with their sentence results, and

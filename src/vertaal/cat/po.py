@@ -71,6 +71,8 @@ class PoFile:
         from translate.storage import pypo
 
         self.path = path
+        self._bom = data.startswith(b"\xef\xbb\xbf")
+        self._trailing = len(data) - len(data.rstrip(b"\r\n"))
         try:
             self.store = pypo.pofile.parsestring(data)
         except (ValueError, UnicodeDecodeError, LookupError) as error:
@@ -133,4 +135,9 @@ class PoFile:
     def save(self, path: str | Path) -> None:
         from ..text.files import save_atomic
 
-        save_atomic(path, lambda tmp: Path(tmp).write_bytes(bytes(self.store)))
+        data = bytes(self.store)
+        if self._bom and not data.startswith(b"\xef\xbb\xbf"):
+            data = b"\xef\xbb\xbf" + data
+        ending = b"\r\n" if b"\r\n" in data[:4096] else b"\n"
+        data = data.rstrip(b"\r\n") + ending * max(1, self._trailing // len(ending))
+        save_atomic(path, lambda tmp: Path(tmp).write_bytes(data))

@@ -50,10 +50,10 @@ class Segment:
         known = self.codes if codes is None else codes
         return CODE.sub(lambda m: known[m.group()].label if m.group() in known else "", text)
 
-    def refs(self, target: bool = False) -> list[tuple[str, str]]:
-        """(kind, key) of each code of the source (or the target, as read), in order."""
+    def refs(self, target: bool = False) -> list[tuple[str, str, str]]:
+        """(kind, key, label) of each code of the source (or the target, as read), in order."""
         text, codes = (self.target, self.target_codes) if target else (self.source, self.codes)
-        return [(kind_of(c)[0], codes[c].key) for c in codes_in(text) if c in codes]
+        return [(kind_of(c)[0], codes[c].key, codes[c].label) for c in codes_in(text) if c in codes]
 
     def target_in_source_codes(self) -> str | None:
         """The target with its codes written as the source's characters (what the memory keeps),

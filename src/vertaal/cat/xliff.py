@@ -33,7 +33,9 @@ from lxml import etree
 
 from ..errors import InputError
 from ..languages import primary
-from . import inline
+from .inline import local as tag_name
+from .inline import read as read_inline
+from .inline import write as write_inline
 from .segments import DRAFT, FINAL, NEW, Segment
 
 SDL = "http://sdl.com/FileTypes/SdlXliff/1.0"
@@ -47,7 +49,7 @@ _ROOT = re.compile(rb"<(?:[\w.-]+:)?xliff[\s>]")
 
 
 def local(element: Any) -> str:
-    return inline.local(element.tag)
+    return tag_name(element.tag)
 
 
 def children(element: Any, name: str) -> list[Any]:
@@ -101,6 +103,9 @@ class Xliff1(_XliffBase):
         from translate.storage import xliff
 
         super().__init__(path, data, xliff.xlifffile.parsestring(data))
+        for unit in self.store.units:  # translate-toolkit gives a unit without an id an empty one
+            if unit.xmlelement.get("id") == "":
+                del unit.xmlelement.attrib["id"]
         files = [f for f in self.root if isinstance(f.tag, str) and local(f) == "file"]
         first = files[0] if files else self.root
         self.source_lang = primary(first.get("source-language") or "")
@@ -116,16 +121,16 @@ class Xliff1(_XliffBase):
         target = child(element, "target")
         marks = _seg_marks(child(element, "seg-source"))
         if not marks:
-            source, codes = inline.read(child(element, "source"))
-            text, target_codes = inline.read(target)
+            source, codes = read_inline(child(element, "source"))
+            text, target_codes = read_inline(target)
             state = self._unit_state(element, target, text)
             return [Segment(ident, source, text, codes, target_codes, state, locked, (element, None))]
         segments = []
         for mark in marks:
             mid = mark.get("mid") or ""
-            source, codes = inline.read(mark)
+            source, codes = read_inline(mark)
             target_mark = _mark(target, mid)
-            text, target_codes = inline.read(target_mark)
+            text, target_codes = read_inline(target_mark)
             state = self._unit_state(element, target, text)
             seg_locked = locked
             sdl = self._sdl_seg(element, mid)
@@ -162,12 +167,12 @@ class Xliff1(_XliffBase):
         if target_el is None:
             target_el = self._new_target(element)
         if mid is None:
-            inline.write(target_el, target, segment.codes)
+            write_inline(target_el, target, segment.codes)
         else:
             mark = _mark(target_el, mid)
             if mark is None:
                 mark = etree.SubElement(target_el, etree.QName(element, "mrk").text, mtype="seg", mid=mid)
-            inline.write(mark, target, segment.codes)
+            write_inline(mark, target, segment.codes)
             sdl = self._sdl_seg(element, mid)
             if sdl is not None:
                 sdl.set("conf", "Draft")
@@ -196,7 +201,7 @@ class Xliff1(_XliffBase):
             for node in seg_source:
                 target.append(copy.deepcopy(node))
             for mark in _seg_marks(target):
-                inline.write(mark, "", {})
+                write_inline(mark, "", {})
         anchor.addnext(target)
         target.tail = anchor.tail
         return target
@@ -231,8 +236,8 @@ class Xliff2(_XliffBase):
             if element.get("id"):
                 ident += "#" + element.get("id")
             locked = any(a.get("translate") == "no" for a in [element, *element.iterancestors()])
-            source, codes = inline.read(child(element, "source"))
-            text, target_codes = inline.read(child(element, "target"))
+            source, codes = read_inline(child(element, "source"))
+            text, target_codes = read_inline(child(element, "target"))
             state = FINAL if element.get("state") in FINAL_STATES_2 and text.strip() else DRAFT
             state = state if text.strip() else NEW
             self.segments.append(Segment(ident, source, text, codes, target_codes, state, locked, element))
@@ -245,7 +250,7 @@ class Xliff2(_XliffBase):
             target_el = etree.Element(etree.QName(element, "target").text)
             source.addnext(target_el)
             target_el.tail = source.tail
-        inline.write(target_el, target, segment.codes)
+        write_inline(target_el, target, segment.codes)
         element.set("state", "translated")
         if not self.root.get("trgLang") and self.target_lang:
             self.root.set("trgLang", self.target_lang)
@@ -257,8 +262,8 @@ def open_xliff(path: Path, data: bytes) -> Xliff1 | Xliff2:
     from ..text.xmlfiles import parse
 
     root = parse(str(path), data, InputError)
-    if inline.local(root.tag) != "xliff":
-        raise InputError(f"{path}: not an XLIFF file (the root element is <{inline.local(root.tag)}>)")
+    if tag_name(root.tag) != "xliff":
+        raise InputError(f"{path}: not an XLIFF file (the root element is <{tag_name(root.tag)}>)")
     version = root.get("version") or ""
     namespace = etree.QName(root).namespace or ""
     if version.startswith("2.") or ":2." in namespace:

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Encoding, GlossaryName, Pair, parse_pair
+from .options import Db, Encoding, GlossaryName, OptionalPair, parse_pair
 
 
 class Align(StrEnum):
@@ -25,7 +25,11 @@ class Level(StrEnum):
 
 def check(
     source: Annotated[
-        str, typer.Argument(metavar="SOURCE", help="Source text, or one TSV/JSONL file of segments.")
+        str,
+        typer.Argument(
+            metavar="SOURCE",
+            help="Source text, one TSV/JSONL file of segments, or an XLIFF or PO file (tags checked too).",
+        ),
     ],
     target: Annotated[
         Optional[str],
@@ -53,22 +57,27 @@ def check(
     ] = Level.warning,
     glossary: GlossaryName = "default",
     no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Check without a glossary.")] = False,
-    pair: Pair = "nl-en",
+    pair: OptionalPair = None,
     encoding: Encoding = "utf-8",
     db: Db = None,
 ) -> None:
-    """Check a translation against the glossary and for consistency (exit 0 clean, 1 problems)."""
+    """Check a translation against the glossary and for consistency (exit 0 clean, 1 problems); an
+    XLIFF or PO file is checked segment by segment, inline codes too."""
     from ..glossary.matchers import load_matcher
     from ..qa import alignment
     from ..qa.checks import Checker
     from ..text.files import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [source, target])
+    pair = pair or _file_pair(source, target) or "nl-en"
     src_tgt = parse_pair(pair)
     matcher = load_matcher(None if no_glossary else glossary, db, src_tgt)
+    from ..cat import format_of as bilingual_format
     from ..documents import format_of
 
-    if target is None:
+    if target is None and bilingual_format(source):
+        segments = alignment.bilingual(source)
+    elif target is None:
         segments = alignment.from_table(source, encoding)
     elif format_of(source) and format_of(target):
         segments = alignment.documents(source, target, None if encoding == "utf-8" else encoding)
@@ -111,6 +120,15 @@ def write_report(report, output: Path | None, output_format: str | None) -> None
         return
     content = (lambda handle: write_json(report, handle)) if fmt == "json" else render_html(report)
     write_atomic("-" if output is None else output, content)
+
+
+def _file_pair(source: str, target: str | None) -> str | None:
+    """A bilingual file's own languages (when no --pair is given)."""
+    from ..cat import file_direction, format_of, open_bilingual
+
+    if target is not None or not format_of(source):
+        return None
+    return file_direction(open_bilingual(source))
 
 
 def _format_of(output: Path | None) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Encoding, Pair, open_database, parse_pair
+from .options import Db, Encoding, OptionalPair, Pair, open_database, parse_pair
 
 app = typer.Typer(
     help="Manage the translation memory: TMX import/export, stats, search, clear.", no_args_is_help=True
@@ -23,7 +23,12 @@ def _store(db, *, write: bool = False):
 
 @app.command("import")
 def import_tmx(
-    file: Annotated[str, typer.Argument(help="TMX 1.4 file ('-' for stdin).")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="TMX 1.4 file ('-' for stdin), or an XLIFF or PO file: its approved segments are learnt."
+        ),
+    ],
     origin: Annotated[
         str, typer.Option("--origin", metavar="human|edited|machine", help="Origin of units that do not say.")
     ] = "human",
@@ -31,10 +36,13 @@ def import_tmx(
         bool, typer.Option("--strict", help="Refuse the file if any unit lacks one of the pair's languages.")
     ] = False,
     encoding: Encoding = "utf-8",
-    pair: Pair = "nl-en",
+    pair: OptionalPair = None,
     db: Db = None,
 ) -> None:
-    """Import a TMX file, all or nothing, streamed; units of other languages are skipped and counted."""
+    """Import a TMX file, all or nothing, streamed; units of other languages are skipped and counted.
+    From an XLIFF or PO file, the approved, final or signed-off segments (PO: translated entries
+    that are not fuzzy), inline codes kept as placeholders."""
+    from ..cat import format_of
     from ..errors import InputError, UsageError
     from ..memory import tmx
     from ..memory.store import ORIGINS
@@ -45,15 +53,41 @@ def import_tmx(
         raise UsageError(f"--origin must be one of {', '.join(ORIGINS)}")
     name = display_name(file)
     skipped = Skipped()
+    if format_of(file):
+        _import_bilingual(file, origin, strict, pair, db)
+        return
     store = _store(db, write=True)
     with open_input(file) as handle:
-        units = tmx.iter_units(name, handle, parse_pair(pair), origin, encoding=encoding, skipped=skipped)
+        units = tmx.iter_units(
+            name, handle, parse_pair(pair or "nl-en"), origin, encoding=encoding, skipped=skipped
+        )
         refuse = (lambda: skipped.refuse(name, InputError)) if strict else None
         report = store.store(units, before_commit=refuse)
+    _imported(name, report, skipped)
+
+
+def _imported(name: str, report, skipped, unapproved: int = 0) -> None:
     parts = [f"{report.stored} translation units imported ({report.added} new, {report.merged} merged)"]
+    if unapproved:
+        parts.append(f"{unapproved} segment{'s' * (unapproved != 1)} not approved (left out)")
     if skipped.total:
         parts.append(skipped.summary())
     typer.echo(f"{name}: " + ", ".join(parts), err=True)
+
+
+def _import_bilingual(file: str, origin: str, strict: bool, pair: str | None, db) -> None:
+    """The approved segments of an XLIFF or PO file, as human translations."""
+    from .. import cat
+    from ..errors import InputError
+
+    bilingual = cat.open_bilingual(file)
+    chosen = pair or cat.file_direction(bilingual) or "nl-en"
+    languages = parse_pair(chosen)
+    cat.check_languages(bilingual, languages, pair is not None)
+    units, skipped, unapproved = cat.approved_units(bilingual, languages, origin)
+    store = _store(db, write=True)
+    refuse = (lambda: skipped.refuse(file, InputError)) if strict else None
+    _imported(file, store.store(units, before_commit=refuse), skipped, unapproved)
 
 
 @app.command()

@@ -38,6 +38,16 @@ Pair = Annotated[
     str, typer.Option("--pair", metavar="SRC-TGT", help="Language pair, e.g. nl-en, en-nl or nl-NL-en-GB.")
 ]
 
+OptionalPair = Annotated[
+    Optional[str],
+    typer.Option(
+        "--pair",
+        metavar="SRC-TGT",
+        show_default=False,
+        help="Language pair, e.g. nl-en or nl-NL-en-GB; default nl-en, or a bilingual file's own languages.",
+    ),
+]
+
 
 def parse_pair(pair: str) -> tuple[str, str]:
     """'nl-en' or 'nl-NL-en-GB' -> ('nl', 'en'), or a usage error (see `vertaal.languages`)."""

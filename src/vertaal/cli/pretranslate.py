@@ -17,18 +17,19 @@ def pretranslate_file(
     path: Path,
     output: Path | None,
     direction: str | None,
-    output_format: Any,
+    jsonl: bool,
     overwrite: bool,
     strict: bool,
-    verbose: bool,
     options: dict[str, Any],
+    progress: Any,
+    report_times: Any = None,
 ) -> None:
-    """Read, check the languages, translate the chosen segments, write, summarise."""
+    """Read, check the languages, translate the chosen segments, write, summarise (`progress`:
+    the translate command's progress bar; `report_times`: its --verbose report, if asked)."""
     from .. import cat
     from ..api import Translator
     from ..languages import parse_pair
     from ..text.files import refuse_overwriting_inputs
-    from .translate import OutputFormat, _Progress, _report_times
 
     file = cat.open_bilingual(path)
     target = Path(output) if output is not None and str(output) != "-" else None
@@ -45,17 +46,17 @@ def pretranslate_file(
     cat.check_languages(file, parse_pair(chosen), direction is not None)
     translator = Translator(chosen, **options)
     started = time.perf_counter()
-    with _Progress() as progress:
+    with progress:
         report = cat.pretranslate(translator, file, overwrite, progress.advance, progress.start)
     for notice in dict.fromkeys(translator.notices):
         typer.echo(f"warning: {notice}", err=True)
     file.save(target)
-    if verbose and report.translated:
+    if report_times is not None and report.translated:
         from ..results import DocumentResult
 
         rows = [row for _, results in report.translated for row in results]
-        _report_times(translator, DocumentResult(rows, len(report.translated)), time.perf_counter() - started)
-    if output_format is OutputFormat.jsonl:
+        report_times(translator, DocumentResult(rows, len(report.translated)), time.perf_counter() - started)
+    if jsonl:
         for row in report.rows():
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         sys.stdout.flush()

@@ -182,12 +182,13 @@ def translate(
     if cat_file is not None:
         from .pretranslate import pretranslate_file
 
-        pretranslate_file(
-            cat_file, output, direction, output_format, overwrite, strict, verbose,
-            dict(model=model, device=device, beams=beams, batch_size=batch_size,
-                 glossary=None if no_glossary else glossary, db=db, strategy=strategy.value,
-                 memory=not no_memory, fast=fast),
+        options = dict(
+            model=model, device=device, beams=beams, batch_size=batch_size, db=db, fast=fast,
+            glossary=None if no_glossary else glossary, strategy=strategy.value, memory=not no_memory,
         )
+        jsonl = output_format is OutputFormat.jsonl
+        times = _report_times if verbose else None
+        pretranslate_file(cat_file, output, direction, jsonl, overwrite, strict, options, _Progress(), times)
         return
     if overwrite:
         raise UsageError("--overwrite is for XLIFF and PO files")

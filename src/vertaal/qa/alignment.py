@@ -25,6 +25,26 @@ class SegmentPair:
     source: str
     target: str
     line: int = 0  # where the segment starts in the (first) input file
+    codes: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] | None = None  # (kind, key, label)
+    unit: str = ""  # a bilingual file's segment id
+
+
+def bilingual(path: str) -> Iterator[SegmentPair]:
+    """The translated segments of an XLIFF or PO file, codes taken out of the text and compared
+    on their own."""
+    from ..cat import open_bilingual
+    from ..engine.placeholders import without_codes
+
+    file = open_bilingual(path)
+    for index, segment in enumerate(s for s in file.segments if not s.empty):
+        yield SegmentPair(
+            index,
+            without_codes(segment.source),
+            without_codes(segment.target),
+            index + 1,
+            (segment.refs(), segment.refs(target=True)),
+            segment.id,
+        )
 
 
 def paragraphs(path: str, encoding: str) -> Iterator[tuple[int, str]]:

@@ -2,7 +2,8 @@
 
 Per segment: a glossary term missing from the target (listed alternatives and English plurals
 accepted), a forbidden target used, a keep (do-not-translate) term altered, an untranslated
-segment, numbers or dates that differ. Across the document: one source translated in different
+segment, numbers or dates that differ, and in a bilingual file's segments the inline codes
+(:mod:`vertaal.qa.tags`). Across the document: one source translated in different
 ways, and different sources translated the same way.
 """
 
@@ -26,6 +27,11 @@ CHECKS = {
     "forbidden_term": ERROR,
     "keep_altered": ERROR,
     "number_mismatch": ERROR,
+    "tag_missing": ERROR,
+    "tag_added": ERROR,
+    "tag_duplicated": ERROR,
+    "tag_order": ERROR,
+    "tag_nesting": ERROR,
     "untranslated": WARNING,
     "inconsistent_translation": WARNING,
     "same_translation": WARNING,
@@ -140,13 +146,15 @@ class SegmentResult:
     line: int
     source: str
     target: str
+    unit: str = ""  # a bilingual file's segment id
     terms: list[TermOccurrence] = field(default_factory=list)
     target_spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "term"|"forbidden")
     problems: list[Problem | TermProblem] = field(default_factory=list)
 
     def head(self) -> dict[str, Any]:
         """The segment's own fields, without its terms and problems."""
-        return {"index": self.index, "line": self.line, "source": self.source, "target": self.target}
+        head = {"index": self.index, "line": self.line, "source": self.source, "target": self.target}
+        return head | {"unit": self.unit} if self.unit else head
 
     def to_dict(self) -> dict[str, Any]:
         return self.head() | {
@@ -228,11 +236,16 @@ class Checker:
         return Report(results, document, meta)
 
     def check_segment(self, segment: SegmentPair) -> SegmentResult:
-        result = SegmentResult(segment.index, segment.line, segment.source, segment.target)
+        result = SegmentResult(segment.index, segment.line, segment.source, segment.target, segment.unit)
         hits = self.matcher.iter_find(segment.source) if self.matcher else iter(())
         self._terms(result, hits)
         self._untranslated(result)
         self._numbers(result)
+        if segment.codes is not None:
+            from .tags import tag_problems
+
+            found = tag_problems(*segment.codes)
+            result.problems += [Problem(c, m, [segment.index], d) for c, m, d in found]
         return result
 
     def _terms(self, result: SegmentResult, hits: Iterable[Hit]) -> None:
