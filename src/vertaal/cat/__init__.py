@@ -145,6 +145,8 @@ def pretranslate(
     """Translate the file's empty segments (`overwrite`: every segment that is not final), never
     a locked or final one; machine output is marked as the format expects."""
     report = Pretranslation()
+    if not file.target_lang:
+        file.target_lang = translator.pair[1]  # written where the format wants it (XLIFF 2 trgLang)
     chosen: list[Segment] = []
     reasons = {"locked": 0, "final (approved or signed off)": 0, "already translated": 0, "empty source": 0}
     for segment in file.segments:

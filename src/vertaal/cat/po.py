@@ -58,6 +58,14 @@ def mask(text: str, flags: list[str]) -> tuple[str, dict[str, Code]]:
     return "".join(parts), codes
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def unmask(text: str, codes: dict[str, Code]) -> str:
     return "".join(codes[ch].data if ch in codes else ch for ch in text)
 
@@ -78,6 +86,8 @@ class PoFile:
         except (ValueError, UnicodeDecodeError, LookupError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise InputError(f"{path}: cannot read this PO file ({message})") from error
+        if (self.store.encoding or "utf-8").lower().replace("-", "") != "utf8" and _is_utf8(data):
+            self.store.encoding = "utf-8"  # a UTF-8 file whose header says otherwise: written back as it came
         header = self.store.parseheader() if self.store.units and self.store.units[0].isheader() else {}
         self.target_lang = primary(header.get("Language") or "")
         self.source_lang = ""  # PO does not say; msgids are taken to be in the direction's source

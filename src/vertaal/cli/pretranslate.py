@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from ..errors import GlossaryError, UsageError
+from ..errors import GlossaryError, InputError, UsageError
 
 
 def pretranslate_file(
@@ -28,22 +28,27 @@ def pretranslate_file(
     the translate command's progress bar; `report_times`: its --verbose report, if asked)."""
     from .. import cat
     from ..api import Translator
+    from ..engine.registry import directions
     from ..languages import parse_pair
     from ..text.files import refuse_overwriting_inputs
 
     file = cat.open_bilingual(path)
-    target = Path(output) if output is not None and str(output) != "-" else None
     if output is not None and str(output) == "-":
         raise UsageError("write a pre-translated file to a file: -o OUT" + path.suffix)
-    if target is None:
-        target = path.with_name(f"{path.stem}.{file.target_lang or 'translated'}{path.suffix}")
+    chosen = direction or cat.file_direction(file) or "nl-en"
+    if direction is None and chosen not in directions():
+        raise InputError(
+            f"{path}: the file is {chosen}; vertaal translates {', '.join(directions())} "
+            "(pass --direction to override the file)"
+        )
+    pair = parse_pair(chosen)
+    cat.check_languages(file, pair, direction is not None)
+    target = Path(output) if output is not None else path.with_name(f"{path.stem}.{pair[1]}{path.suffix}")
     if cat.format_of(target) != cat.format_of(path):
         raise UsageError(f"-o {target}: a {path.suffix} file is written as {path.suffix}")
     refuse_overwriting_inputs(target, [path])
     if not target.resolve().parent.is_dir():
         raise UsageError(f"cannot write {target}: directory {target.parent} does not exist")
-    chosen = direction or cat.file_direction(file) or "nl-en"
-    cat.check_languages(file, parse_pair(chosen), direction is not None)
     translator = Translator(chosen, **options)
     started = time.perf_counter()
     with progress:
