@@ -85,7 +85,7 @@ def test_every_declared_dependency_is_imported():
 
     project = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     declared = project["project"]["dependencies"]
-    imported_as = {"markdown_it_py": "markdown_it", "translate_toolkit": "translate"}  # distribution -> module
+    imported_as = {"markdown_it_py": "markdown_it", "translate_toolkit": "translate"}  # distribution: module
     names = {re.split(r"[<>=\[ ]", d)[0].lower().replace("-", "_") for d in declared}
     names = {imported_as.get(n, n) for n in names}
     through_the_tokenizer = {"sacremoses"}  # MarianTokenizer loads it
