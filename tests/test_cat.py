@@ -70,6 +70,8 @@ XLIFF2 = """<?xml version="1.0" encoding="UTF-8"?>
   </unit>
   <unit id="u2" translate="no"><segment><source>Niet vertalen.</source></segment></unit>
   <unit id="u3"><segment state="final"><source>De dienst.</source><target>The service.</target></segment></unit>
+  <unit id="u5"><segment state="reviewed"><source>Het kabinet.</source><target>The cabinet.</target></segment></unit>
+  <unit id="u6"><segment><source>Zie <sm id="c1" type="comment" value="nakijken"/>het rapport<em startRef="c1"/> van de <cp hex="0007"/>AIVD.</source></segment></unit>
   <unit id="u4">
    <segment id="s1"><source>Eerste zin.</source></segment>
    <ignorable><source> </source></ignorable>
@@ -134,6 +136,23 @@ def tag_problems(path: Path) -> list[dict]:
     return [p for s in report["segments"] for p in s["problems"] if p["check"].startswith("tag_")]
 
 
+def toolkit_codes(path: Path) -> None:
+    """translate-toolkit opens the file again and finds the source's placeables in every target."""
+    from translate.storage import xliff
+
+    def placeables(rich) -> Counter:
+        return Counter(
+            (type(e).__name__, getattr(e, "id", None))
+            for top in rich
+            for e in top.depth_first()
+            if type(e).__name__ != "StringElem"
+        )
+
+    for unit in xliff.xlifffile.parsestring(path.read_bytes()).units:
+        if unit.target and unit.xmlelement.find(f"{X12}seg-source") is None:
+            assert placeables(unit.rich_target) == placeables(unit.rich_source), unit.getid()
+
+
 def same_codes(path: Path) -> None:
     """Every translated segment holds exactly the source's codes (by element and id)."""
     for segment in open_bilingual(path).segments:
@@ -158,6 +177,7 @@ def test_xliff12_empty_units_are_translated_and_marked_codes_intact(tiny_model, 
     for ident in ("locked", "approved", "final", "signed", "draft"):  # never touched
         assert etree.tostring(after[ident]) == etree.tostring(before[ident]), ident
     same_codes(out)
+    toolkit_codes(out)
     assert tag_problems(out) == []
     nested = after["codes"].find(f"{X12}target/{X12}g[@id='1']")
     assert nested is not None and nested.find(f"{X12}g[@id='2']") is not None  # g 2 stays inside g 1
@@ -214,15 +234,17 @@ def test_xliff2_segments_translated_states_and_codes(tiny_model, tmp_path):
     root = etree.parse(str(out)).getroot()
     assert root.get("trgLang") == "en"
     segments = list(root.iter(f"{X2}segment"))
-    assert [s.get("state") for s in segments] == ["translated", None, "final", "translated", "translated"]
+    states = [s.get("state") for s in segments]
+    assert states == ["translated", None, "final", "reviewed", "translated", "translated", "translated"]
     assert segments[2].find(f"{X2}target").text == "The service."  # final: kept
+    assert segments[3].find(f"{X2}target").text == "The cabinet."  # reviewed: kept
     assert segments[1].find(f"{X2}target") is None  # translate="no"
     same_codes(out)
     assert tag_problems(out) == []
     from translate.storage import xliff2
 
     reopened = xliff2.Xliff2File.parsestring(out.read_bytes())
-    assert len(reopened.units) == 5  # translate-toolkit reads it back, every code intact above
+    assert len(reopened.units) == 7  # translate-toolkit reads it back, every code intact above
 
 
 # --- PO ------------------------------------------------------------------------------------------
