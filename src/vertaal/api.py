@@ -157,7 +157,7 @@ class Translator:
         if on_start:
             on_start(len(results))
         sources = [r.source for r in results]
-        copied = {i for i, s in enumerate(sources) if not any(ch.isalpha() for ch in s)}
+        copied = {i for i, s in enumerate(sources) if not needs_model(s)}
         for i in copied:  # a page number, a date, an amount, codes alone: nothing to translate
             results[i].target = sources[i]
             results[i].terms = [] if self.matcher is not None else None
@@ -186,9 +186,10 @@ class Translator:
             )
         return DocumentResult(results, len(paragraphs))
 
-    def translate_sentences(self, sentences: list[str]) -> list[str]:
-        """Translate already segmented sentences, one output per input (no memory)."""
-        return [target for target, _, _ in self._translate(sentences)] if sentences else []
+    def translate_sentences(self, sentences: list[str], hits: list[list[Hit]] | None = None) -> list[str]:
+        """Translate already segmented sentences, one output per input (no memory); `hits`, when
+        given, are their glossary hits (found elsewhere, as a cluster's tasks do)."""
+        return [target for target, _, _ in self._translate(sentences, hits=hits)] if sentences else []
 
     def _translate(
         self,
@@ -300,6 +301,16 @@ class Translator:
             for i, result in zip(redo, again, strict=True):
                 results[i] = self._outcome(result.text, hits[i], spelled[i], plans[i], result.state)
         return results
+
+
+def block_sentences(blocks: list[str]) -> list[str]:
+    """The sentences :meth:`Translator.translate_blocks` makes of `blocks`, in order."""
+    return [piece for b in blocks if b.strip() for s in split_sentences(b) for piece in split_long(s)]
+
+
+def needs_model(sentence: str) -> bool:
+    """Whether a sentence goes to the model (one without letters is copied as it is)."""
+    return any(ch.isalpha() for ch in sentence)
 
 
 def remembered_codes(source: str, target: str) -> tuple[str, list[CodeStatus]]:

@@ -147,6 +147,23 @@ def pretranslate(
     report = Pretranslation()
     if not file.target_lang:
         file.target_lang = translator.pair[1]  # written where the format wants it (XLIFF 2 trgLang)
+    chosen, report.skipped = choose(file, overwrite)
+    cores = [_core(s.source) for s in chosen]
+    result = translator.translate_blocks([core for _, core, _ in cores], on_progress, on_start)
+    grouped: list[list[SentenceResult]] = [[] for _ in chosen]
+    for row in result.sentences:
+        grouped[row.paragraph].append(row)
+    note = f"machine translation by {translator.spec.model_id}"
+    for segment, (lead, core, trail), rows in zip(chosen, cores, grouped, strict=True):
+        target = respace(" ".join(r.target for r in rows if r.target), core) if rows else core
+        file.set_target(segment, lead + target + trail, note)
+        report.translated.append((segment, rows))
+    return report
+
+
+def choose(file: BilingualFile, overwrite: bool = False) -> tuple[list[Segment], dict[str, int]]:
+    """The segments to translate (empty ones; with `overwrite` drafts too; never locked or final)
+    and how many were left, by reason."""
     chosen: list[Segment] = []
     reasons = {"locked": 0, "final (approved or signed off)": 0, "already translated": 0, "empty source": 0}
     for segment in file.segments:
@@ -160,18 +177,12 @@ def pretranslate(
             reasons["empty source"] += 1
         else:
             chosen.append(segment)
-    report.skipped = reasons
-    cores = [_core(s.source) for s in chosen]
-    result = translator.translate_blocks([core for _, core, _ in cores], on_progress, on_start)
-    grouped: list[list[SentenceResult]] = [[] for _ in chosen]
-    for row in result.sentences:
-        grouped[row.paragraph].append(row)
-    note = f"machine translation by {translator.spec.model_id}"
-    for segment, (lead, core, trail), rows in zip(chosen, cores, grouped, strict=True):
-        target = respace(" ".join(r.target for r in rows if r.target), core) if rows else core
-        file.set_target(segment, lead + target + trail, note)
-        report.translated.append((segment, rows))
-    return report
+    return chosen, reasons
+
+
+def texts_to_translate(file: BilingualFile, overwrite: bool = False) -> list[str]:
+    """What :func:`pretranslate` sends to the translator, one text per chosen segment."""
+    return [_core(s.source)[1] for s in choose(file, overwrite)[0]]
 
 
 def _core(text: str) -> tuple[str, str, str]:

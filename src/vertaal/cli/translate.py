@@ -144,6 +144,25 @@ OverwriteOption = Annotated[
     ),
 ]
 
+ClusterOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--cluster",
+        metavar="auto|ray://HOST:PORT",
+        show_default=False,
+        help="Folders and globs: run the translation on a Ray cluster (pip install \"vertaal[cluster]\").",
+    ),
+]
+
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, max=4096, metavar="N", help="--cluster: translation actors.")
+]
+
+GpusOption = Annotated[
+    float,
+    typer.Option("--gpus-per-worker", min=0.0, max=16.0, metavar="G", help="--cluster: GPUs per actor."),
+]
+
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="Report model load and translation times on stderr.")
 ]
@@ -170,14 +189,35 @@ def translate(
     report: ReportOption = None,
     bilingual: BilingualOption = False,
     overwrite: OverwriteOption = False,
+    cluster: ClusterOption = None,
+    workers: WorkersOption = 2,
+    gpus_per_worker: GpusOption = 0.0,
     verbose: VerboseOption = False,
 ) -> None:
     """Translate text, files or standard input; a PDF, DOCX, ODT, HTML or Markdown file is
     translated as a document, its structure kept (-o's extension picks the output format); an
     XLIFF or PO file is pre-translated: its empty segments filled, inline codes kept."""
     from ..api import Translator
+    from ..corpus import is_corpus_input
     from ..text.files import read_file, refuse_overwriting_inputs, write_atomic
 
+    if input_files and any(is_corpus_input(str(f)) for f in input_files):
+        if text or output_format is OutputFormat.jsonl or bilingual or report or overwrite:
+            raise UsageError("folders and globs take -i and -o OUTDIR only (no TEXT, --format jsonl, "
+                             "--bilingual, --report or --overwrite)")
+        from .corpus import translate_corpus
+
+        options = dict(
+            model=model, device=device, beams=beams, batch_size=batch_size, db=db, fast=fast,
+            glossary=None if no_glossary else glossary, strategy=strategy.value, memory=not no_memory,
+        )
+        translate_corpus(
+            [str(f) for f in input_files], output, direction or "nl-en", encoding, options, strict,
+            cluster, workers, gpus_per_worker,
+        )
+        return
+    if cluster:
+        raise UsageError("--cluster is for folders and globs: vertaal translate -i DIR -o OUT --cluster auto")
     cat_file = _bilingual_input(text, input_files)
     if cat_file is not None:
         from .pretranslate import pretranslate_file

@@ -103,7 +103,7 @@ def translate(translator: Any, document: Document, on_progress=None, on_start=No
     translated blocks with their inline formats placed."""
     from .inline import assemble
 
-    texts = [b.text if _translatable(b.text) else "" for b in document.blocks]
+    texts = block_texts(document)
     result = translator.translate_blocks(texts, on_progress, on_start)
     grouped: list[list[Any]] = [[] for _ in document.blocks]
     for sentence in result.sentences:
@@ -113,6 +113,11 @@ def translate(translator: Any, document: Document, on_progress=None, on_start=No
         for block, text, sentences in zip(document.blocks, texts, grouped, strict=True)
     ]
     return result, translated
+
+
+def block_texts(document: Document) -> list[str]:
+    """What is sent to the translator per block: its text, or '' for one without words."""
+    return [b.text if _translatable(b.text) else "" for b in document.blocks]
 
 
 def _translatable(text: str) -> bool:

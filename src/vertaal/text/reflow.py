@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\u00a0]*\n")
 _LINE_END_HYPHEN = re.compile(r"(\w+)-$")
@@ -50,6 +51,26 @@ def paragraphs(text: str) -> list[str]:
             if joined:
                 result.append(joined)
     return result
+
+
+def stream_paragraphs(lines: Iterable[str]) -> Iterator[str]:
+    """The paragraphs of :func:`paragraphs`, from lines read one by one (a file of any size)."""
+    block: list[str] = []
+    for line in lines:
+        line = normalise(line)
+        if line.strip(" \t\f\v\u00a0"):
+            block.append(line)
+            continue
+        yield from _joined(block)
+        block = []
+    yield from _joined(block)
+
+
+def _joined(block: list[str]) -> Iterator[str]:
+    for part in _apart(block) if block else []:
+        joined = join_lines(part)
+        if joined:
+            yield joined
 
 
 _PAGE_NUMBER = re.compile(r"(?:pagina\s+|page\s+|p\.\s*)?\d{1,4}", re.IGNORECASE)
