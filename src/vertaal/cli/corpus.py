@@ -52,10 +52,7 @@ def translate_corpus(
         warn(notice)
     lines = summary.lines()
     if report is not None:
-        lines[0] += (
-            f"; on the cluster: {report.translated:,} sentences translated by {workers} actor(s), "
-            f"{report.remembered:,} found in the memory first"
-        )
+        lines[0] += f"; {report.translated:,} translated on the cluster by {workers} actor(s)"
     for line in lines:
         typer.echo(line, err=True)
     if summary.failed:

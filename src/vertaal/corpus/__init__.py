@@ -74,6 +74,7 @@ class Summary:
     """The end-of-run report: files, sentences, memory hits, failed terms, errors by file."""
 
     outcomes: list[FileOutcome] = field(default_factory=list)
+    found_first: int | None = None  # on a cluster: sentences the memory held before the run
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -84,7 +85,9 @@ class Summary:
 
     def lines(self) -> list[str]:
         sentences = sum(o.sentences for o in self.outcomes)
-        remembered = sum(o.remembered for o in self.outcomes)
+        remembered = self.found_first
+        if remembered is None:
+            remembered = sum(o.remembered for o in self.outcomes)
         terms = sum(o.terms_failed for o in self.outcomes)
         head = (
             f"{len(self.outcomes)} files: {self.count('translated')} translated, "

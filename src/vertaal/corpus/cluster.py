@@ -9,9 +9,11 @@ writer, and writes the files:
    from the glossary's entries;
 3. **look up** (driver): sentences already in the memory are dropped; the rest, de-duplicated,
    are gathered into waves of at most `wave` sentences, so the driver's memory stays bounded;
-4. **translate** (an actor pool: ``map_batches`` with a callable class, ``concurrency=workers``,
+4. **translate** (an actor pool: ``map_batches`` with a callable class and
+   ``compute=ActorPoolStrategy(size=workers)``, what Ray before 2.51 spelt ``concurrency=workers``:
    one model per actor, ``num_gpus=gpus_per_worker``); an actor that dies is restarted and its
-   batch retried (``max_restarts``/``max_task_retries``), so nothing is lost;
+   batch retried (Ray Data's actor pools default to ``max_restarts=-1`` and
+   ``max_task_retries=-1``), so nothing is lost;
 5. **remember** (driver): every translated batch goes into the memory as it arrives;
 6. **reassemble and write** (driver): the one-machine runner writes every file, now taking
    every sentence from the memory, so the files are the ones a one-machine run writes.
@@ -58,15 +60,22 @@ def require_ray() -> Any:
 
 
 def connect(settings: ClusterSettings) -> Any:
-    """Join the cluster (or the Ray already started in this process)."""
+    """Join the cluster (or the Ray already started in this process); Ray Data's own progress
+    bars and logs stay off (vertaal shows one bar)."""
+    import logging
+
     ray = require_ray()
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
     if ray.is_initialized():
         return ray
     try:
         if settings.address in (None, "local"):
-            ray.init(include_dashboard=False, log_to_driver=False)
+            ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
         else:
-            ray.init(address=settings.address, include_dashboard=False, log_to_driver=False)
+            ray.init(address=settings.address, log_to_driver=False, logging_level=logging.WARNING)
     except (ConnectionError, RuntimeError, ValueError) as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise UsageError(f"cannot reach the Ray cluster at {settings.address}: {first}") from None
@@ -178,6 +187,7 @@ def run(
         if wave:
             _translate_wave(ray, translator, wave, settings, direction, options, matcher, report)
     summary = Runner(translator, encoding, progress, warn).run(jobs)
+    summary.found_first = report.remembered
     return summary, report
 
 
@@ -199,11 +209,9 @@ def _translate_wave(
         TranslateActor,
         fn_constructor_kwargs={"direction": direction, "options": options, "matcher": matcher},
         batch_size=settings.batch_size,
-        concurrency=settings.workers,
+        compute=ray.data.ActorPoolStrategy(size=settings.workers),
         num_gpus=settings.gpus_per_worker or None,
-        max_restarts=-1,
-        max_task_retries=-1,
-    )
+    )  # Ray Data restarts a dead actor and retries its batch (max_restarts=-1, max_task_retries=-1)
     for batch in translated.iter_batches(batch_size=settings.batch_size, batch_format="default"):
         sources = list(batch["source"])
         prints = [fingerprint(pickle.loads(h)) for h in batch["hits"]]
