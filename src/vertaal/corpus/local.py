@@ -38,9 +38,10 @@ class _Quiet:
     def file_done(self) -> None: ...
 
 
-def chunks(items: Iterable[str], size: int = CHUNK_PARAGRAPHS) -> Iterator[list[str]]:
+def chunks(items: Iterable[str], size: int | None = None) -> Iterator[list[str]]:
+    """Lists of `size` items (default CHUNK_PARAGRAPHS), the last one shorter."""
     iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+    while chunk := list(islice(iterator, size or CHUNK_PARAGRAPHS)):
         yield chunk
 
 
