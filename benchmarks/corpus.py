@@ -68,8 +68,8 @@ def streaming(megabytes: list[float], work: Path) -> list[dict]:
     seed = seed_paragraphs(2000)
     write_corpus(work / "seed", seed, 0.35)
     (work / "seed" / "all.txt").write_text("\n\n".join(seed) + "\n", encoding="utf-8")
-    seeded = _run(["-i", str(work / "seed"), "-o", str(work / "seed-out")], model, env, "seed: fills the memory")
-    rows = [seeded]
+    seed_args = ["-i", str(work / "seed"), "-o", str(work / "seed-out")]
+    rows = [_run(seed_args, model, env, "seed: fills the memory")]
     for size in megabytes:
         folder = work / f"corpus-{size}"
         written = write_corpus(folder, seed, size)
