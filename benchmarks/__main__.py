@@ -279,6 +279,43 @@ def documents(d: dict) -> str:
     return _table([*header, "peak RSS"], rows) + f"\n\nTranslation by the {d['model']}."
 
 
+def corpus(d: dict) -> str:
+    stream = [
+        [
+            r["run"],
+            f"{r['megabytes']:,} MB" if "megabytes" in r else "the 2,000 seed paragraphs",
+            f"{r['seconds']} s",
+            f"{r['peak_rss_mb']} MB",
+        ]
+        for r in d["streaming"]
+    ]
+    first = next(r for r in d["streaming"] if r["run"] == "from the memory")
+    last = [r for r in d["streaming"] if r["run"] == "from the memory"][-1]
+    flat = (
+        f"Peak RSS at {last['megabytes']:,} MB / at {first['megabytes']:,} MB: "
+        f"{last['peak_rss_mb'] / first['peak_rss_mb']:.2f}x."
+    )
+    rows = [r for r in d["scaling"] if "sentences" in r]
+    scale = [
+        [
+            r["run"],
+            r["sentences"],
+            f"{r['whole_process_seconds']} s",
+            f"{r['job_seconds']} s",
+            r["sentences_per_second"],
+            f"{r['actor_rss_mb']} MB" if r["actor_rss_mb"] else "",
+        ]
+        for r in rows
+    ]
+    efficiency = next(r["ratio"] for r in d["scaling"] if "ratio" in r)
+    return (
+        _table(["run", "corpus", "whole process", "peak RSS"], stream)
+        + f"\n\n{flat}\n\n"
+        + _table(["opus-mt-shaped model", "sentences", "whole process", "job", "sentences/s", "actor RSS"], scale)
+        + f"\n\nScaling efficiency, 2 actors / (2 × 1 actor): {efficiency}."
+    )
+
+
 BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "sample_page": sample_page,
     "glossary_io": glossary_io,
@@ -291,6 +328,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "big_inputs": big_inputs,
     "big_memory": big_memory,
     "documents": documents,
+    "corpus": corpus,
 }
 
 

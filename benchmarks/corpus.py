@@ -194,7 +194,7 @@ def main() -> None:
         if args.skip != "scaling":
             result["scaling"] = scaling(args.sentences, work)
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result))
         return
     for section, rows in result.items():
         print(f"## {section}")
