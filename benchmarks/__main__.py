@@ -311,7 +311,7 @@ def corpus(d: dict) -> str:
     return (
         _table(["run", "corpus", "whole process", "peak RSS"], stream)
         + f"\n\n{flat}\n\n"
-        + _table(["opus-mt-shaped model", "sentences", "whole process", "job", "sentences/s", "actor RSS"], scale)
+        + _table(["opus-mt-shaped model", "sentences", "whole process", "job", "sentences/s", "RSS"], scale)
         + f"\n\nScaling efficiency, 2 actors / (2 × 1 actor): {efficiency}."
     )
 
