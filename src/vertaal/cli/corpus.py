@@ -39,7 +39,8 @@ def translate_corpus(
         if cluster:
             from ..corpus import cluster as ray_cluster
 
-            settings = ray_cluster.ClusterSettings(cluster, workers, gpus_per_worker)
+            per_call = max(ray_cluster.BATCH, options.get("batch_size") or 0)  # a GPU actor wants big calls
+            settings = ray_cluster.ClusterSettings(cluster, workers, gpus_per_worker, per_call)
             cluster_options = {k: v for k, v in options.items() if k not in ("glossary", "db", "memory")}
             summary, report = ray_cluster.run(
                 translator, jobs, settings, direction, cluster_options, encoding, progress, warn
