@@ -366,6 +366,22 @@ def test_random_model_places_every_code_once_nested_as_in_the_source(random_tran
     assert all(t.status != "failed" for t in row.terms)  # the glossary term is placed too
 
 
+@pytest.fixture(scope="module")
+def trained_translator(trained_model):
+    return Translator(model=str(trained_model), glossary=[Entry("dienst", "service")], memory=False)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sentence=coded_sentences())
+def test_trained_model_places_every_code_once_nested_as_in_the_source(trained_translator, sentence):
+    """A trained model writes text around the codes (and blank pieces, which must not empty a
+    pair that wraps words in the source)."""
+    [row] = trained_translator.translate_blocks([sentence]).sentences
+    codes = codes_in(sentence)
+    assert Counter(codes_in(row.target)) == Counter(codes)
+    assert Spelled(sentence, sentence, codes, codes).misplaced(row.target) == set()
+
+
 def test_trained_model_keeps_a_code_with_its_word(trained_model):
     translator = Translator(model=str(trained_model), glossary=None, memory=False)
     sentence = f"De minister deelt het {code_char(OPEN, 0)}rapport{code_char(CLOSE, 0)}."

@@ -76,9 +76,10 @@ def test_missing_file(tmp_path):
 
 
 def test_directory(tmp_path):
+    """A folder is a corpus: it is translated into a folder, which -o must name."""
     result = run("translate", "-i", tmp_path)
-    assert result.exit_code == 1
-    assert "is a directory" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.exit_code == 2
+    assert "-o OUTDIR" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def test_binary_file(tmp_path):

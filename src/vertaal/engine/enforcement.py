@@ -38,6 +38,9 @@ class PhraseEncoder:
         self.classes = TokenClasses.from_vocab(self.vocab, SPACE, self.unk)
         self._cache: dict[str, list[Phrase]] = {}
         self._spellings: dict[str, list[Phrase]] = {}
+        # pieces that decode to nothing but space (or nothing): no content between two codes
+        blank = [t for piece, t in self.vocab.items() if not piece.replace(SPACE, "").strip()]
+        self.blanks: tuple[int, ...] = tuple(sorted({*blank, self.unk} - {None}))[:4]
 
     def spellings(self, text: str, limit: int = MAX_SEGMENTATIONS) -> list[Phrase]:
         """Every token sequence of the vocabulary that spells `text` (after a space, or glued),
@@ -173,8 +176,10 @@ def plan(
             start, holder = spelled.opens(i), spelled.parent(i)
             opening = code_requirement[start] if start is not None else None
             codes[r] = CodeRule(needs, opening, code_requirement[holder] if holder is not None else None)
-            if opening is not None and spelled.wraps_text(start):  # the pair wraps words
-                forbidden += [o + c for o in requirements[opening] for c in requirements[r]]
+            if opening is not None and spelled.wraps_text(start):  # the pair wraps words: not nothing
+                gaps = [()] + [(b,) for b in encoder.blanks] + [(b, b) for b in encoder.blanks]
+                pairs = [(o, c) for o in requirements[opening] for c in requirements[r]]
+                forbidden += [o + gap + c for o, c in pairs for gap in gaps]
     constraints = SentenceConstraints(
         requirements, forbidden, initial, endings, encoder.classes, codes, guards
     )

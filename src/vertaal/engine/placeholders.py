@@ -88,10 +88,18 @@ class Spelled:
                 last_ordered = i
             if self.closes(i) is not None:
                 opened.append(i)
+        # a pair opens only when what its codes wait for outside it is placed: inside the pair,
+        # nothing outside it may be placed, so a code waiting on one would wait for ever
+        pairs = [(i, c) for i in range(len(self.codes)) if (c := self.closes(i)) is not None]
+        for start, end in sorted(pairs, key=lambda pair: pair[1] - pair[0]):
+            inside = set(range(start + 1, end + 1))
+            outside = {n for i in inside for n in self._needs[i] if n not in inside and n != start}
+            self._needs[start] += sorted(outside - set(self._needs[start]))
 
     def needs(self, i: int) -> list[int]:
         """The codes code `i` must follow: for a closing code, its opening code and every code
-        inside the pair; for an ordered code, the ordered code before it."""
+        inside the pair; for an ordered code, the ordered code before it; for an opening code,
+        whatever the codes inside its pair must follow outside it."""
         return self._needs[i]
 
     def parent(self, i: int) -> int | None:
