@@ -132,6 +132,24 @@ def test_globs_mirror_from_where_the_pattern_starts(tiny_model, tree, tmp_path, 
     assert written == ["1998/brieven/brief.txt", "jaarverslag.txt"]
 
 
+def test_one_progress_bar_shows_files_rate_and_time_left(tiny_model, tree, tmp_path, db):
+    import io
+
+    from rich.console import Console
+
+    from vertaal.cli.corpus import CorpusProgress
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    progress = CorpusProgress(console)
+    translator = Translator(model=str(tiny_model), glossary=None, memory=True)
+    with progress:
+        summary = local.Runner(translator, progress=progress).run(plan([str(tree)], tmp_path / "out"))
+    assert progress.done == progress.files == 4 and progress.sentences > 20
+    assert progress._bar.tasks[0].completed == progress._bar.tasks[0].total  # every byte counted
+    assert "4/4 files" in progress._describe() and "sentences/s" in progress._describe()
+    assert summary.count("translated") == 4
+
+
 def test_corpus_usage_errors(tiny_model, tree, tmp_path):
     assert "-o OUTDIR" in run(tiny_model, "-i", tree, code=2).stderr
     nothing = run(tiny_model, "-i", f"{tmp_path}/*.nothing", "-o", tmp_path / "o", code=2)

@@ -219,6 +219,10 @@ def translate(
     if cluster:
         raise UsageError("--cluster is for folders and globs: vertaal translate -i DIR -o OUT --cluster auto")
     cat_file = _bilingual_input(text, input_files)
+    if cat_file is not None and (bilingual or report):
+        raise UsageError(
+            f"{cat_file} is bilingual already: pre-translate it, then run vertaal check on the result"
+        )
     if cat_file is not None:
         from .pretranslate import pretranslate_file
 
