@@ -5,6 +5,7 @@ Orchestration only: each stage lives in its feature package.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -84,6 +85,18 @@ class Translator:
         self._engine: Any = None
         self._encoder: PhraseEncoder | None = None
         self.repaired = 0  # --fast: sentences the constrained decoder translated again
+
+    def with_glossary(
+        self, glossary: str | Iterable[Entry] | Matcher | None, db: str | os.PathLike[str] | None = None
+    ) -> Translator:
+        """A Translator that enforces another glossary with this one's model, loaded once."""
+        from .glossary.matchers import load_matcher
+
+        other = copy.copy(self)
+        other._engine = self.engine
+        other.matcher = load_matcher(glossary, db, self.pair)
+        other.notices = self.notices
+        return other
 
     @property
     def engine(self) -> Any:

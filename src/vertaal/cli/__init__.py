@@ -52,10 +52,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import check, glossary, memory, models, translate
+    from . import check, glossary, memory, models, serve, translate
 
     app.command("translate", no_args_is_help=False)(translate.translate)
     app.command("check")(check.check)
+    app.command("serve")(serve.serve)
     app.add_typer(glossary.app, name="glossary")
     app.add_typer(memory.app, name="memory")
     app.add_typer(models.app, name="models")

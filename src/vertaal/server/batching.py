@@ -1,0 +1,114 @@
+"""Requests batched into the one resident model.
+
+Each request's texts are cut into paragraphs and queued; a single worker takes whatever arrived
+within `window` seconds of the first (up to `max_blocks` paragraphs), translates it as one call,
+and hands each request its own paragraphs back. Requests for different glossaries are batched
+apart. The model runs on one thread, so requests never race on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..results import SentenceResult
+
+
+@dataclass
+class _Job:
+    glossary: str | None
+    blocks: list[str]
+    future: asyncio.Future
+    loop: asyncio.AbstractEventLoop
+
+
+@dataclass
+class Translated:
+    """One request's paragraphs, translated, with their sentence results."""
+
+    paragraphs: list[str]
+    sentences: list[list[SentenceResult]] = field(default_factory=list)  # per paragraph
+
+
+class Batcher:
+    """Collects paragraphs from concurrent requests and translates them together."""
+
+    def __init__(
+        self, translator_for: Callable[[str | None], Any], window: float = 0.01, max_blocks: int = 256
+    ) -> None:
+        self.translator_for = translator_for
+        self.window = window
+        self.max_blocks = max_blocks
+        self.calls = 0  # model calls made (a test sees requests merged)
+        self._pending: list[_Job] = []
+        self._lock = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._work, name="vertaal-batcher", daemon=True)
+        self._thread.start()
+
+    async def translate(self, blocks: list[str], glossary: str | None) -> Translated:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        with self._lock:
+            self._pending.append(_Job(glossary, blocks, future, loop))
+            self._lock.notify()
+        return await future
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._lock.notify()
+        self._thread.join(timeout=30)
+
+    def _work(self) -> None:
+        import time
+
+        while True:
+            with self._lock:
+                while not self._pending and not self._stopped:
+                    self._lock.wait()
+                if self._stopped and not self._pending:
+                    return
+            time.sleep(self.window)  # let concurrent requests join the batch
+            with self._lock:
+                first = self._pending[0].glossary
+                batch, size = [], 0
+                for job in list(self._pending):
+                    if job.glossary == first and (not batch or size + len(job.blocks) <= self.max_blocks):
+                        batch.append(job)
+                        size += len(job.blocks)
+                for job in batch:
+                    self._pending.remove(job)
+            self._run(batch)
+
+    def _run(self, batch: list[_Job]) -> None:
+        blocks = [b for job in batch for b in job.blocks]
+        try:
+            result = self.translator_for(batch[0].glossary).translate_blocks(blocks)
+            self.calls += 1
+        except BaseException as error:  # noqa: BLE001 - every waiting request gets the error
+            for job in batch:
+                job.loop.call_soon_threadsafe(_settle, job.future, None, error)
+            return
+        grouped: list[list[SentenceResult]] = [[] for _ in blocks]
+        for row in result.sentences:
+            grouped[row.paragraph].append(row)
+        paragraphs = result.paragraphs()
+        start = 0
+        for job in batch:
+            end = start + len(job.blocks)
+            answer = Translated(paragraphs[start:end], grouped[start:end])
+            job.loop.call_soon_threadsafe(_settle, job.future, answer, None)
+            start = end
+
+
+def _settle(future: asyncio.Future, value: Any, error: BaseException | None) -> None:
+    if future.done():  # the client went away: nothing to hand back
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(value)

@@ -1,0 +1,62 @@
+"""API keys, stored hashed: the key file holds one ``sha256:<hex> [label]`` line per key.
+
+A key is shown once, when it is made (``vertaal serve --add-key FILE``); the file never holds it.
+Checking hashes the key given and compares in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from ..errors import InputError
+
+PREFIX = "sha256:"
+
+
+def digest(key: str) -> str:
+    return PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class KeyRing:
+    """The hashed keys of a key file."""
+
+    def __init__(self, hashes: list[str]) -> None:
+        self.hashes = hashes
+
+    @classmethod
+    def load(cls, path: str | Path) -> KeyRing:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise InputError(f"{path}: cannot read the API key file ({error.strerror})") from None
+        hashes = []
+        for number, line in enumerate(lines, 1):
+            field = line.split("#", 1)[0].split()
+            if not field:
+                continue
+            if not field[0].startswith(PREFIX) or len(field[0]) != len(PREFIX) + 64:
+                raise InputError(
+                    f"{path}:{number}: not a hashed key (sha256:<64 hex digits>); "
+                    "add keys with vertaal serve --add-key FILE"
+                )
+            hashes.append(field[0])
+        if not hashes:
+            raise InputError(f"{path}: no keys; add one with vertaal serve --add-key {path}")
+        return cls(hashes)
+
+    def allows(self, key: str | None) -> bool:
+        if not key:
+            return False
+        given = digest(key)
+        return any(hmac.compare_digest(given, known) for known in self.hashes)
+
+
+def add_key(path: str | Path, label: str = "") -> str:
+    """Make a new key, append its hash to the file, and return the key (shown once)."""
+    key = secrets.token_urlsafe(32)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"{digest(key)} {label}".rstrip() + "\n")
+    return key

@@ -1,0 +1,255 @@
+"""`vertaal serve`: LibreTranslate's API with a resident model, driven by the real libretranslatepy
+client; vertaal's glossary extension; batching across requests; security and bad requests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from vertaal.cli import app as cli  # noqa: E402
+from vertaal.server.app import Settings, create_app  # noqa: E402
+from vertaal.server.keys import KeyRing, add_key  # noqa: E402
+
+runner = CliRunner()
+STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
+
+
+@pytest.fixture
+def starter(db):
+    assert runner.invoke(cli, ["glossary", "import", str(STARTER)]).exit_code == 0
+    return db
+
+
+@pytest.fixture
+def client(glossary_model, starter):
+    with TestClient(create_app(Settings(model=str(glossary_model), db=str(starter)))) as test_client:
+        yield test_client
+
+
+def test_translate_json_string_and_list_with_glossary_statuses(client):
+    one = client.post("/translate", json={"q": "De AIVD werkt samen met de MIVD.", "source": "nl", "target": "en"})
+    assert one.status_code == 200 and isinstance(one.json()["translatedText"], str)
+    many = client.post(
+        "/translate",
+        json={"q": ["De AIVD werkt.", "Het dreigingsniveau blijft."], "source": "nl", "target": "en",
+              "glossary": "default"},
+    )
+    body = many.json()
+    assert len(body["translatedText"]) == 2
+    statuses = [t for terms in body["terms"] for t in terms]
+    assert {t["source"] for t in statuses} >= {"AIVD", "dreigingsniveau"}
+    assert {t["status"] for t in statuses} <= {"enforced", "unforced"}  # every term is in its text
+    assert "threat level" in body["translatedText"][1]
+
+
+def test_form_posts_and_paragraphs_kept(client):
+    answer = client.post(
+        "/translate", data={"q": "De dienst werkt.\n\nDe minister spreekt.", "source": "nl", "target": "en"}
+    )
+    assert answer.status_code == 200 and answer.json()["translatedText"].count("\n\n") == 1
+
+
+def test_languages_and_auto_source(client):
+    languages = client.get("/languages").json()
+    assert {"code": "nl", "name": "Dutch", "targets": ["en"]} in languages
+    auto = client.post("/translate", json={"q": "De dienst.", "source": "auto", "target": "en"}).json()
+    assert auto["detectedLanguage"]["language"] == "nl"
+
+
+def test_html_keeps_tags(client):
+    """As an HTML document: block tags kept, inline ones placed on a glossary term's target."""
+    answer = client.post(
+        "/translate",
+        json={"q": "<p>De <b>AIVD</b> werkt.</p>", "source": "nl", "target": "en", "format": "html", "glossary": "default"},
+    )
+    text = answer.json()["translatedText"]
+    assert text.startswith("<p>") and "<b>AIVD</b>" in text and text.endswith("</p>")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        ({"source": "nl", "target": "en"}, 400, "missing q"),
+        ({"q": "x", "source": "nl", "target": "fr"}, 400, "not supported"),
+        ({"q": "x", "source": "nl", "target": "en", "format": "pdf"}, 400, "format"),
+        ({"q": ["x", 3], "source": "nl", "target": "en"}, 400, "list of strings"),
+        ({"q": "x", "source": "nl"}, 400, "missing target"),
+        ({"q": "x", "source": "nl", "target": "en", "glossary": "nope"}, 400, "nope"),
+    ],
+)
+def test_bad_requests_get_4xx_with_an_error(client, body, status, says):
+    answer = client.post("/translate", json=body)
+    assert answer.status_code == status and says in answer.json()["error"]
+
+
+def test_malformed_json_and_no_traceback(client):
+    answer = client.post("/translate", content=b"{not json", headers={"content-type": "application/json"})
+    assert answer.status_code == 400 and answer.json() == {"error": "Invalid request: the body is not valid JSON"}
+
+
+def test_internal_errors_are_500_without_a_traceback(glossary_model, db, monkeypatch):
+    app = create_app(Settings(model=str(glossary_model)))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(app.state.models, "translator", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:  # as uvicorn answers it
+        answer = client.post("/translate", json={"q": "De dienst.", "source": "nl", "target": "en"})
+    assert answer.status_code == 500 and "secret" not in answer.text and "Traceback" not in answer.text
+
+
+def test_translate_file_upload_and_download(client):
+    upload = client.post(
+        "/translate_file",
+        data={"source": "nl", "target": "en"},
+        files={"file": ("../../etc/nota.md", b"# Nota\n\nDe AIVD werkt samen.\n", "text/markdown")},
+    )
+    assert upload.status_code == 200, upload.text
+    url = upload.json()["translatedFileUrl"]
+    assert url.endswith("/nota.md") and "etc" not in url
+    download = client.get(url)
+    assert download.status_code == 200 and download.text.startswith("# ")
+    rejected = client.post(
+        "/translate_file", data={"source": "nl", "target": "en"}, files={"file": ("x.exe", b"MZ", "application/x")}
+    )
+    assert rejected.status_code == 400 and "not a supported type" in rejected.json()["error"]
+    assert client.get("/download_file/forged-token/x.md").status_code == 404
+
+
+def test_size_limits(glossary_model, db):
+    settings = Settings(model=str(glossary_model), max_body=1_000, max_upload=2_000)
+    with TestClient(create_app(settings)) as small:
+        big = small.post("/translate", json={"q": "woord " * 2_000, "source": "nl", "target": "en"})
+        assert big.status_code == 413 and "limit" in big.json()["error"]
+
+        def chunks():
+            for _ in range(20):
+                yield b"q=" + b"a" * 500
+
+        unsized = small.post("/translate", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
+        assert unsized.status_code == 413
+
+
+def test_api_keys_are_required_and_stored_hashed(glossary_model, db, tmp_path):
+    keys = tmp_path / "keys"
+    key = add_key(keys, "weblate")
+    assert key not in keys.read_text() and keys.read_text().startswith("sha256:")
+    with TestClient(create_app(Settings(model=str(glossary_model), keys=KeyRing.load(keys)))) as guarded:
+        request = {"q": "De dienst.", "source": "nl", "target": "en"}
+        assert guarded.post("/translate", json=request).status_code == 403
+        assert guarded.post("/translate", json={**request, "api_key": "wrong"}).status_code == 403
+        assert guarded.post("/translate", json={**request, "api_key": key}).status_code == 200
+        assert guarded.get("/languages").status_code == 200  # reading the languages needs no key
+
+
+def test_binding_beyond_this_machine_needs_keys(tmp_path):
+    result = runner.invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "--api-keys" in result.stderr
+    made = runner.invoke(cli, ["serve", "--add-key", str(tmp_path / "keys")])
+    assert made.exit_code == 0 and made.stdout.strip() not in (tmp_path / "keys").read_text()
+    bad = tmp_path / "plain"
+    bad.write_text("my-secret-key\n", encoding="utf-8")
+    refused = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--api-keys", str(bad)])
+    assert refused.exit_code == 1 and "not a hashed key" in refused.stderr
+
+
+def test_cors_is_off_unless_configured(glossary_model, db):
+    headers = {"Origin": "https://evil.example"}
+    with TestClient(create_app(Settings(model=str(glossary_model)))) as closed:
+        assert "access-control-allow-origin" not in closed.get("/languages", headers=headers).headers
+    settings = Settings(model=str(glossary_model), cors_origins=["https://weblate.example"])
+    with TestClient(create_app(settings)) as opened:
+        allowed = opened.get("/languages", headers={"Origin": "https://weblate.example"})
+        assert allowed.headers["access-control-allow-origin"] == "https://weblate.example"
+
+
+def test_concurrent_requests_share_model_calls(glossary_model, db):
+    """Eight clients at once: their sentences go through fewer model calls than requests."""
+    import httpx
+
+    app = create_app(Settings(model=str(glossary_model), window=0.05), preload=True)
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            requests = [
+                client.post("/translate", json={"q": f"De dienst werkt {n}.", "source": "nl", "target": "en"})
+                for n in range(8)
+            ]
+            return await asyncio.gather(*requests)
+
+    answers = asyncio.run(burst())
+    assert all(a.status_code == 200 for a in answers)
+    assert app.state.batchers["nl-en"].calls < 8
+    for each in app.state.batchers.values():
+        each.stop()
+
+
+# --- a real server, driven by the real LibreTranslate client ---------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(glossary_model, starter, tmp_path):
+    import uvicorn
+
+    keys = tmp_path / "keys"
+    key = add_key(keys)
+    settings = Settings(model=str(glossary_model), db=str(starter), keys=KeyRing.load(keys))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/", key
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_libretranslatepy_client(live_server):
+    libretranslatepy = pytest.importorskip("libretranslatepy")
+    url, key = live_server
+    client = libretranslatepy.LibreTranslateAPI(url, api_key=key)
+    assert isinstance(client.translate("De AIVD werkt samen met de MIVD.", "nl", "en"), str)
+    assert any(language["code"] == "en" for language in client.languages())
+    refused = libretranslatepy.LibreTranslateAPI(url, api_key="wrong")
+    with pytest.raises(Exception) as error:  # urllib raises HTTPError 403
+        refused.translate("De dienst.", "nl", "en")
+    assert "403" in str(error.value)
+    assert json.loads(error.value.read())["error"] == "Invalid API key"
+
+
+def test_server_without_the_extra_gives_an_install_hint(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def missing(name, *args, **kwargs):
+        if name in ("fastapi", "uvicorn", "python_multipart"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", missing)
+    result = runner.invoke(cli, ["serve"])
+    assert result.exit_code == 2 and 'pip install "vertaal[server]"' in result.stderr
