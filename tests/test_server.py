@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
 
 pytest.importorskip("fastapi")
@@ -253,3 +255,61 @@ def test_server_without_the_extra_gives_an_install_hint(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", missing)
     result = runner.invoke(cli, ["serve"])
     assert result.exit_code == 2 and 'pip install "vertaal[server]"' in result.stderr
+
+
+# --- vertaal's own API, fuzzed from its OpenAPI schema --------------------------------------------
+
+schemathesis = pytest.importorskip("schemathesis")
+
+
+FUZZ_DB = Path(tempfile.mkdtemp(prefix="vertaal-fuzz-")) / "fuzz.db"
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(db=str(FUZZ_DB)))).include(
+    path_regex="^/api/"
+)  # vertaal's own API (LibreTranslate's endpoints have their own tests above)
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_from_its_schema(case):
+    """Generated requests for every operation: never a 500, every answer as the schema says."""
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    case.call_and_validate(
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    )
+
+
+def test_glossary_api_round_trip(client):
+    added = client.post("/api/glossaries/default/entries", json={"source": "bewindspersoon", "target": "minister"})
+    assert added.status_code == 201
+    assert client.post("/api/glossaries/default/entries", json={"source": "bewindspersoon"}).status_code in (400, 409)
+    found = client.get("/api/glossaries/default/entries", params={"search": "bewinds"}).json()
+    assert [e["target"] for e in found] == ["minister"]
+    changed = client.patch("/api/glossaries/default/entries/bewindspersoon", json={"target": "member of government"})
+    assert changed.json()["target"] == "member of government"
+    event = client.get("/api/glossaries/default/history", params={"source": "bewindspersoon"}).json()[0]["event"]
+    assert client.post(f"/api/glossaries/default/history/{event}/restore").json()["target"] == "minister"
+    assert "bewindspersoon\tminister" in client.get("/api/glossaries/default/export").text
+    assert client.delete("/api/glossaries/default/entries/bewindspersoon").status_code == 200
+    assert client.get("/api/glossaries/default/entries/bewindspersoon").status_code == 404
+    imported = client.post("/api/glossaries/extra/import", files={"file": ("x.tsv", b"rapport\treport\n")})
+    assert imported.json()["added"] == 1
+    report = client.post("/api/check", json={"source": ["Het jaarverslag."], "target": ["The yearly report."]})
+    assert report.json()["summary"]["problems"]["term_missing"] == 1
+    assert client.post("/api/check", params={"format": "html"}, json={"source": ["a"], "target": ["a"]}).text.startswith(
+        "<!DOCTYPE html>"
+    )
+
+
+def test_cli_edits_while_the_server_runs(client, starter):
+    """The CLI writes the same database while the server holds it open (WAL, busy timeout)."""
+    assert runner.invoke(cli, ["glossary", "add", "kabinetsbesluit", "cabinet decision"]).exit_code == 0
+    assert client.get("/api/glossaries/default/entries/kabinetsbesluit").json()["target"] == "cabinet decision"
+    assert client.post("/api/glossaries/default/entries", json={"source": "ministerraad", "target": "council of ministers"}).status_code == 201
+    shown = runner.invoke(cli, ["glossary", "show", "ministerraad"])
+    assert shown.exit_code == 0 and "council of ministers" in shown.stdout

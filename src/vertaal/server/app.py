@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import Request  # the server's own module: imported only once the extra is there
 
 from ..errors import VertaalError
-from .keys import KeyRing
+from .keys import Forbidden, KeyRing, authorise
 
 NAMES = {"nl": "Dutch", "en": "English"}
 TEXT_SUFFIXES = {".txt"}
@@ -112,6 +112,10 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
     app.add_middleware(_BodyLimit, limit=max(settings.max_body, settings.max_upload))
 
+    from .rest import router
+
+    app.include_router(router(settings))
+
     if preload:
         for direction in directions()[:1]:
             models.translator(direction, None)
@@ -122,7 +126,11 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
 
     @app.exception_handler(VertaalError)
     async def _vertaal(_: Request, error: VertaalError) -> JSONResponse:
-        return JSONResponse({"error": str(error)}, status_code=400)
+        from .rest import _Conflict, _NotFound
+
+        status = 404 if isinstance(error, _NotFound) else 409 if isinstance(error, _Conflict) else 400
+        status = 403 if isinstance(error, Forbidden) else status
+        return JSONResponse({"error": str(error)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -138,7 +146,14 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
     async def _crash(_: Request, error: Exception) -> JSONResponse:
         return JSONResponse({"error": "internal error; see the server's log"}, status_code=500)
 
-    @app.api_route("/languages", methods=["GET", "POST"])
+    from .rest import ERRORS
+
+    @app.post("/languages", responses=ERRORS)
+    async def languages_post() -> list[dict[str, Any]]:
+        """As GET /languages (LibreTranslate's clients post to it too)."""
+        return await languages()
+
+    @app.get("/languages", responses=ERRORS)
     async def languages() -> list[dict[str, Any]]:
         """The languages and, for each, the languages it translates into."""
         pairs = [d.split("-", 1) for d in directions()]
@@ -148,12 +163,12 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
             for c in codes
         ]
 
-    @app.post("/translate")
+    @app.post("/translate", responses=ERRORS)
     async def translate(request: Request) -> dict[str, Any]:
         """Translate `q` (a text or a list of texts) from `source` into `target`; `format` is
         text or html; `glossary` (vertaal's extension) names the glossary to enforce."""
         params = await _params(request)
-        _authorise(settings, params.get("api_key"))
+        authorise(settings.keys, params.get("api_key"))
         q = params.get("q")
         if q is None or q == "" or q == []:
             raise _Error(400, "Invalid request: missing q parameter")
@@ -177,7 +192,7 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
             answer["terms"] = terms if isinstance(q, list) else terms[0]
         return answer
 
-    @app.post("/translate_file")
+    @app.post("/translate_file", responses=ERRORS)
     async def translate_file(request: Request) -> dict[str, str]:
         """Translate an uploaded document (.docx .odt .html .md .pdf .txt); the answer names
         where to download the translation."""
@@ -185,7 +200,7 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
 
         form = await request.form(max_files=1, max_fields=16)
         params = {k: v for k, v in form.items() if not isinstance(v, UploadFile)}
-        _authorise(settings, params.get("api_key"))
+        authorise(settings.keys, params.get("api_key"))
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise _Error(400, "Invalid request: missing file parameter")
@@ -210,7 +225,7 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
         name = Path(upload.filename).stem + target.suffix
         return {"translatedFileUrl": str(request.url_for("download_file", token=token, name=name))}
 
-    @app.get("/download_file/{token}/{name}", name="download_file")
+    @app.get("/download_file/{token}/{name}", name="download_file", responses=ERRORS)
     async def download_file(token: str, name: str) -> Any:
         path = downloads.get(token)
         if path is None or not path.exists():
@@ -239,11 +254,6 @@ async def _params(request: Any) -> dict[str, Any]:
         else:
             params[key] = value
     return params
-
-
-def _authorise(settings: Settings, key: Any) -> None:
-    if settings.keys is not None and not (isinstance(key, str) and settings.keys.allows(key)):
-        raise _Error(403, "Invalid API key")
 
 
 def _direction(params: dict[str, Any]) -> tuple[str, str | None]:

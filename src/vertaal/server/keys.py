@@ -11,7 +11,7 @@ import hmac
 import secrets
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, VertaalError
 
 PREFIX = "sha256:"
 
@@ -60,3 +60,13 @@ def add_key(path: str | Path, label: str = "") -> str:
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"{digest(key)} {label}".rstrip() + "\n")
     return key
+
+
+class Forbidden(VertaalError):
+    """A request without a valid API key (HTTP 403)."""
+
+
+def authorise(keys: KeyRing | None, key: object) -> None:
+    """Refuse a request whose key is missing or wrong, when the server has keys."""
+    if keys is not None and not (isinstance(key, str) and keys.allows(key)):
+        raise Forbidden("Invalid API key")
