@@ -316,6 +316,22 @@ def corpus(d: dict) -> str:
     )
 
 
+def server(d: dict) -> str:
+    rows = [
+        [
+            f"{r['clients']} client{'s' * (r['clients'] != 1)}",
+            r["requests"],
+            f"{r['seconds']} s",
+            r["requests_per_s"],
+            f"{r['p50_s']} s",
+            f"{r['p95_s']} s",
+        ]
+        for r in (d["sequential"], d["concurrent"])
+    ]
+    table = _table(["clients", "requests", "wall", "requests/s", "p50 latency", "p95 latency"], rows)
+    return table + f"\n\nThroughput, concurrent / one after another: {d['throughput_ratio']}x."
+
+
 BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "sample_page": sample_page,
     "glossary_io": glossary_io,
@@ -329,6 +345,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "big_memory": big_memory,
     "documents": documents,
     "corpus": corpus,
+    "server": server,
 }
 
 
