@@ -112,9 +112,17 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
     app.add_middleware(_BodyLimit, limit=max(settings.max_body, settings.max_upload))
 
+    from fastapi.responses import RedirectResponse
+
     from .rest import router
+    from .ui import router as ui_router
 
     app.include_router(router(settings))
+    app.include_router(ui_router(settings, models, directions))
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> Any:
+        return RedirectResponse("/ui/translate")
 
     if preload:
         for direction in directions()[:1]:
@@ -125,11 +133,16 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
         return JSONResponse({"error": str(error)}, status_code=error.status)
 
     @app.exception_handler(VertaalError)
-    async def _vertaal(_: Request, error: VertaalError) -> JSONResponse:
+    async def _vertaal(request: Request, error: VertaalError) -> Any:
         from .rest import _Conflict, _NotFound
 
         status = 404 if isinstance(error, _NotFound) else 409 if isinstance(error, _Conflict) else 400
         status = 403 if isinstance(error, Forbidden) else status
+        if request.url.path.startswith("/ui/") and "x-csrf-token" not in request.headers:
+            from .ui import e, page
+
+            message = f"<p class=error id=error>{e(error)}</p><p><a href=\"javascript:history.back()\">Back</a></p>"
+            return page(request, "Something to fix", "", message, status)
         return JSONResponse({"error": str(error)}, status_code=status)
 
     @app.exception_handler(RequestValidationError)

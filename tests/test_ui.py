@@ -1,0 +1,190 @@
+"""The browser UI end to end in headless chromium with Playwright: translate, document, glossary
+(add, edit inline, delete, history, restore), review (edit, save to the memory), CSRF, sign-in.
+Screenshots of each page go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("fastapi")
+playwright = pytest.importorskip("playwright.sync_api")
+
+from vertaal.cli import app as cli  # noqa: E402
+from vertaal.server.app import Settings, create_app  # noqa: E402
+from vertaal.server.keys import KeyRing, add_key  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(settings: Settings):
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def site(glossary_model, db):
+    assert CliRunner().invoke(cli, ["glossary", "import", str(STARTER)]).exit_code == 0
+    server, thread, url = serve(Settings(model=str(glossary_model), db=str(db)))
+    yield url, db
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_translate_page_highlights_terms_with_statuses(site, browser):
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    page.goto(f"{url}/")
+    page.fill("textarea[name=text]", "De AIVD en de MIVD bespreken het dreigingsniveau.")
+    page.select_option("select[name=glossary]", "default")
+    page.click("text=Translate >> nth=-1")
+    page.wait_for_selector("#result")
+    statuses = page.locator("#terms tbody td:nth-child(4)").all_inner_texts()
+    assert statuses and set(statuses) <= {"enforced", "unforced"}
+    assert page.locator("#result mark").count() >= len(statuses)
+    assert "threat level" in page.inner_text("#result .target")
+    shot(page, "translate")
+
+
+def test_document_upload_downloads_the_translation(site, browser, tmp_path):
+    url, _ = site
+    note = tmp_path / "nota.md"
+    note.write_text("# Nota\n\nDe AIVD werkt samen met de MIVD.\n", encoding="utf-8")
+    page = browser.new_page()
+    page.goto(f"{url}/ui/document")
+    page.set_input_files("input[name=file]", str(note))
+    with page.expect_download() as download:
+        page.click("text=Translate and download")
+    saved = tmp_path / "out.md"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "nota.en.md"
+    assert saved.read_text(encoding="utf-8").startswith("# ")
+    shot(page, "document")
+
+
+def test_glossary_add_edit_delete_history_restore(site, browser):
+    url, _ = site
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{url}/ui/glossary")
+    page.fill("#add input[name=source]", "bewindspersoon")
+    page.fill("#add input[name=target]", "minister")
+    page.click("#add button")
+    row = page.locator("tr[data-source=bewindspersoon]")
+    assert row.locator("input[name=target]").input_value() == "minister"
+    row.locator("input[name=target]").fill("member of government")
+    row.locator("button[data-action=save]").click()
+    row.locator(".status", has_text="saved").wait_for()
+    page.fill("input[name=search]", "bewinds")
+    page.click("text=Search")
+    assert page.locator("#entries tbody tr").count() == 1
+    target = page.locator("tr[data-source=bewindspersoon] input[name=target]")
+    assert target.input_value() == "member of government"
+    shot(page, "glossary")
+    page.click("tr[data-source=bewindspersoon] >> text=History")
+    page.wait_for_selector("#history")
+    shot(page, "history")
+    page.click("#history tbody tr >> nth=0 >> text=Restore")  # the newest event: the edit
+    assert page.locator("tr[data-source=bewindspersoon] input[name=target]").input_value() == "minister"
+    page.locator("tr[data-source=bewindspersoon] button[data-action=delete]").click()
+    page.locator("tr[data-source=bewindspersoon]").wait_for(state="detached")
+    page.reload()
+    assert page.locator("tr[data-source=bewindspersoon]").count() == 0
+
+
+def test_review_edits_are_stored_in_the_memory(site, browser):
+    url, db = site
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{url}/ui/review")
+    page.fill("textarea[name=source]", "Het jaarverslag van de AIVD.\n\nDe dienst werkt.")
+    page.fill("textarea[name=target]", "The yearly report of the AIVD.\n\nThe service works.")
+    page.select_option("select[name=glossary]", "default")
+    page.click("text=Check")
+    page.wait_for_selector("#report")
+    assert "annual report" in page.inner_text("#report")  # the term check's message
+    page.fill("textarea[aria-label='target 1']", "The annual report of the AIVD.")
+    shot(page, "review")
+    page.click("text=Save edits to the memory")
+    assert "2 edited translations stored" in page.inner_text("#saved")
+    from vertaal.db import open_db
+    from vertaal.memory.store import MemoryStore
+
+    units = {u.source: u for u in MemoryStore(open_db(db)).export_units()}
+    assert units["Het jaarverslag van de AIVD."].target == "The annual report of the AIVD."
+    assert units["Het jaarverslag van de AIVD."].origin == "edited"
+
+
+def test_a_form_post_from_another_site_is_refused(site):
+    """CSRF: a post without the page's token (what another site's form sends) changes nothing."""
+    import httpx
+
+    url, _ = site
+    answer = httpx.post(f"{url}/ui/glossary/add", data={"name": "default", "source": "x", "target": "y"})
+    assert answer.status_code == 403 and "CSRF" in answer.text
+    forged = httpx.post(
+        f"{url}/ui/glossary/add",
+        data={"csrf": "guess", "name": "default", "source": "x"},
+        cookies={"vertaal_csrf": "other"},
+    )
+    assert forged.status_code == 403
+
+
+def test_with_api_keys_the_ui_asks_for_one(glossary_model, db, browser, tmp_path):
+    keys = tmp_path / "keys"
+    key = add_key(keys)
+    server, thread, url = serve(Settings(model=str(glossary_model), db=str(db), keys=KeyRing.load(keys)))
+    try:
+        page = browser.new_page()
+        page.goto(f"{url}/ui/glossary")
+        assert page.url.endswith("/ui/login")
+        page.fill("input[name=key]", "wrong")
+        page.click("button:has-text('Sign in')")
+        page.wait_for_selector("text=That key is not valid")
+        page.goto(f"{url}/ui/login")
+        page.fill("input[name=key]", key)
+        page.click("button:has-text('Sign in')")
+        page.goto(f"{url}/ui/glossary")
+        assert page.url.endswith("/ui/glossary")
+    finally:
+        server.should_exit = True
+        thread.join(10)
