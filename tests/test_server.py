@@ -313,3 +313,80 @@ def test_cli_edits_while_the_server_runs(client, starter):
     assert client.post("/api/glossaries/default/entries", json={"source": "ministerraad", "target": "council of ministers"}).status_code == 201
     shown = runner.invoke(cli, ["glossary", "show", "ministerraad"])
     assert shown.exit_code == 0 and "council of ministers" in shown.stdout
+
+
+def test_sigterm_lets_the_request_in_flight_finish(glossary_model, tmp_path):
+    """`vertaal serve` as its own process: SIGTERM during a translation; the client still gets its
+    answer, and the server exits cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    port = free_port()
+    env = {**os.environ, "VERTAAL_DB": str(tmp_path / "v.db")}
+    code = "import sys; from vertaal.cli import main; sys.argv[0] = 'vertaal'; main()"
+    server = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--port", str(port), "--preload", "-m", str(glossary_model)],
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/languages", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        long_text = "\n\n".join(f"De dienst werkt samen met partner {n}." for n in range(40))
+        answers: list = []
+        request = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(
+                    f"http://127.0.0.1:{port}/translate",
+                    json={"q": long_text, "source": "nl", "target": "en"},
+                    timeout=120,
+                )
+            )
+        )
+        request.start()
+        time.sleep(0.5)  # the request is in the model now
+        server.send_signal(signal.SIGTERM)
+        request.join(120)
+        assert answers and answers[0].status_code == 200
+        assert answers[0].json()["translatedText"].count("\n\n") == 39
+        assert server.wait(60) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it is done
+        assert b"Traceback" not in server.stderr.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def test_a_client_that_goes_away_leaks_nothing(glossary_model, db):
+    """A request abandoned while its sentences are in the model: the batcher drops its answer,
+    the next request is served, and no thread or task is left behind."""
+    import httpx
+
+    app = create_app(Settings(model=str(glossary_model), window=0.05), preload=True)
+    threads_before = threading.active_count()
+
+    async def scenario() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            abandoned = asyncio.ensure_future(
+                client.post("/translate", json={"q": "De dienst werkt.", "source": "nl", "target": "en"})
+            )
+            await asyncio.sleep(0.01)
+            abandoned.cancel()  # what a disconnect does to the request's task
+            await asyncio.gather(abandoned, return_exceptions=True)
+            return await client.post("/translate", json={"q": "De minister spreekt.", "source": "nl", "target": "en"})
+
+    answer = asyncio.run(scenario())
+    assert answer.status_code == 200
+    batcher = app.state.batchers["nl-en"]
+    time.sleep(0.3)
+    assert not batcher._pending  # nothing waits for a client that is gone
+    batcher.stop()
+    assert threading.active_count() <= threads_before

@@ -141,7 +141,7 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
         if request.url.path.startswith("/ui/") and "x-csrf-token" not in request.headers:
             from .ui import e, page
 
-            message = f"<p class=error id=error>{e(error)}</p><p><a href=\"javascript:history.back()\">Back</a></p>"
+            message = f'<p class=error id=error>{e(error)}</p><p><a href="/ui/translate">Back</a></p>'
             return page(request, "Something to fix", "", message, status)
         return JSONResponse({"error": str(error)}, status_code=status)
 
