@@ -17,10 +17,10 @@ from typing import Any
 from fastapi import Request  # the server's own module: imported only once the extra is there
 
 from ..errors import VertaalError
+from .files import TEXT_SUFFIXES, translate_upload
 from .keys import Forbidden, KeyRing, authorise
 
 NAMES = {"nl": "Dutch", "en": "English"}
-TEXT_SUFFIXES = {".txt"}
 
 
 @dataclass
@@ -233,7 +233,7 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
         source = folder / f"source{suffix}"  # the server names every file; the client names none
         source.write_bytes(data)
         translator = models.translator(direction, params.get("glossary") or None)
-        target = _translate_upload(translator, source, folder)
+        target = translate_upload(translator, source, folder)
         downloads[token] = target
         name = Path(upload.filename).stem + target.suffix
         return {"translatedFileUrl": str(request.url_for("download_file", token=token, name=name))}
@@ -326,23 +326,6 @@ def _fragment(page: str, original: str) -> str:
     body = lxml.html.document_fromstring(page).body
     inner = (body.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
     return inner
-
-
-def _translate_upload(translator: Any, source: Path, folder: Path) -> Path:
-    """Translate an uploaded file in the server's own folder; returns the translation's path."""
-    from .. import documents
-    from ..text.files import read_file, write_atomic
-
-    if source.suffix in TEXT_SUFFIXES:
-        target = folder / "translated.txt"
-        write_atomic(target, translator.translate(read_file(str(source))) + "\n")
-        return target
-    document = documents.open_document(source)
-    target, fmt = documents.output_path(source, None, translator.pair[1])
-    target = folder / ("translated" + target.suffix)
-    _, translated = documents.translate(translator, document)
-    documents.write(document, translated, target, fmt, False, translator.pair[1])
-    return target
 
 
 class _BodyLimit:

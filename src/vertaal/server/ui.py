@@ -180,7 +180,7 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         from starlette.datastructures import UploadFile
 
         from ..documents import SUFFIXES
-        from .app import TEXT_SUFFIXES, _translate_upload
+        from .files import TEXT_SUFFIXES, translate_upload
 
         form = await checked_form(request)
         upload = form.get("file")
@@ -196,7 +196,7 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / f"source{suffix}"
             source.write_bytes(data)
-            target = await run_in_threadpool(_translate_upload, translator, source, Path(folder))
+            target = await run_in_threadpool(translate_upload, translator, source, Path(folder))
             content = target.read_bytes()
         name = Path(upload.filename).stem + ".en" + target.suffix
         disposition = f"attachment; filename*=UTF-8''{_quote(name)}"

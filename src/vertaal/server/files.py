@@ -1,0 +1,25 @@
+"""Uploaded files, translated in the server's own folder (the client never names a path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+TEXT_SUFFIXES = {".txt"}
+
+
+def translate_upload(translator: Any, source: Path, folder: Path) -> Path:
+    """Translate an uploaded file in the server's own folder; returns the translation's path."""
+    from .. import documents
+    from ..text.files import read_file, write_atomic
+
+    if source.suffix in TEXT_SUFFIXES:
+        target = folder / "translated.txt"
+        write_atomic(target, translator.translate(read_file(str(source))) + "\n")
+        return target
+    document = documents.open_document(source)
+    target, fmt = documents.output_path(source, None, translator.pair[1])
+    target = folder / ("translated" + target.suffix)
+    _, translated = documents.translate(translator, document)
+    documents.write(document, translated, target, fmt, False, translator.pair[1])
+    return target
