@@ -319,17 +319,20 @@ def corpus(d: dict) -> str:
 def server(d: dict) -> str:
     rows = [
         [
+            f"`vertaal serve` {v['server']}" if v["server"] != "default" else "`vertaal serve`",
             f"{r['clients']} client{'s' * (r['clients'] != 1)}",
             r["requests"],
             f"{r['seconds']} s",
             r["requests_per_s"],
             f"{r['p50_s']} s",
             f"{r['p95_s']} s",
+            f"{v['throughput_ratio']}x" if r is v["concurrent"] else "1.0",
         ]
-        for r in (d["sequential"], d["concurrent"])
+        for v in d["variants"]
+        for r in (v["sequential"], v["concurrent"])
     ]
-    table = _table(["clients", "requests", "wall", "requests/s", "p50 latency", "p95 latency"], rows)
-    return table + f"\n\nThroughput, concurrent / one after another: {d['throughput_ratio']}x."
+    header = ["server", "clients", "requests", "wall", "requests/s", "p50 latency", "p95 latency", "throughput"]
+    return _table(header, rows)
 
 
 BENCHMARKS: dict[str, Callable[[dict], str]] = {

@@ -72,16 +72,23 @@ async def _run(url: str, texts: list[str], clients: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=48)
+    parser.add_argument("--requests", type=int, default=32)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    variants = [measure("default", [], args), measure("--fast", ["--fast"], args)]
+    result = {"variants": variants}
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+
+
+def measure(name: str, flags: list[str], args: argparse.Namespace) -> dict:
+    """One server process: the requests one after another, then from the clients at once."""
     model = opus_shaped_model()
     port = free_port()
     database = model.parent / "server-bench.db"
     database.unlink(missing_ok=True)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "VERTAAL_DB": str(database)}
     server = subprocess.Popen(
-        [sys.executable, "-c", VERTAAL, "serve", "--port", str(port), "--preload", "-m", str(model)],
+        [sys.executable, "-c", VERTAAL, "serve", "--port", str(port), "--preload", "-m", str(model), *flags],
         env=env,
         stderr=subprocess.DEVNULL,
     )
@@ -94,12 +101,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(30)
-    result = {
-        "sequential": sequential,
-        "concurrent": concurrent,
-        "throughput_ratio": round(concurrent["requests_per_s"] / sequential["requests_per_s"], 2),
-    }
-    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
+    ratio = round(concurrent["requests_per_s"] / sequential["requests_per_s"], 2)
+    return {"server": name, "sequential": sequential, "concurrent": concurrent, "throughput_ratio": ratio}
 
 
 def _wait(port: int) -> None:

@@ -30,6 +30,9 @@ CorsOption = Annotated[
 ]
 UploadOption = Annotated[int, typer.Option("--max-upload-mb", min=1, max=2000, help="Upload size limit.")]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", metavar="NAME", show_default=False)]
+FastOption = Annotated[
+    bool, typer.Option("--fast", help="CTranslate2 int8 first; the constrained decoder repairs missed terms.")
+]
 
 
 def serve(
@@ -42,6 +45,7 @@ def serve(
     max_upload_mb: UploadOption = 20,
     model: Model = None,
     device: DeviceOption = None,
+    fast: FastOption = False,
     db: Db = None,
 ) -> None:
     """Serve translation over HTTP with LibreTranslate's API; the model stays loaded."""
@@ -64,6 +68,7 @@ def serve(
     settings = Settings(
         model=model,
         device=device,
+        fast=fast,
         db=str(db) if db else None,
         keys=KeyRing.load(api_keys) if api_keys else None,
         max_upload=max_upload_mb * 1_000_000,

@@ -29,6 +29,7 @@ class Settings:
 
     model: str | None = None
     device: str | None = None
+    fast: bool = False  # CTranslate2 first (see `vertaal translate --fast`)
     db: str | None = None
     keys: KeyRing | None = None
     max_body: int = 2_000_000  # bytes of a /translate request
@@ -59,7 +60,9 @@ class Models:
             base = self._base.get(direction)
             if base is None:
                 s = self.settings
-                base = Translator(direction, model=s.model, device=s.device, db=s.db, glossary=None)
+                base = Translator(
+                    direction, model=s.model, device=s.device, db=s.db, glossary=None, fast=s.fast
+                )
                 base.engine  # noqa: B018 - the model loads here, once
                 self._base[direction] = base
             key = (direction, glossary)
