@@ -331,7 +331,7 @@ def server(d: dict) -> str:
         for v in d["variants"]
         for r in (v["sequential"], v["concurrent"])
     ]
-    header = ["server", "clients", "requests", "wall", "requests/s", "p50 latency", "p95 latency", "throughput"]
+    header = ["server", "clients", "requests", "wall", "requests/s", "p50 latency", "p95 latency", "ratio"]
     return _table(header, rows)
 
 
