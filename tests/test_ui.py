@@ -167,6 +167,7 @@ def test_a_form_post_from_another_site_is_refused(site):
         cookies={"vertaal_csrf": "other"},
     )
     assert forged.status_code == 403
+    assert httpx.get(f"{url}/ui/static/..%2F..%2Fapp.py").status_code == 404  # a fixed list, no paths
 
 
 def test_with_api_keys_the_ui_asks_for_one(glossary_model, db, browser, tmp_path):
