@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import tempfile
 import threading
 import time
@@ -20,6 +19,7 @@ pytest.importorskip("uvicorn")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from tests.servers import free_port, running  # noqa: E402
 from vertaal.cli import app as cli  # noqa: E402
 from vertaal.server.app import Settings, create_app  # noqa: E402
 from vertaal.server.keys import KeyRing, add_key  # noqa: E402
@@ -203,30 +203,13 @@ def test_concurrent_requests_share_model_calls(glossary_model, db):
 # --- a real server, driven by the real LibreTranslate client ---------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(glossary_model, starter, tmp_path):
-    import uvicorn
-
     keys = tmp_path / "keys"
     key = add_key(keys)
     settings = Settings(model=str(glossary_model), db=str(starter), keys=KeyRing.load(keys))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/", key
-    server.should_exit = True
-    thread.join(10)
+    with running(settings) as url:
+        yield url + "/", key
 
 
 def test_libretranslatepy_client(live_server):

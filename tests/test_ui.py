@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,8 +14,9 @@ from typer.testing import CliRunner
 pytest.importorskip("fastapi")
 playwright = pytest.importorskip("playwright.sync_api")
 
+from tests.servers import running  # noqa: E402
 from vertaal.cli import app as cli  # noqa: E402
-from vertaal.server.app import Settings, create_app  # noqa: E402
+from vertaal.server.app import Settings  # noqa: E402
 from vertaal.server.keys import KeyRing, add_key  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -29,34 +27,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(settings: Settings):
-    import uvicorn
-
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
-
-
 @pytest.fixture
 def site(glossary_model, db):
     assert CliRunner().invoke(cli, ["glossary", "import", str(STARTER)]).exit_code == 0
-    server, thread, url = serve(Settings(model=str(glossary_model), db=str(db)))
-    yield url, db
-    server.should_exit = True
-    thread.join(10)
+    with running(Settings(model=str(glossary_model), db=str(db))) as url:
+        yield url, db
 
 
 @pytest.fixture
@@ -173,8 +148,7 @@ def test_a_form_post_from_another_site_is_refused(site):
 def test_with_api_keys_the_ui_asks_for_one(glossary_model, db, browser, tmp_path):
     keys = tmp_path / "keys"
     key = add_key(keys)
-    server, thread, url = serve(Settings(model=str(glossary_model), db=str(db), keys=KeyRing.load(keys)))
-    try:
+    with running(Settings(model=str(glossary_model), db=str(db), keys=KeyRing.load(keys))) as url:
         page = browser.new_page()
         page.goto(f"{url}/ui/glossary")
         assert page.url.endswith("/ui/login")
@@ -186,6 +160,3 @@ def test_with_api_keys_the_ui_asks_for_one(glossary_model, db, browser, tmp_path
         page.click("button:has-text('Sign in')")
         page.goto(f"{url}/ui/glossary")
         assert page.url.endswith("/ui/glossary")
-    finally:
-        server.should_exit = True
-        thread.join(10)
