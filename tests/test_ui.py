@@ -143,6 +143,11 @@ def test_a_form_post_from_another_site_is_refused(site):
     )
     assert forged.status_code == 403
     assert httpx.get(f"{url}/ui/static/..%2F..%2Fapp.py").status_code == 404  # a fixed list, no paths
+    # another site's page posting to the API (a form needs no CORS preflight) is refused too
+    for path in ("/api/glossaries/default/history/1/restore", "/api/glossaries/default/import"):
+        browser_says = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+        refused = httpx.post(f"{url}{path}", headers=browser_says)
+        assert refused.status_code == 403 and "another site" in refused.json()["error"]
 
 
 def test_with_api_keys_the_ui_asks_for_one(glossary_model, db, browser, tmp_path):

@@ -114,6 +114,7 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
 
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
     app.add_middleware(_BodyLimit, limit=max(settings.max_body, settings.max_upload))
+    app.add_middleware(_SameSite, allowed=set(settings.cors_origins))
 
     from fastapi.responses import RedirectResponse
 
@@ -362,14 +363,43 @@ class _BodyLimit:
             await _reject(send, self.limit)
 
 
+class _SameSite:
+    """ASGI middleware: a write to /api or /ui from another site's page is refused (403).
+
+    A browser says where a request comes from (``Sec-Fetch-Site``, ``Origin``); a form on another
+    site can post to 127.0.0.1 without any CORS check, so vertaal's own writes accept only
+    same-origin requests, those of a ``--cors`` origin, and requests that are not from a browser.
+    """
+
+    UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+    def __init__(self, app: Any, allowed: set[str]) -> None:
+        self.app, self.allowed = app, allowed
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        writes = scope["type"] == "http" and scope["method"] in self.UNSAFE
+        if writes and scope["path"].startswith(("/api/", "/ui/")):
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
+            origin = headers.get("origin")
+            own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
+            cross = headers.get("sec-fetch-site") == "cross-site" or (origin not in (None, "null", own))
+            if cross and origin not in self.allowed:
+                await _refuse(send, 403, "a request from another site's page is refused")
+                return
+        await self.app(scope, receive, send)
+
+
 class _TooLarge(Exception):
     pass
 
 
 async def _reject(send: Any, limit: int) -> None:
+    await _refuse(send, 413, f"the request is over the {limit // 1_000_000} MB limit")
+
+
+async def _refuse(send: Any, status: int, message: str) -> None:
     import json
 
-    body = json.dumps({"error": f"the request is over the {limit // 1_000_000} MB limit"}).encode()
     headers = [(b"content-type", b"application/json")]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": json.dumps({"error": message}).encode()})
