@@ -519,6 +519,16 @@ def test_bad_files_get_one_line(tiny_model, tmp_path, name, content, says):
     assert not list(tmp_path.glob("*.en.*"))
 
 
+def test_a_segment_with_more_codes_than_can_be_numbered_gets_one_line(tiny_model, tmp_path):
+    codes = "".join(f'<x id="{n}"/>' for n in range(1600))
+    xliff = write(tmp_path, "many.xlf", XLIFF12.replace("<source>De AIVD werkt samen met de MIVD.</source>", f"<source>Veel {codes}</source>"))
+    po = write(tmp_path, "many.po", PO.replace('msgid "Het kabinet."', 'msgid "' + "%s " * 1600 + '"'))
+    for path in (xliff, po):
+        result = runner.invoke(app, ["translate", "-m", str(tiny_model), str(path)])
+        assert result.exit_code == 1 and "inline codes" in result.stderr, result.output
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
 def test_direction_is_checked_against_the_file(tiny_model, tmp_path):
     path = write(tmp_path, "report.xlf", XLIFF12)
     result = runner.invoke(app, ["translate", "-m", str(tiny_model), "-d", "en-nl", str(path)])

@@ -95,7 +95,10 @@ class PoFile:
         for index, unit in enumerate(self.store.units):
             if unit.isheader() or unit.isobsolete():
                 continue
-            self.segments += self._segments(unit, index)
+            try:
+                self.segments += self._segments(unit, index)
+            except ValueError as error:  # more placeholders in one entry than vertaal can number
+                raise InputError(f"{path}: entry {unit.getid()!r}: {error}") from None
 
     def _segments(self, unit: Any, index: int) -> list[Segment]:
         flags = [f.strip() for comment in unit.typecomments for f in comment.strip("#, \n").split(",")]
