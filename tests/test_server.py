@@ -70,14 +70,26 @@ def test_languages_and_auto_source(client):
     assert auto["detectedLanguage"]["language"] == "nl"
 
 
-def test_html_keeps_tags(client):
-    """As an HTML document: block tags kept, inline ones placed on a glossary term's target."""
-    answer = client.post(
-        "/translate",
-        json={"q": "<p>De <b>AIVD</b> werkt.</p>", "source": "nl", "target": "en", "format": "html", "glossary": "default"},
+def test_html_keeps_every_tag(client):
+    """format=html: every tag comes back once, nested as it was, around translated words."""
+    from lxml import html
+
+    source = (
+        '<p>De <b>AIVD</b> werkt <a href="https://aivd.nl" title="site">samen <i>met</i> de MIVD</a>.<br>Zie '
+        "<code>rapport.pdf</code>.</p><ul><li>Eerste punt.</li><li>Tweede <span class=x>punt</span>.</li></ul>"
+        "<script>var x = 'niet vertalen';</script>"
     )
+    answer = client.post("/translate", json={"q": source, "source": "nl", "target": "en", "format": "html"})
     text = answer.json()["translatedText"]
-    assert text.startswith("<p>") and "<b>AIVD</b>" in text and text.endswith("</p>")
+
+    def shape(fragment: str) -> list[tuple]:
+        root = html.fragment_fromstring(fragment, create_parent="div")
+        return sorted((e.tag, tuple(sorted(e.attrib.items())), e.getparent().tag) for e in root.iterdescendants())
+
+    assert shape(text) == shape(source)  # the same elements, attributes and parents
+    assert "<code>rapport.pdf</code>" in text and "var x = 'niet vertalen';" in text
+    link = html.fragment_fromstring(text, create_parent="div").find(".//a")
+    assert link.find("i") is not None and link.text_content().strip()
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ that the translated content goes into, the others as whole copies. Nothing of a 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,16 +60,16 @@ def _key(element: Any) -> str:
     return element.get("rid") or element.get("i") or element.get("id") or ""
 
 
-def _tokens(container: Any) -> list[_Token]:
+def _tokens(container: Any, wraps: Callable[[Any], bool] = _wraps) -> list[_Token]:
     tokens: list[_Token] = []
     if container.text:
         tokens.append(_Token("text", text=container.text))
     for child in container:
         if isinstance(child.tag, str):
             name = local(child.tag)
-            if _wraps(child):
+            if wraps(child):
                 tokens.append(_Token("wrap-open", child))
-                tokens += _tokens(child)
+                tokens += _tokens(child, wraps)
                 tokens.append(_Token("wrap-close", child))
             elif name in STARTS and child.get("isolated") != "yes":
                 tokens.append(_Token("start", child, key=f"{name}/{STARTS[name]}#{_key(child)}"))
@@ -92,12 +93,13 @@ def label(element: Any, closing: bool = False) -> str:
     return f"<{name}{attribute}>" if _wraps(element) else f"<{name}{attribute}/>"
 
 
-def read(container: Any) -> tuple[str, dict[str, Code]]:
+def read(container: Any, wraps: Callable[[Any], bool] = _wraps) -> tuple[str, dict[str, Code]]:
     """The text of an inline container (``<source>``, ``<target>``, a ``<mrk>``) with its codes as
-    placeholder characters, and what each character stands for."""
+    placeholder characters, and what each character stands for. `wraps` says which elements wrap
+    translatable text (XLIFF's by default; the server passes HTML's inline elements)."""
     if container is None:
         return "", {}
-    tokens = _tokens(container)
+    tokens = _tokens(container, wraps)
     ends = {t.key for t in tokens if t.kind == "end"}
     starts = {t.key for t in tokens if t.kind == "start"}
     counter = {OPEN: 0, STANDALONE: 0}
@@ -110,7 +112,8 @@ def read(container: Any) -> tuple[str, dict[str, Code]]:
         char = code_char(kind, k)
         element = token.element
         key = token.key or f"{local(element.tag)}#{element.get('id') or element.get('mid') or ''}"
-        codes[char] = Code(label(element, closing), key, (token.kind, element))
+        shown = label(element, closing) if token.kind != "wrap-open" else f"<{local(element.tag)}>"
+        codes[char] = Code(shown, key, (token.kind, element))
         parts.append(char)
 
     for token in tokens:

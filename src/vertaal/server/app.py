@@ -198,7 +198,13 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
             raise _Error(400, "Invalid request: format must be text or html")
         glossary = params.get("glossary") or None
         if fmt == "html":
-            translated = [_html(models.translator(direction, glossary), t, spool) for t in texts]
+            from .html import translate_html
+
+            work = batcher(direction)
+            translated = [
+                await work.run(glossary, lambda translator, text=text: translate_html(translator, text))
+                for text in texts
+            ]
             terms: list[list[dict]] = [[] for _ in texts]
         else:
             translated, terms = await _texts(batcher(direction), texts, glossary)
@@ -306,30 +312,6 @@ async def _texts(batcher: Any, texts: list[str], glossary: str | None) -> tuple[
         terms.append([t.to_dict() for row in rows for t in row.terms or []])
         start = end
     return out, terms
-
-
-def _html(translator: Any, text: str, spool: Path) -> str:
-    """An HTML fragment translated with its tags kept, as an HTML document would be."""
-    from .. import documents
-
-    folder = Path(tempfile.mkdtemp(dir=spool))
-    source, target = folder / "in.html", folder / "out.html"
-    source.write_text(text, encoding="utf-8")
-    document = documents.open_document(source)
-    _, translated = documents.translate(translator, document)
-    documents.write(document, translated, target, "html", False, translator.pair[1])
-    return _fragment(target.read_text(encoding="utf-8"), text)
-
-
-def _fragment(page: str, original: str) -> str:
-    """The translated body's content when the input was a fragment (no <html>)."""
-    import lxml.html
-
-    if "<html" in original.lower():
-        return page
-    body = lxml.html.document_fromstring(page).body
-    inner = (body.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
-    return inner
 
 
 class _BodyLimit:

@@ -23,6 +23,7 @@ class _Job:
     blocks: list[str]
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
+    call: Callable[[Any], Any] | None = None  # work of its own on the model thread (HTML)
 
 
 @dataclass
@@ -57,6 +58,15 @@ class Batcher:
             self._lock.notify()
         return await future
 
+    async def run(self, glossary: str | None, call: Callable[[Any], Any]) -> Any:
+        """`call(translator)` on the model thread, in turn with the batches (never beside them)."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        with self._lock:
+            self._pending.append(_Job(glossary, [], future, loop, call))
+            self._lock.notify()
+        return await future
+
     def stop(self) -> None:
         with self._lock:
             self._stopped = True
@@ -74,17 +84,29 @@ class Batcher:
                     return
             time.sleep(self.window)  # let concurrent requests join the batch
             with self._lock:
-                first = self._pending[0].glossary
+                first = self._pending[0]
                 batch, size = [], 0
-                for job in list(self._pending):
-                    if job.glossary == first and (not batch or size + len(job.blocks) <= self.max_blocks):
+                for job in [first] if first.call else list(self._pending):
+                    if job.call is None and job.glossary == first.glossary and (
+                        not batch or size + len(job.blocks) <= self.max_blocks
+                    ):
                         batch.append(job)
                         size += len(job.blocks)
+                batch = batch or [first]
                 for job in batch:
                     self._pending.remove(job)
             self._run(batch)
 
     def _run(self, batch: list[_Job]) -> None:
+        if batch[0].call is not None:
+            job = batch[0]
+            try:
+                value = job.call(self.translator_for(job.glossary))
+            except BaseException as error:  # noqa: BLE001 - handed to the request
+                job.loop.call_soon_threadsafe(_settle, job.future, None, error)
+                return
+            job.loop.call_soon_threadsafe(_settle, job.future, value, None)
+            return
         blocks = [b for job in batch for b in job.blocks]
         try:
             result = self.translator_for(batch[0].glossary).translate_blocks(blocks)
