@@ -83,14 +83,14 @@ def _tokens(container: Any, wraps: Callable[[Any], bool] = _wraps) -> list[_Toke
     return tokens
 
 
-def label(element: Any, closing: bool = False) -> str:
+def label(element: Any, closing: bool = False, wrapping: bool = False) -> str:
     """How a code reads in messages: ``<g id="1">``, ``</g>``, ``<x id="2"/>``."""
     name = local(element.tag) or "?"
     if closing:
         return f"</{name}>"
     ident = element.get("id") or element.get("rid") or element.get("i") or element.get("startRef")
     attribute = f' id="{ident}"' if ident else ""
-    return f"<{name}{attribute}>" if _wraps(element) else f"<{name}{attribute}/>"
+    return f"<{name}{attribute}>" if wrapping or _wraps(element) else f"<{name}{attribute}/>"
 
 
 def read(container: Any, wraps: Callable[[Any], bool] = _wraps) -> tuple[str, dict[str, Code]]:
@@ -112,8 +112,7 @@ def read(container: Any, wraps: Callable[[Any], bool] = _wraps) -> tuple[str, di
         char = code_char(kind, k)
         element = token.element
         key = token.key or f"{local(element.tag)}#{element.get('id') or element.get('mid') or ''}"
-        shown = label(element, closing) if token.kind != "wrap-open" else f"<{local(element.tag)}>"
-        codes[char] = Code(shown, key, (token.kind, element))
+        codes[char] = Code(label(element, closing, token.kind == "wrap-open"), key, (token.kind, element))
         parts.append(char)
 
     for token in tokens:
