@@ -27,5 +27,13 @@ class GlossaryError(VertaalError):
     """A glossary, entry or glossary file that is missing or malformed."""
 
 
+class NotFoundError(GlossaryError):
+    """A glossary, entry or history event that does not exist."""
+
+
+class ConflictError(GlossaryError):
+    """A glossary or entry that exists already."""
+
+
 class StoreError(VertaalError):
     """The SQLite database cannot be opened or written."""

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from ..db.connection import now, transaction
 from ..db.migrations import history_json
-from ..errors import GlossaryError, UsageError
+from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError
 from ..skips import Skipped
 from ..terms.entry import STORED, Entry
 from ..text.reflow import collapse
@@ -73,7 +73,7 @@ class GlossaryStore:
         if row:
             return row[0]
         if not create:
-            raise GlossaryError(f"no glossary named {name!r}; see 'vertaal glossary names'")
+            raise NotFoundError(f"no glossary named {name!r}; see 'vertaal glossary names'")
         return self.create(name)
 
     def exists(self, name: str) -> bool:
@@ -84,7 +84,7 @@ class GlossaryStore:
         if not name or any(c.isspace() for c in name):
             raise UsageError("a glossary name must be one word without spaces")
         if self.exists(name):
-            raise GlossaryError(f"a glossary named {name!r} exists already")
+            raise ConflictError(f"a glossary named {name!r} exists already")
         with transaction(self.db):
             cursor = self.db.execute(
                 "INSERT INTO glossaries (name, description) VALUES (?, ?)", [name, description]
@@ -148,7 +148,7 @@ class GlossaryStore:
             [gid, *pair, collapse(source)],
         ).fetchone()
         if row is None:
-            raise GlossaryError(f"no entry {source!r} in glossary {name!r} ({'-'.join(pair)})")
+            raise NotFoundError(f"no entry {source!r} in glossary {name!r} ({'-'.join(pair)})")
         return _entry(row)
 
     def add(self, name: str, entry: Entry, *, replace: bool = False) -> Entry:
@@ -158,10 +158,10 @@ class GlossaryStore:
             pair = (entry.source_lang, entry.target_lang)
             try:
                 existing = self.get(name, entry.source, pair)
-            except GlossaryError:
+            except NotFoundError:
                 existing = None
             if existing and not replace:
-                raise GlossaryError(
+                raise ConflictError(
                     f"{entry.source!r} is already in glossary {name!r}; "
                     "use 'vertaal glossary update' to change it"
                 )
@@ -183,10 +183,10 @@ class GlossaryStore:
         if new.key != current.key:
             try:
                 self.get(name, new.source, pair)
-                raise GlossaryError(f"{new.source!r} is already in glossary {name!r}")
-            except GlossaryError as exc:
-                if "already" in str(exc):
-                    raise
+            except NotFoundError:
+                pass
+            else:
+                raise ConflictError(f"{new.source!r} is already in glossary {name!r}")
         with transaction(self.db):
             self._update(current.id, new)
         return self.get(name, new.source, pair)

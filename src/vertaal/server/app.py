@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import Request  # the server's own module: imported only once the extra is there
 
-from ..errors import VertaalError
+from ..errors import ConflictError, NotFoundError, VertaalError
 from .files import TEXT_SUFFIXES, translate_upload
 from .keys import Forbidden, KeyRing, authorise
 
@@ -138,9 +138,7 @@ def create_app(settings: Settings, preload: bool = False) -> Any:
 
     @app.exception_handler(VertaalError)
     async def _vertaal(request: Request, error: VertaalError) -> Any:
-        from .rest import _Conflict, _NotFound
-
-        status = 404 if isinstance(error, _NotFound) else 409 if isinstance(error, _Conflict) else 400
+        status = 404 if isinstance(error, NotFoundError) else 409 if isinstance(error, ConflictError) else 400
         status = 403 if isinstance(error, Forbidden) else status
         if request.url.path.startswith("/ui/") and "x-csrf-token" not in request.headers:
             from .ui import e, page

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
-from ..errors import GlossaryError
+from ..errors import GlossaryError, NotFoundError
 from .keys import authorise
 
 Name = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
@@ -151,7 +151,7 @@ def router(settings: Any) -> APIRouter:
     def entry(name: str, source: str, pair: str = PairParam) -> EntryOut:
         glossary = store()
         _known(glossary, name)
-        return out(_found(lambda: glossary.get(name, source, parse_pair(pair))))
+        return out(glossary.get(name, source, parse_pair(pair)))
 
     @api.post("/glossaries/{name}/entries", status_code=201)
     def add(
@@ -164,7 +164,7 @@ def router(settings: Any) -> APIRouter:
         _valid_name(name)
         source_lang, target_lang = parse_pair(pair)
         new = Entry(**body.model_dump(), source_lang=source_lang, target_lang=target_lang)
-        return out(_found(lambda: store(write=True).add(name, new)))
+        return out(store(write=True).add(name, new))
 
     @api.patch("/glossaries/{name}/entries/{source}")
     def update(
@@ -174,7 +174,7 @@ def router(settings: Any) -> APIRouter:
         glossary = store(write=True)
         _known(glossary, name)
         changes = body.model_dump(exclude_none=True)
-        return out(_found(lambda: glossary.update(name, source, parse_pair(pair), **changes)))
+        return out(glossary.update(name, source, parse_pair(pair), **changes))
 
     @api.delete("/glossaries/{name}/entries/{source}")
     def remove(
@@ -183,7 +183,7 @@ def router(settings: Any) -> APIRouter:
         allowed(x_api_key)
         glossary = store(write=True)
         _known(glossary, name)
-        return out(_found(lambda: glossary.remove(name, source, parse_pair(pair))))
+        return out(glossary.remove(name, source, parse_pair(pair)))
 
     @api.get("/glossaries/{name}/history")
     def history(
@@ -200,8 +200,8 @@ def router(settings: Any) -> APIRouter:
         glossary = store(write=True)
         _known(glossary, name)
         if not any(row["event"] == event for row in glossary.history(name)):
-            raise _NotFound(f"glossary {name!r} has no history event {event}")
-        return out(_found(lambda: glossary.restore(event)))
+            raise NotFoundError(f"glossary {name!r} has no history event {event}")
+        return out(glossary.restore(event))
 
     @api.get(
         "/glossaries/{name}/export",
@@ -287,14 +287,6 @@ def router(settings: Any) -> APIRouter:
     return api
 
 
-class _NotFound(GlossaryError):
-    pass
-
-
-class _Conflict(GlossaryError):
-    pass
-
-
 def _valid_name(name: str) -> None:
     import re
 
@@ -304,17 +296,4 @@ def _valid_name(name: str) -> None:
 
 def _known(glossary: Any, name: str) -> None:
     if not glossary.exists(name):
-        raise _NotFound(f"no glossary {name!r}")
-
-
-def _found(action: Any) -> Any:
-    """Run a store action; its 'no entry' is 404 and its 'already there' 409."""
-    try:
-        return action()
-    except GlossaryError as error:
-        message = str(error)
-        if message.startswith("no entry") or message.startswith("no glossary"):
-            raise _NotFound(message) from None
-        if "already" in message:
-            raise _Conflict(message) from None
-        raise
+        raise NotFoundError(f"no glossary {name!r}")
