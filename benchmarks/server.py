@@ -23,12 +23,14 @@ import time
 from benchmarks.common import SAMPLE, VERTAAL, opus_shaped_model
 
 
-def sentences(count: int) -> list[str]:
+def sentences(count: int, first: int) -> list[str]:
+    """The sample page's sentences, numbered from `first` so that none comes from the memory;
+    two runs with `first` of the same number of digits decode the same work."""
     from vertaal.text.sentences import segment_document
 
     found = [s for paragraph in segment_document(SAMPLE.read_text(encoding="utf-8")) for s in paragraph]
     found = [s for s in found if 20 < len(s) < 200]
-    return [found[i % len(found)] + f" ({i})" for i in range(count)]  # distinct: no memory hits
+    return [found[i % len(found)] + f" ({first + i})" for i in range(count)]
 
 
 def free_port() -> int:
@@ -95,9 +97,9 @@ def measure(name: str, flags: list[str], args: argparse.Namespace) -> dict:
     url = f"http://127.0.0.1:{port}/translate"
     try:
         _wait(port)
-        texts = sentences(args.requests * 2)
-        sequential = asyncio.run(_run(url, texts[: args.requests], 1))
-        concurrent = asyncio.run(_run(url, texts[args.requests :], args.clients))
+        first = 10 ** len(str(args.requests))  # both runs: the same sentences, numbers of one width
+        sequential = asyncio.run(_run(url, sentences(args.requests, first), 1))
+        concurrent = asyncio.run(_run(url, sentences(args.requests, 2 * first), args.clients))
     finally:
         server.terminate()
         server.wait(30)

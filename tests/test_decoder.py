@@ -187,3 +187,107 @@ def test_capitalised_alternative_only_opens_the_sentence(models):
     )
     tokens = result.sequences[0]
     assert occurs(tokens, lower) or tokens[:2] == list(capital)
+
+
+@pytest.fixture
+def rows_decoded(monkeypatch):
+    """The hypothesis rows the decoder ran at each step after the first."""
+    from vertaal.engine import beam
+
+    rows: list[int] = []
+    original = beam._forward
+
+    def counting(model, beams, model_kwargs):
+        rows.append(beams.running.shape[0] * beams.running.shape[1])
+        return original(model, beams, model_kwargs)
+
+    monkeypatch.setattr(beam, "_forward", counting)
+    return rows
+
+
+def test_finished_sentences_leave_the_batch(trained_model, rows_decoded):
+    """A sentence whose result is fixed stops costing decoder rows; the others decode as before."""
+    from pathlib import Path
+
+    from transformers import MarianMTModel
+
+    model = MarianMTModel.from_pretrained(trained_model)
+    tokenizer = MarianTokenizer.from_pretrained(trained_model)
+    corpus = Path(__file__).parent / "data" / "corpus.tsv"
+    sources = [line.split("\t")[0] for line in corpus.read_text(encoding="utf-8").splitlines()[:24]]
+    batch = tokenizer(sources, return_tensors="pt", padding=True)
+    reference = model.generate(**batch, num_beams=4, max_length=60)
+    ours = model.generate(**batch, num_beams=4, max_length=60, custom_generate=constrained_beam_search)
+    assert ours.sequences == [strip(r.tolist(), model.config.pad_token_id) for r in reference]
+    assert len({len(s) for s in ours.sequences}) > 3  # lengths vary ...
+    assert rows_decoded[-1] < len(sources) * 4  # ... and sentences left as they finished
+    assert sum(rows_decoded) < 0.8 * len(rows_decoded) * len(sources) * 4
+
+
+def test_a_sentence_at_its_own_limit_leaves_the_batch(models, rows_decoded):
+    """Per-sentence length limits (vertaal's own) end a short sentence early and drop its rows."""
+    model, tokenizer = models[0]  # random: never ends by itself
+    batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
+    limits = [30, 8, 30, 5]
+    ours = model.generate(
+        **batch, num_beams=4, max_length=30, custom_generate=constrained_beam_search, length_limits=limits
+    )
+    assert [len(s) <= limit - 1 for s, limit in zip(ours.sequences, limits, strict=True)] == [True] * 4
+    assert rows_decoded[-1] == 2 * 4  # only the two long sentences decode to the end
+    for i in (1, 3):  # each alone, with its own limit, gives the same
+        alone = model.generate(
+            **tokenizer(SOURCES[i : i + 1], return_tensors="pt"),
+            num_beams=4,
+            max_length=limits[i],
+            custom_generate=constrained_beam_search,
+        )
+        assert alone.sequences[0] == ours.sequences[i]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), beams=st.sampled_from([1, 2, 4]), early_stopping=st.booleans())
+def test_leaving_the_batch_changes_no_constrained_result(models, data, beams, early_stopping, monkeypatch):
+    """Constrained sentences (banks, forced tokens, states) give the same tokens and states whether
+    finished batchmates leave or stay."""
+    from vertaal.engine import beam
+
+    model, tokenizer = models[data.draw(st.integers(0, len(models) - 1))]
+    sets = [data.draw(constraint_sets()) if data.draw(st.booleans()) else None for _ in SOURCES]
+    constraints = [SentenceConstraints(*s) if s else None for s in sets]
+    needed = max((c.total_units for c in constraints if c), default=0)
+    batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
+    options = dict(
+        num_beams=beams,
+        early_stopping=early_stopping,
+        max_length=needed + 3 + data.draw(st.integers(0, 12)),
+        custom_generate=constrained_beam_search,
+        constraints=constraints,
+        length_limits=[data.draw(st.integers(needed + 3, 30)) for _ in SOURCES],
+    )
+    pruned = model.generate(**batch, **options)
+    with monkeypatch.context() as patched:
+        patched.setattr(beam, "_row_independent", lambda *steps: False)
+        whole = model.generate(**batch, **options)
+    assert pruned.sequences == whole.sequences
+    assert pruned.states == whole.states
+
+
+def test_unknown_per_row_state_keeps_the_batch_whole(models, rows_decoded):
+    """A logits processor that keeps per-row state, or model arguments select_rows cannot cut,
+    keep every row to the end (the limits still hold)."""
+    from vertaal.engine import internals
+
+    assert not internals.select_rows({"token_type_ids": torch.zeros(4, 3)}, torch.tensor([0, 1]))
+    model, tokenizer = models[0]
+    batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
+    limits = [30, 8, 30, 5]
+    ours = model.generate(
+        **batch,
+        num_beams=2,
+        max_length=30,
+        custom_generate=constrained_beam_search,
+        length_limits=limits,
+        encoder_repetition_penalty=1.5,  # its processor holds each row's source ids
+    )
+    assert set(rows_decoded) == {len(SOURCES) * 2}
+    assert all(len(s) <= limit - 1 for s, limit in zip(ours.sequences, limits, strict=True))

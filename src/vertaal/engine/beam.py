@@ -24,7 +24,7 @@ al. 2019); only the allocation for constrained sentences walks their few candida
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
@@ -138,6 +138,7 @@ def constrained_beam_search(
     settings = _settings(input_ids, generation_config, length_limits)
     beams = _start(input_ids, settings)
     tracker = _Tracker.create(constraints, settings)
+    done = _Done(list(range(settings.batch)), {}, _row_independent(logits_processor, stopping_criteria))
     outputs = internals.prefill(model, input_ids, generation_config, model_kwargs)
     while True:
         model_kwargs = internals.update_model_kwargs(model, outputs, model_kwargs)
@@ -156,8 +157,45 @@ def constrained_beam_search(
         beams.cur_len += 1
         if _stop(step, beams, settings):  # 6. early stop
             break
+        if done.prunable:  # 7. sentences whose result is fixed leave the batch
+            settings = _drop_fixed(beams, settings, tracker, model_kwargs, done)
+            if not settings.batch:
+                break
         outputs = _forward(model, beams, model_kwargs)
-    return _collect(beams, settings, tracker)
+    return _collect(beams, settings, tracker, done)
+
+
+@dataclass
+class _Done:
+    """Sentences taken out of the batch once their result is fixed, so later steps skip them."""
+
+    origin: list[int]  # the input place of each sentence still in the batch
+    results: dict[int, tuple[list[int], State | None]]  # by input place
+    prunable: bool  # every logits processor and stopping criterion looks at each row alone
+
+
+# logits processors and stopping criteria that keep no per-row state between steps: with only
+# these, rows may leave the batch mid-search (anything else keeps the batch whole)
+ROW_INDEPENDENT = frozenset(
+    {
+        "NoBadWordsLogitsProcessor",
+        "ForcedEOSTokenLogitsProcessor",
+        "ForcedBOSTokenLogitsProcessor",
+        "MinLengthLogitsProcessor",
+        "MinNewTokensLengthLogitsProcessor",
+        "RepetitionPenaltyLogitsProcessor",
+        "NoRepeatNGramLogitsProcessor",
+        "SuppressTokensLogitsProcessor",
+        "MaxLengthCriteria",
+        "EosTokenCriteria",
+        "MaxTimeCriteria",
+    }
+)
+
+
+def _row_independent(logits_processor: Any, stopping_criteria: Any) -> bool:
+    steps = [*(logits_processor or []), *(stopping_criteria or [])]
+    return all(type(step).__name__ in ROW_INDEPENDENT for step in steps)
 
 
 # -- set-up -----------------------------------------------------------------------------------
@@ -580,27 +618,70 @@ def _stop(step: _Candidates, beams: _Beams, settings: _Settings) -> bool:
     return not bool(torch.any(beams.can_improve) & open_beams & ~torch.all(step.ends))
 
 
+# -- 7. fixed sentences leave the batch ----------------------------------------------------------
+def _fixed(beams: _Beams, settings: _Settings) -> list[int]:
+    """Sentences whose result can no longer change: past their own length limit, or unable to
+    improve on their finished hypotheses (every later ending of theirs scores NEG)."""
+    can_improve = beams.can_improve[:, 0].tolist()
+    return [b for b in range(settings.batch) if not can_improve[b] or beams.cur_len >= settings.limits[b]]
+
+
+def _drop_fixed(
+    beams: _Beams, settings: _Settings, tracker: _Tracker, model_kwargs: dict[str, Any], done: _Done
+) -> _Settings:
+    """Take fixed sentences out of every per-sentence tensor, the KV cache and the constraint
+    bookkeeping, keeping their results; the decoder then runs on the other rows only."""
+    fixed = _fixed(beams, settings)
+    if not fixed:
+        return settings
+    keep = [b for b in range(settings.batch) if b not in fixed]
+    num_beams, device = settings.num_beams, beams.running.device
+    rows = torch.tensor(
+        [b * num_beams + k for b in keep for k in range(num_beams)], dtype=torch.long, device=device
+    )
+    if keep and not internals.select_rows(model_kwargs, rows):
+        done.prunable = False
+        return settings
+    for b in fixed:
+        done.results[done.origin[b]] = _result(b, beams, settings, tracker)
+    index = torch.tensor(keep, dtype=torch.long, device=device)
+    for name in ("running", "running_scores", "finished", "finished_scores", "is_finished", "can_improve"):
+        setattr(beams, name, getattr(beams, name).index_select(0, index))
+    beams.parents = torch.arange(len(keep) * num_beams, device=device).view(len(keep), num_beams)
+    moved = {old: new for new, old in enumerate(keep)}
+    tracker.constraints = [tracker.constraints[b] for b in keep]
+    tracker.constrained = [moved[b] for b in tracker.constrained if b in moved]
+    tracker.states = {moved[b]: states for b, states in tracker.states.items() if b in moved}
+    tracker.finished_states = {moved[b]: s for b, s in tracker.finished_states.items() if b in moved}
+    done.origin = [done.origin[b] for b in keep]
+    return replace(settings, batch=len(keep), limits=tuple(settings.limits[b] for b in keep))
+
+
 # -- the result -------------------------------------------------------------------------------
-def _collect(beams: _Beams, settings: _Settings, tracker: _Tracker) -> BeamOutput:
-    """The best finished hypothesis of each sentence (or, if none finished, the most advanced one)."""
-    sequences: list[list[int]] = []
-    out_states: list[State | None] = []
-    special = {settings.pad, settings.eos}
+def _result(b: int, beams: _Beams, settings: _Settings, tracker: _Tracker) -> tuple[list[int], State | None]:
+    """One sentence's best finished hypothesis (or, if none finished, its most advanced one)."""
+    sentence = tracker.constraints[b]
     start = settings.prompt_len
+    if beams.finished_scores[b, 0] > NEG / 2:
+        tokens = beams.finished[b, 0, start:].tolist()
+        state = tracker.finished_states[b][0] if sentence is not None else None
+    elif sentence is not None:
+        states = tracker.states[b]
+        order = max(
+            range(settings.num_beams),
+            key=lambda k: (sentence.units(states[k]), float(beams.running_scores[b, k])),
+        )
+        tokens, state = beams.running[b, order, start:].tolist(), states[order]
+    else:
+        tokens, state = beams.running[b, 0, start:].tolist(), None
+    special = {settings.pad, settings.eos}
+    return [t for t in tokens if t not in special], state
+
+
+def _collect(beams: _Beams, settings: _Settings, tracker: _Tracker, done: _Done) -> BeamOutput:
+    """Every sentence's result, in input order: those that left the batch early and the rest."""
+    results = dict(done.results)
     for b in range(settings.batch):
-        sentence = tracker.constraints[b]
-        if beams.finished_scores[b, 0] > NEG / 2:
-            tokens = beams.finished[b, 0, start:].tolist()
-            state = tracker.finished_states[b][0] if sentence is not None else None
-        elif sentence is not None:
-            states = tracker.states[b]
-            order = max(
-                range(settings.num_beams),
-                key=lambda k: (sentence.units(states[k]), float(beams.running_scores[b, k])),
-            )
-            tokens, state = beams.running[b, order, start:].tolist(), states[order]
-        else:
-            tokens, state = beams.running[b, 0, start:].tolist(), None
-        sequences.append([t for t in tokens if t not in special])
-        out_states.append(state)
-    return BeamOutput(sequences, out_states)
+        results[done.origin[b]] = _result(b, beams, settings, tracker)
+    ordered = [results[i] for i in range(len(results))]
+    return BeamOutput([tokens for tokens, _ in ordered], [state for _, state in ordered])

@@ -88,6 +88,40 @@ def reorder_cache(model_kwargs: dict[str, Any], beam_idx: Any) -> None:
         cache.reorder_cache(beam_idx)
 
 
+PER_ROW_MASKS = ("attention_mask", "decoder_attention_mask")
+
+
+def select_rows(model_kwargs: dict[str, Any], rows: Any) -> bool:
+    """Keep only `rows` (flat hypothesis rows, in their new order) of everything the decoder
+    carries per row: the KV cache (self- and cross-attention), the encoder output and the masks.
+
+    Returns False, changing nothing, when `model_kwargs` holds something else that may be per row,
+    so the caller keeps the whole batch.
+    """
+    plan: list[tuple[str, str]] = []
+    for key, value in model_kwargs.items():
+        if value is None or isinstance(value, (bool, int, float, str)):
+            continue
+        if key in ("cache", "past_key_values") and callable(getattr(value, "reorder_cache", None)):
+            plan.append((key, "cache"))
+        elif key in PER_ROW_MASKS and hasattr(value, "index_select"):
+            plan.append((key, "tensor"))
+        elif key == "encoder_outputs" and list(value.keys()) == ["last_hidden_state"]:
+            plan.append((key, "encoder"))
+        else:
+            return False
+    for key, kind in plan:
+        value = model_kwargs[key]
+        if kind == "cache":
+            value.reorder_cache(rows)  # every layer's keys and values, in both caches
+        elif kind == "tensor":
+            model_kwargs[key] = value.index_select(0, rows.to(value.device))
+        else:
+            hidden = value.last_hidden_state
+            value["last_hidden_state"] = hidden.index_select(0, rows.to(hidden.device))
+    return True
+
+
 def target_sentencepiece(tokenizer: Any) -> Any:
     """The tokenizer's target-language sentencepiece processor (MarianTokenizer keeps it private)."""
     return tokenizer.spm_target
