@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +245,46 @@ def test_missing_private_api_fails_at_load_with_the_supported_range(tiny_model, 
     result = invoke("translate", "-m", tiny_model, "Hallo.")
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
     assert "_prefill" in result.stderr and "transformers>=5.24,<5.25" in result.stderr
+
+
+@pytest.mark.parametrize(("positions", "dim"), [(512, 512), (513, 7), (64, 16), (1, 1), (1024, 8)])
+def test_position_tables_are_transformers_own_bit_for_bit(positions, dim):
+    import torch
+    from transformers.models.marian.modeling_marian import MarianSinusoidalPositionalEmbedding
+
+    from vertaal.engine.internals import sinusoidal
+
+    module = MarianSinusoidalPositionalEmbedding(positions, dim)
+    assert torch.equal(module.create_weight(), sinusoidal(positions, dim, module.weight.dtype))
+
+
+def test_quicker_load_gives_the_same_model_and_tokenizer(tiny_model):
+    """vertaal's load (lazy punctuation normaliser, position tables without a Python loop) gives
+    what transformers' own from_pretrained gives, and puts transformers' code back afterwards."""
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+    from transformers.models.marian.modeling_marian import MarianSinusoidalPositionalEmbedding
+
+    from vertaal.engine.loading import load
+    from vertaal.engine.registry import ModelSpec
+
+    original = MarianSinusoidalPositionalEmbedding.create_weight
+    loaded = load(ModelSpec("nl-en", str(tiny_model)))
+    assert MarianSinusoidalPositionalEmbedding.create_weight is original
+    reference = MarianMTModel.from_pretrained(tiny_model)
+    ours = loaded.model.state_dict()
+    assert set(ours) == set(reference.state_dict())
+    assert all(torch.equal(ours[k], v) for k, v in reference.state_dict().items())
+    tokenizer = MarianTokenizer.from_pretrained(tiny_model)
+    text = "De AIVD schrijft — „dit” … aan de Tweede Kamer."
+    assert loaded.tokenizer(text)["input_ids"] == tokenizer(text)["input_ids"]
+    assert loaded.tokenizer.normalize(text) == tokenizer.normalize(text)  # made on first use
+
+
+def test_load_does_not_import_sacremoses(tiny_model):
+    code = (
+        "import sys; from vertaal.engine.loading import load; from vertaal.engine.registry import ModelSpec;"
+        f" load(ModelSpec('nl-en', {str(tiny_model)!r})); print('sacremoses' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr

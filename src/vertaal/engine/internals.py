@@ -12,6 +12,10 @@ instead of an AttributeError deep inside the decoding loop.
 from __future__ import annotations
 
 import copy
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from ..errors import ModelError
@@ -26,6 +30,92 @@ def _unsupported(what: str) -> ModelError:
         f"this transformers ({transformers.__version__}) lacks {what}, which vertaal's decoder needs;"
         f" install the tested range: pip install '{SUPPORTED}'"
     )
+
+
+@cache
+def marian_classes() -> tuple[type, type]:
+    """MarianMTModel, and MarianTokenizer with its punctuation normaliser made on first use.
+
+    MarianTokenizer imports sacremoses for a normaliser that encoding never uses, and importing
+    sacremoses compiles its tokenizer's regular expressions: 0.55 s of a 4.7 s load measured on an
+    opus-mt-sized model.
+    """
+    from transformers import MarianMTModel, MarianTokenizer
+
+    class Tokenizer(MarianTokenizer):
+        def _setup_normalizer(self) -> None:
+            self.punc_normalizer = _LazyPunctuation(self.source_lang)
+
+    Tokenizer.__name__ = Tokenizer.__qualname__ = MarianTokenizer.__name__
+    return MarianMTModel, Tokenizer
+
+
+_POSITIONS_LOCK = threading.Lock()
+
+
+@contextmanager
+def quick_positions() -> Iterator[None]:
+    """While loading: Marian's sinusoidal position tables computed by :func:`sinusoidal`.
+
+    The tables are not in the checkpoint, and transformers computes them on every load with a
+    Python loop over every position and dimension (0.57 s of the same 4.7 s). The replacement is
+    used only if it gives transformers' own numbers, bit for bit, and only inside this block.
+    """
+    from transformers.models.marian import modeling_marian
+
+    positions = modeling_marian.MarianSinusoidalPositionalEmbedding
+    with _POSITIONS_LOCK:
+        original = positions.create_weight
+        if not _same_positions(positions, original):
+            yield
+            return
+        positions.create_weight = _computed_table
+        try:
+            yield
+        finally:
+            positions.create_weight = original
+
+
+def _computed_table(module: Any) -> Any:
+    return sinusoidal(*module.weight.shape, module.weight.dtype)
+
+
+def _same_positions(positions: type, create_weight: Any) -> bool:
+    import torch
+
+    probe = positions(9, 6)
+    return bool(torch.equal(create_weight(probe), sinusoidal(9, 6, probe.weight.dtype)))
+
+
+def sinusoidal(positions: int, dim: int, dtype: Any) -> Any:
+    """Marian's position table (sines in the first half, cosines in the second), as
+    ``MarianSinusoidalPositionalEmbedding.create_weight`` computes it, without its Python loop:
+    the same float64 operations, so the same bits."""
+    import numpy as np
+    import torch
+
+    inverse = np.array([np.power(10000, 2 * (j // 2) / dim) for j in range(dim)])  # the same scalar calls
+    angles = np.arange(positions, dtype=np.float64)[:, None] / inverse[None, :]
+    table = torch.empty(positions, dim, dtype=dtype, requires_grad=False)
+    half = dim // 2 if dim % 2 == 0 else dim // 2 + 1
+    table[:, :half] = torch.FloatTensor(np.sin(angles[:, 0::2]))
+    table[:, half:] = torch.FloatTensor(np.cos(angles[:, 1::2]))
+    return table
+
+
+class _LazyPunctuation:
+    """sacremoses' punctuation normaliser, imported on the first call (MarianTokenizer.normalize)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._normalize: Any = None
+
+    def __call__(self, text: str) -> str:
+        if self._normalize is None:
+            from sacremoses import MosesPunctNormalizer
+
+            self._normalize = MosesPunctNormalizer(self.language).normalize
+        return self._normalize(text)
 
 
 def check(model: Any, tokenizer: Any) -> None:

@@ -119,8 +119,9 @@ def load(spec: ModelSpec, device: str | None = None) -> LoadedModel:
     parts: dict[str, float] = {}
     mark = time.perf_counter()
     torch_device = resolve_device(device)  # imports torch
-    from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
+
+    MarianMTModel, MarianTokenizer = internals.marian_classes()  # noqa: N806 - classes
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -128,7 +129,8 @@ def load(spec: ModelSpec, device: str | None = None) -> LoadedModel:
     try:
         tokenizer = MarianTokenizer.from_pretrained(source, **kwargs)
         mark = _lap(parts, "tokenizer", mark)
-        model = MarianMTModel.from_pretrained(source, **kwargs)  # weights memory-mapped, generation config
+        with internals.quick_positions():
+            model = MarianMTModel.from_pretrained(source, **kwargs)  # weights memory-mapped
         mark = _lap(parts, "model", mark)
     except Exception as exc:  # transformers raises OSError, ValueError, TypeError, ...
         if spec.is_local:
