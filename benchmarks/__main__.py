@@ -231,6 +231,15 @@ def fast_quality(d: dict) -> str:
     )
 
 
+def fast_terms(d: dict) -> str:
+    rows = [
+        [r["variant"], f"{r['seconds']:.2f} s", f"{r['vs_ctranslate2']}x", r["placed"], r["repaired"]]
+        for r in d["results"]
+    ]
+    header = ["run (whole process)", "wall", "vs CTranslate2 alone", "terms placed in", "repaired (torch)"]
+    return f"{d['sentences']} corpus sentences holding a starter-glossary term\n\n" + _table(header, rows)
+
+
 def big_inputs(d: dict) -> str:
     rows = [
         [
@@ -344,6 +353,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "memory_rerun": memory_rerun,
     "speed": speed,
     "fast_quality": fast_quality,
+    "fast_terms": fast_terms,
     "big_inputs": big_inputs,
     "big_memory": big_memory,
     "documents": documents,

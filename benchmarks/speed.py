@@ -146,6 +146,7 @@ def run(variant: str, model: str, beams: int, new_tokens: int, device: str, repe
         result["terms_failed"] = sum(t.status == "failed" for t in terms)
     if variant == "fast+glossary":
         result["repaired"] = translator.repaired // max(repeat, 1)
+        result["placed"] = translator.placed // max(repeat, 1)
         result["torch_loaded"] = translator.torch_loaded
     return result
 

@@ -70,3 +70,18 @@ def test_documents_benchmark_runs_small(trained_model):
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout)
     assert result["pages"] >= 2 and result["pages_per_s"] > 0 and result["translate"]["seconds"] > 0
+
+
+def test_fast_terms_benchmark_runs(trained_model):
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.fast_terms", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = json.loads(out.stdout)
+    alone, fast, default = summary["results"]
+    assert summary["sentences"] > 100 and alone["placed"] == alone["repaired"] == 0
+    assert fast["placed"] > 0 and all(r["seconds"] > 0 for r in summary["results"])

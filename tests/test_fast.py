@@ -54,25 +54,62 @@ def test_fast_without_terms_never_imports_torch(trained_model, tmp_path):
     )
 
 
-def test_only_sentences_that_miss_a_term_are_repaired(trained_model):
+def test_a_missed_term_is_placed_in_ctranslate2s_output_without_torch(trained_model):
     produced = Translator(model=str(trained_model), fast=True, glossary=[Entry("rapport", "report")])
     rows = produced.translate_document("De minister deelt het rapport.").sentences
     assert [t.status for t in rows[0].terms] == ["unforced"]
-    assert produced.repaired == 0 and not produced.torch_loaded  # CTranslate2 alone did the work
+    assert produced.placed == produced.repaired == 0 and not produced.torch_loaded  # CTranslate2 alone
+    missed = Translator(
+        model=str(trained_model), fast=True, glossary=[Entry("dreigingsniveau", "threat level")]
+    )
+    rows = missed.translate_document("De MIVD bespreekt het dreigingsniveau.").sentences
+    assert rows[0].target == "The MIVD discusses the threat level."  # CTranslate2 alone: "... the threat."
+    assert [t.status for t in rows[0].terms] == ["enforced"]
+    assert missed.placed == 1 and missed.repaired == 0 and not missed.torch_loaded
+
+
+def test_a_term_no_place_satisfies_goes_to_the_constrained_decoder(trained_model, monkeypatch):
+    from vertaal.engine import placement
+
+    monkeypatch.setattr(placement, "PLACES", 0)  # no word start to try
     missed = Translator(
         model=str(trained_model), fast=True, glossary=[Entry("dreigingsniveau", "threat level")]
     )
     rows = missed.translate_document("De MIVD bespreekt het dreigingsniveau.").sentences
     assert rows[0].target == "The MIVD discusses the threat level."
     assert [t.status for t in rows[0].terms] == ["enforced"]
-    assert missed.repaired == 1 and missed.torch_loaded
+    assert missed.placed == 0 and missed.repaired == 1 and missed.torch_loaded
+
+
+def test_placed_terms_are_what_check_finds(glossary_model, db):
+    """On a random model (which never writes a term by itself) with the starter glossary, every
+    term --fast reports as enforced or unforced is one the shared presence check finds, and no
+    forbidden translation is used."""
+    from typer.testing import CliRunner
+
+    from vertaal.cli import app
+    from vertaal.terms.forms import forbidden_used, presence
+
+    starter = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
+    assert CliRunner().invoke(app, ["glossary", "import", str(starter)]).exit_code == 0
+    translator = Translator(model=str(glossary_model), fast=True, beams=2)
+    document = translator.translate_document(SAMPLE.read_text(encoding="utf-8"))
+    assert translator.placed > 0
+    for row in document.sentences:
+        if not row.terms:
+            continue
+        hits = translator.matcher.find(row.source)
+        found = presence(hits, row.target, "en")
+        for term, hit, present in zip(row.terms, hits, found, strict=True):
+            claimed = term.status in ("enforced", "unforced")
+            assert claimed == (present and not forbidden_used(hit.entry, row.target)), (row.target, term)
 
 
 def test_random_model_every_term_is_repaired_and_enforced(tiny_model):
-    """A random model never produces a term: every sentence with one goes to the constrained decoder."""
+    """A random model never produces a term: every sentence with one is placed or repaired."""
     words = factory.corpus_pairs()[0][0].split()
     entry = Entry(words[1], "report")
     translator = Translator(model=str(tiny_model), fast=True, glossary=[entry], beams=2)
     rows = translator.translate_document(f"{words[1]} {words[2]}.").sentences
-    assert translator.repaired == 1
+    assert translator.placed + translator.repaired == 1
     assert [t.status for t in rows[0].terms] in (["enforced"], ["failed"])

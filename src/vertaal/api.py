@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from .engine.constraints import State
@@ -26,7 +27,16 @@ from .engine.registry import ModelSpec, resolve
 from .errors import UsageError
 from .glossary import DEFAULT_GLOSSARY
 from .memory.lookup import Memory, fingerprint
-from .results import FAILED, MEMORY, UNFORCED, CodeStatus, DocumentResult, SentenceResult, TermStatus
+from .results import (
+    ENFORCED,
+    FAILED,
+    MEMORY,
+    UNFORCED,
+    CodeStatus,
+    DocumentResult,
+    SentenceResult,
+    TermStatus,
+)
 from .terms.entry import Entry
 from .terms.matcher import Hit, Matcher
 from .text.sentences import segment_document, split_long
@@ -85,6 +95,7 @@ class Translator:
         self._engine: Any = None
         self._encoder: PhraseEncoder | None = None
         self.repaired = 0  # --fast: sentences the constrained decoder translated again
+        self.placed = 0  # --fast: sentences whose missing terms were placed in CTranslate2's output
 
     def with_glossary(
         self, glossary: str | Iterable[Entry] | Matcher | None, db: str | os.PathLike[str] | None = None
@@ -274,6 +285,27 @@ class Translator:
         codes = code_statuses(spelled, output, sentence, state)
         return restore(output, spelled)[0], terms, codes
 
+    def _place(
+        self, read: list[str], texts: list[str], hits: list[list[Hit]], missing: list[int]
+    ) -> dict[int, tuple[str, set[int]]]:
+        """--fast: missing terms put into CTranslate2's translations (engine.placement), by sentence."""
+        if not missing:
+            return {}
+        from .engine.placement import Decoding, place_terms
+
+        engine = self.engine
+        decoding = Decoding(
+            engine.beams or 1, engine.new_token_limit, engine.min_new_tokens or 0, engine.max_source_tokens()
+        )
+        return place_terms(
+            engine.fast,
+            {i: read[i] for i in missing},
+            {i: texts[i] for i in missing},
+            {i: hits[i] for i in missing},
+            self.pair[1],
+            decoding,
+        )
+
     def _phrase_encoder(self) -> PhraseEncoder:
         if self._encoder is None:
             self._encoder = PhraseEncoder(self.engine.tokenizer)
@@ -302,10 +334,17 @@ class Translator:
                 redo.append(i)
             else:
                 texts[i] = better
-        self.repaired += len(redo)
         results = [
             self._outcome(text, h, sp, None, None) for text, h, sp in zip(texts, hits, spelled, strict=True)
         ]
+        placed = self._place(read, texts, hits, [i for i in redo if spelled[i] is None])
+        for i, (text, forced) in placed.items():
+            output, terms, codes = self._outcome(text, hits[i], None, None, None)
+            terms = [replace(t, status=ENFORCED) if j in forced else t for j, t in enumerate(terms or [])]
+            results[i] = (output, terms, codes)
+        redo = [i for i in redo if i not in placed]
+        self.placed += len(placed)
+        self.repaired += len(redo)
         if redo:
             encoder = self._phrase_encoder()
             plans = {i: plan(hits[i], encoder, self.pair[1], spelled[i]) for i in redo}

@@ -362,6 +362,8 @@ def _report_times(translator, document, total: float) -> None:
     parts = translator.engine.load_parts() if translator.loaded else {}
     if parts:
         loaded += " (" + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in parts.items()) + ")"
+    if translator.fast and translator.placed:
+        loaded += f"; terms placed in {translator.placed} sentence(s) of CTranslate2's output"
     if translator.fast and translator.repaired:
         loaded += f"; {translator.repaired} sentence(s) repaired by the constrained decoder"
     typer.echo(

@@ -72,6 +72,11 @@ class PieceTokenizer:
         pieces = [p if p in self.vocab else "<unk>" for p in self.source.encode(text, out_type=str)]
         return pieces[: limit - 1] + ["</s>"]
 
+    def target_pieces(self, text: str) -> list[str] | None:
+        """`text` in target pieces, or None when the model's vocabulary lacks one of them."""
+        pieces = self.target.encode(text, out_type=str)
+        return pieces if all(p in self.vocab for p in pieces) else None
+
     def decode(self, pieces: list[str]) -> str:
         """As MarianTokenizer decodes: special pieces dropped, a marker sentencepiece does not know
         (a piece outside target.spm) read as a space."""

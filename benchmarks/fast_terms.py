@@ -1,0 +1,111 @@
+"""--fast with the starter glossary where the model produces most terms: the tiny trained model.
+
+The corpus sentences that hold a starter-glossary term are translated by whole `vertaal translate`
+processes: `--fast` without the glossary (CTranslate2 alone, the baseline: issue 18 put it at 0.99x
+bare CTranslate2), `--fast` with the glossary, and the default decoder with the glossary. Each
+process starts on a fresh database holding the starter glossary, with no memory. `--verbose` tells
+how many sentences had a term placed in CTranslate2's output and how many went to the
+constrained decoder (which imports torch and loads the model).
+
+    python -m benchmarks.fast_terms [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import VERTAAL, factory
+
+ROOT = Path(__file__).resolve().parents[1]
+STARTER = ROOT / "glossary" / "nl-en-government.tsv"
+VARIANTS = {
+    "--fast, no glossary (CTranslate2 alone)": ["--fast", "--no-glossary"],
+    "--fast, starter glossary": ["--fast"],
+    "default, starter glossary": [],
+}
+
+
+def with_terms() -> list[str]:
+    """The corpus's Dutch sentences that hold a starter-glossary term."""
+    from vertaal.glossary.formats import read
+    from vertaal.terms.matcher import Matcher
+
+    rows = read(STARTER.name, STARTER.read_bytes(), pair=("nl", "en"))
+    matcher = Matcher([row.entry for row in rows], language="nl")
+    return [nl for nl, _ in factory.corpus_pairs() if matcher.find(nl)]
+
+
+def run(model: Path, flags: list[str], text: Path, home: Path) -> dict:
+    env = {**os.environ, "VERTAAL_DB": str(home / "v.db"), "HF_HUB_OFFLINE": "1"}
+    subprocess.run(
+        [sys.executable, "-c", VERTAAL, "glossary", "import", str(STARTER)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            VERTAAL,
+            "translate",
+            "-m",
+            str(model),
+            "-i",
+            str(text),
+            "--no-memory",
+            "--verbose",
+        ]
+        + flags,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds = time.perf_counter() - started
+    placed = re.search(r"terms placed in (\d+) sentence", done.stderr)
+    repaired = re.search(r"(\d+) sentence\(s\) repaired", done.stderr)
+    return {
+        "seconds": round(seconds, 2),
+        "placed": int(placed.group(1)) if placed else 0,
+        "repaired": int(repaired.group(1)) if repaired else 0,
+        "output": done.stdout,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    model = factory.trained_model(ROOT / "tests" / ".cache")
+    sentences = with_terms()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        text = Path(tmp) / "sentences.txt"
+        text.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
+        warm = Path(tmp) / "warm"
+        warm.mkdir()
+        run(model, ["--fast", "--no-glossary"], text, warm)  # converts the model for CTranslate2 once
+        for name, flags in VARIANTS.items():
+            home = Path(tmp) / str(len(results))
+            home.mkdir()
+            results.append({"variant": name, **run(model, flags, text, home)})
+    base = results[0]["seconds"]
+    for r in results:
+        r["vs_ctranslate2"] = round(base / r["seconds"], 2)
+        r.pop("output")
+    summary = {"sentences": len(sentences), "results": results}
+    print(json.dumps(summary, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()
