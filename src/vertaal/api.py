@@ -286,10 +286,11 @@ class Translator:
         return restore(output, spelled)[0], terms, codes
 
     def _place(
-        self, read: list[str], texts: list[str], hits: list[list[Hit]], missing: list[int]
+        self, read: list[str], free: dict[int, tuple[str, tuple[str, ...] | None]], hits: list[list[Hit]]
     ) -> dict[int, tuple[str, set[int]]]:
-        """--fast: missing terms put into CTranslate2's translations (engine.placement), by sentence."""
-        if not missing:
+        """--fast: missing terms put into CTranslate2's translations (engine.placement), by sentence;
+        `free` holds the translations that miss one, with their pieces."""
+        if not free:
             return {}
         from .engine.placement import Decoding, place_terms
 
@@ -299,9 +300,9 @@ class Translator:
         )
         return place_terms(
             engine.fast,
-            {i: read[i] for i in missing},
-            {i: texts[i] for i in missing},
-            {i: hits[i] for i in missing},
+            {i: read[i] for i in free},
+            free,
+            {i: hits[i] for i in free},
             self.pair[1],
             decoding,
         )
@@ -337,7 +338,8 @@ class Translator:
         results = [
             self._outcome(text, h, sp, None, None) for text, h, sp in zip(texts, hits, spelled, strict=True)
         ]
-        placed = self._place(read, texts, hits, [i for i in redo if spelled[i] is None])
+        free = {i: (texts[i], decoded[i].pieces) for i in redo if spelled[i] is None}
+        placed = self._place(read, free, hits)
         for i, (text, forced) in placed.items():
             output, terms, codes = self._outcome(text, hits[i], None, None, None)
             terms = [replace(t, status=ENFORCED) if j in forced else t for j, t in enumerate(terms or [])]

@@ -127,9 +127,9 @@ class FastPlain:
 
     def translate(
         self, batch: list[list[str]], beams: int, max_new_tokens: int, min_new_tokens: int = 0
-    ) -> tuple[list[list[str]], int]:
-        """Translations of a batch of source pieces, each the beam's n-best list (best first), and
-        the number of target tokens the best ones hold."""
+    ) -> tuple[list[list[str]], int, list[list[str]]]:
+        """Translations of a batch of source pieces, each the beam's n-best list (best first), the
+        number of target tokens the best ones hold, and the best ones' pieces."""
         results = self.translator.translate_batch(
             batch,
             beam_size=beams,
@@ -141,4 +141,4 @@ class FastPlain:
         texts = [[self.tokenizer.decode(h) for h in r.hypotheses] for r in results]
         best = [r.hypotheses[0] for r in results]
         # decoding steps, as the torch paths count them: a hypothesis cut at the limit has no EOS
-        return texts, sum(len(p) + (len(p) < max_new_tokens) for p in best)
+        return texts, sum(len(p) + (len(p) < max_new_tokens) for p in best), best

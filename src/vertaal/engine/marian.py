@@ -22,6 +22,7 @@ class Decoded:
     text: str
     state: State | None
     alternatives: tuple[str, ...] = ()
+    pieces: tuple[str, ...] | None = None  # CTranslate2's target pieces of `text`
 
 
 class MarianEngine:
@@ -149,13 +150,16 @@ class MarianEngine:
             size = self.batch_rows(len(encoded[order[start]]))  # sorted: the first is the longest
             batch = [i for i in order[start : start + size] if (wanted[i] is not None) == group]
             if not group and plain_fast:
-                texts, produced = self.fast.translate(
+                texts, produced, pieces = self.fast.translate(
                     [encoded[i] for i in batch],
                     self.beams or 1,
                     self.new_token_limit(len(encoded[batch[0]])),
                     self.min_new_tokens or 0,
                 )
-                outputs = [Decoded(nbest[0], None, tuple(nbest[1:])) for nbest in texts]
+                outputs = [
+                    Decoded(nbest[0], None, tuple(nbest[1:]), tuple(best))
+                    for nbest, best in zip(texts, pieces, strict=True)
+                ]
                 self.generated_tokens += produced
             else:
                 outputs = self._decode([encoded[i] for i in batch], [wanted[i] for i in batch])

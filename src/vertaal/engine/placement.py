@@ -30,7 +30,8 @@ class _Sentence:
     source: list[str]  # source pieces, as CTranslate2 takes them
     length: int  # the source's characters
     hits: list[Hit]
-    text: str  # the translation so far
+    text: str  # the translation so far ...
+    pieces: list[str] | None  # ... in target pieces (None: not known)
     placed: set[int] = field(default_factory=set)  # hits put in by a placement
 
 
@@ -47,17 +48,24 @@ class Decoding:
 def place_terms(
     fast: Any,
     sources: dict[int, str],
-    texts: dict[int, str],
+    texts: dict[int, tuple[str, tuple[str, ...] | None]],
     hits: dict[int, list[Hit]],
     target_lang: str,
     decoding: Decoding,
 ) -> dict[int, tuple[str, set[int]]]:
     """Translations that hold every term of their sentence, by sentence number, with the hits a
-    placement put in; sentences left out still miss something."""
+    placement put in; sentences left out still miss something. `texts` holds each free
+    translation and, when known, its pieces as CTranslate2 wrote them."""
     tokenizer = fast.tokenizer
     longest = decoding.positions - 2  # room for the decoder's start token and end-of-sentence
     work = {
-        i: _Sentence(tokenizer.encode(sources[i], longest), len(sources[i]), hits[i], texts[i])
+        i: _Sentence(
+            tokenizer.encode(sources[i], longest),
+            len(sources[i]),
+            hits[i],
+            texts[i][0],
+            list(texts[i][1]) if texts[i][1] is not None else tokenizer.target_pieces(texts[i][0]),
+        )
         for i in sources
     }
     done: dict[int, tuple[str, set[int]]] = {}
@@ -74,7 +82,7 @@ def place_terms(
             if chosen is None:
                 del work[i]  # no place works for this term: the constrained decoder takes it
             else:
-                sentence.text = chosen
+                sentence.text, sentence.pieces = chosen
                 sentence.placed.add(term)
     for i, sentence in work.items():
         if satisfied(sentence.hits, sentence.text, target_lang):
@@ -88,10 +96,11 @@ def _continue(
     tries: dict[int, tuple[int, list[list[str]]]],
     decoding: Decoding,
     longest: int,
-) -> dict[int, list[tuple[float, str]]]:
+) -> dict[int, list[tuple[float, str, list[str]]]]:
     """Every prefix continued by CTranslate2 (all sentences in one call, with the longest limit
     among them, as the free translation batches), then scored over the whole sentence, since
-    translate_batch scores only what follows a prefix: (length-normalised score, text) by sentence."""
+    translate_batch scores only what follows a prefix: (length-normalised score, text, pieces)
+    by sentence."""
     jobs = [(i, prefix) for i, (_, prefixes) in tries.items() for prefix in prefixes]
     if not jobs:
         return {}
@@ -109,17 +118,22 @@ def _continue(
     )
     pieces = [result.hypotheses[0] for result in results]
     scored = fast.translator.score_batch(sources, pieces, max_batch_size=len(jobs))
-    completed: dict[int, list[tuple[float, str]]] = {}
+    completed: dict[int, list[tuple[float, str, list[str]]]] = {}
     for (i, _), written, score in zip(jobs, pieces, scored, strict=True):
         normalised = sum(score.log_probs) / max(1, len(score.log_probs))
-        completed.setdefault(i, []).append((normalised, fast.tokenizer.decode(written)))
+        completed.setdefault(i, []).append((normalised, fast.tokenizer.decode(written), written))
     return completed
 
 
-def _best(sentence: _Sentence, term: int, completed: list[tuple[float, str]], target_lang: str) -> str | None:
-    """The best-scored completion that holds the term and keeps the rest."""
-    valid = [(score, text) for score, text in completed if _better(sentence, term, text, target_lang)]
-    return max(valid, key=lambda item: item[0])[1] if valid else None
+def _best(
+    sentence: _Sentence, term: int, completed: list[tuple[float, str, list[str]]], target_lang: str
+) -> tuple[str, list[str]] | None:
+    """The best-scored completion that holds the term and keeps the rest: its text and pieces."""
+    valid = [c for c in completed if _better(sentence, term, c[1], target_lang)]
+    if not valid:
+        return None
+    _, text, pieces = max(valid, key=lambda c: c[0])
+    return text, pieces
 
 
 def _prefixes(
@@ -133,7 +147,7 @@ def _prefixes(
         return -1, []
     j = missing[0]
     hit = sentence.hits[j]
-    pieces = tokenizer.target_pieces(sentence.text)
+    pieces = sentence.pieces
     if pieces is None or len(pieces) >= longest:
         return j, []
     starts = [p for p, piece in enumerate(pieces) if piece.startswith("\u2581")] + [len(pieces)]
