@@ -113,3 +113,12 @@ def test_random_model_every_term_is_repaired_and_enforced(tiny_model):
     rows = translator.translate_document(f"{words[1]} {words[2]}.").sentences
     assert translator.placed + translator.repaired == 1
     assert [t.status for t in rows[0].terms] in (["enforced"], ["failed"])
+
+
+def test_placing_is_chosen_only_when_it_costs_less_than_the_torch_repair():
+    from vertaal.engine.placement import worth_placing
+
+    assert worth_placing(1, 0.15, torch_loaded=False)  # one sentence of a short text: no torch load
+    assert worth_placing(30, 0.006, torch_loaded=False)  # a tiny model: placing is cheap
+    assert not worth_placing(26, 0.15, torch_loaded=False)  # many misses: the load pays for itself
+    assert not worth_placing(1, 0.15, torch_loaded=True)  # loaded already: the repair is cheaper

@@ -285,6 +285,11 @@ class Translator:
         codes = code_statuses(spelled, output, sentence, state)
         return restore(output, spelled)[0], terms, codes
 
+    def _worth_placing(self, missing: int, per_sentence: float) -> bool:
+        from .engine.placement import worth_placing
+
+        return bool(missing) and worth_placing(missing, per_sentence, self.engine.model_loaded)
+
     def _place(
         self, read: list[str], free: dict[int, tuple[str, tuple[str, ...] | None]], hits: list[list[Hit]]
     ) -> dict[int, tuple[str, set[int]]]:
@@ -323,8 +328,12 @@ class Translator:
         (by the shared presence check) or a code takes the best of the beam's other hypotheses
         that holds them; only when none does, it goes through the constrained decoder, which loads
         the torch model the first time it is needed. `self.repaired` counts those."""
+        import time
+
         engine = self.engine
+        started = time.perf_counter()
         decoded = engine.translate(read, on_progress=on_progress)
+        per_sentence = (time.perf_counter() - started) / max(1, len(read))
         texts = [d.text for d in decoded]
         redo = []
         for i, (h, sp) in enumerate(zip(hits, spelled, strict=True)):
@@ -339,7 +348,7 @@ class Translator:
             self._outcome(text, h, sp, None, None) for text, h, sp in zip(texts, hits, spelled, strict=True)
         ]
         free = {i: (texts[i], decoded[i].pieces) for i in redo if spelled[i] is None}
-        placed = self._place(read, free, hits)
+        placed = self._place(read, free, hits) if self._worth_placing(len(free), per_sentence) else {}
         for i, (text, forced) in placed.items():
             output, terms, codes = self._outcome(text, hits[i], None, None, None)
             terms = [replace(t, status=ENFORCED) if j in forced else t for j, t in enumerate(terms or [])]

@@ -23,6 +23,25 @@ from .enforcement import satisfied
 
 PLACES = 5  # word starts tried per term: those nearest the term's place in the source
 MAX_TERMS = 4  # terms placed one after the other in one sentence; more go to the constrained decoder
+BATCH = 32  # prefixes decoded together (each holds a beam over the whole vocabulary)
+TORCH_LOAD_SECONDS = 3.0  # importing torch and transformers and loading an opus-mt-sized model here
+TORCH_PER_SENTENCE = 3.0  # a constrained int8 torch decode against a CTranslate2 one
+PREFIXES_PER_TERM = 1.5 * PLACES  # forms per term (plural, capitalised) times places, on average
+
+
+def worth_placing(missing: int, seconds_per_sentence: float, torch_loaded: bool) -> bool:
+    """Whether placing the terms of `missing` sentences is expected to cost less than repairing
+    them with the constrained decoder (which first loads the torch model, unless it is loaded).
+
+    Both are estimated from what CTranslate2's free translation of the same text took per
+    sentence: a placement decodes about PREFIXES_PER_TERM prefixes per missing sentence. On a few
+    sentences of a short text placing saves the torch load; on many, the load pays for itself.
+    """
+    place = PREFIXES_PER_TERM * seconds_per_sentence * missing
+    repair = (
+        0.0 if torch_loaded else TORCH_LOAD_SECONDS
+    ) + TORCH_PER_SENTENCE * seconds_per_sentence * missing
+    return place < repair
 
 
 @dataclass
@@ -114,10 +133,10 @@ def _continue(
             longest, max(max(decoding.limit(len(work[i].source)), len(p) + 1) for i, p in jobs)
         ),
         min_decoding_length=decoding.min_length,
-        max_batch_size=len(jobs),
+        max_batch_size=BATCH,
     )
     pieces = [result.hypotheses[0] for result in results]
-    scored = fast.translator.score_batch(sources, pieces, max_batch_size=len(jobs))
+    scored = fast.translator.score_batch(sources, pieces, max_batch_size=BATCH)
     completed: dict[int, list[tuple[float, str, list[str]]]] = {}
     for (i, _), written, score in zip(jobs, pieces, scored, strict=True):
         normalised = sum(score.log_probs) / max(1, len(score.log_probs))
