@@ -97,8 +97,9 @@ FastOption = Annotated[
     bool,
     typer.Option(
         "--fast",
-        help="Faster, int8: CTranslate2 first (if installed); only sentences that miss a term are "
-        "repaired by the constrained decoder on an int8 model. Output may differ slightly from the default.",
+        help="Faster, int8: CTranslate2 first (if installed); a sentence that misses a term gets it placed "
+        "in CTranslate2's output, or is repaired by the constrained decoder on an int8 model. Output may "
+        "differ slightly from the default.",
     ),
 ]
 

@@ -23,7 +23,7 @@ from .enforcement import satisfied
 
 PLACES = 5  # word starts tried per term: those nearest the term's place in the source
 MAX_TERMS = 4  # terms placed one after the other in one sentence; more go to the constrained decoder
-BATCH = 32  # prefixes decoded together (each holds a beam over the whole vocabulary)
+BATCH = 64  # prefixes decoded together (each holds a beam over the whole vocabulary)
 TORCH_LOAD_SECONDS = 3.0  # importing torch and transformers and loading an opus-mt-sized model here
 TORCH_PER_SENTENCE = 3.0  # a constrained int8 torch decode against a CTranslate2 one
 PREFIXES_PER_TERM = 1.5 * PLACES  # forms per term (plural, capitalised) times places, on average
