@@ -233,11 +233,19 @@ def fast_quality(d: dict) -> str:
 
 def fast_terms(d: dict) -> str:
     rows = [
-        [r["variant"], f"{r['seconds']:.2f} s", f"{r['vs_ctranslate2']}x", r["placed"], r["repaired"]]
-        for r in d["results"]
+        [
+            f"{t['text']} ({t['sentences']})",
+            r["variant"],
+            f"{r['seconds']:.2f} s",
+            f"{r['vs_ctranslate2']}x",
+            r["placed"],
+            r["repaired"],
+        ]
+        for t in d["texts"]
+        for r in t["results"]
     ]
-    header = ["run (whole process)", "wall", "vs CTranslate2 alone", "terms placed in", "repaired (torch)"]
-    return f"{d['sentences']} corpus sentences holding a starter-glossary term\n\n" + _table(header, rows)
+    header = ["text (sentences)", "run (whole process)", "wall", "vs CTranslate2 alone", "placed", "repaired"]
+    return _table(header, rows)
 
 
 def big_inputs(d: dict) -> str:
