@@ -165,3 +165,69 @@ def test_with_api_keys_the_ui_asks_for_one(glossary_model, db, browser, tmp_path
         page.click("button:has-text('Sign in')")
         page.goto(f"{url}/ui/glossary")
         assert page.url.endswith("/ui/glossary")
+
+
+def test_english_to_dutch_in_every_page(site, browser, tmp_path):
+    """The glossary page shows, adds, edits and deletes one pair's entries; documents and the
+    review take the direction too."""
+    from vertaal.db import open_db
+    from vertaal.glossary.store import GlossaryStore
+    from vertaal.memory.store import MemoryStore
+
+    url, db = site
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{url}/ui/glossary?pair=en-nl")
+    assert page.locator("#entries tbody tr").count() == 0  # the starter glossary is nl-en
+    assert page.get_attribute("#add input[name=source]", "placeholder") == "English term"
+    page.fill("#add input[name=source]", "threat level")
+    page.fill("#add input[name=target]", "dreigingsniveau")
+    page.click("#add button")
+    row = page.locator("tr[data-source='threat level']")
+    row.locator("input[name=target]").fill("dreigingsgraad")
+    row.locator("button[data-action=save]").click()
+    row.locator(".status", has_text="saved").wait_for()
+    [entry] = GlossaryStore(open_db(db)).entries("default", ("en", "nl"))
+    assert (entry.source, entry.target) == ("threat level", "dreigingsgraad")
+    page.select_option("select[name=pair]", "nl-en")
+    page.click("text=Search")
+    assert page.locator("tr[data-source='threat level']").count() == 0
+    page.goto(f"{url}/ui/glossary?pair=en-nl")
+    page.locator("tr[data-source='threat level'] button[data-action=delete]").click()
+    page.locator("tr[data-source='threat level']").wait_for(state="detached")
+    assert GlossaryStore(open_db(db)).entries("default", ("en", "nl")) == []
+    terms = tmp_path / "en-nl.tsv"
+    terms.write_text("annual report\tjaarverslag\n", encoding="utf-8")
+    page.set_input_files("input[type=file][name=file]", str(terms))
+    page.click("text=Import")
+    page.locator("tr[data-source='annual report']").wait_for()
+    assert [e.target for e in GlossaryStore(open_db(db)).entries("default", ("en", "nl"))] == ["jaarverslag"]
+    exported = page.request.get(url + page.get_attribute("text=TSV", "href")).text()
+    assert "annual report\tjaarverslag" in exported and "dreigingsniveau" not in exported
+
+    note = tmp_path / "memo.md"
+    note.write_text("# Memo\n\nThe service works.\n", encoding="utf-8")
+    page.goto(f"{url}/ui/document")
+    page.select_option("select[name=direction]", "en-nl")
+    page.set_input_files("input[name=file]", str(note))
+    with page.expect_download() as download:
+        page.click("text=Translate and download")
+    assert download.value.suggested_filename == "memo.nl.md"
+
+    page.goto(f"{url}/ui/review")
+    page.select_option("select[name=direction]", "en-nl")
+    page.fill("textarea[name=source]", "The service works.")
+    page.fill("textarea[name=target]", "De dienst werkt.")
+    page.click("text=Check")
+    page.wait_for_selector("#report")
+    page.click("text=Save edits to the memory")
+    assert "1 edited translations stored" in page.inner_text("#saved")
+    [unit] = MemoryStore(open_db(db)).export_units()
+    assert (unit.source_lang, unit.target_lang, unit.target) == ("en", "nl", "De dienst werkt.")
+
+
+def test_an_unknown_pair_gets_a_clear_answer(site):
+    import httpx
+
+    url, _ = site
+    answer = httpx.get(f"{url}/ui/glossary?pair=fr-de")
+    assert answer.status_code == 400 and "fr-de is not a direction" in answer.text

@@ -22,6 +22,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..errors import VertaalError
 from .keys import Forbidden, authorise
 
+LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}  # the placeholders of the glossary's add form
+
 CSRF_COOKIE, KEY_COOKIE = "vertaal_csrf", "vertaal_key"
 STATIC = Path(__file__).parent / "static"
 NAV = [("translate", "Translate"), ("document", "Document"), ("glossary", "Glossary"), ("review", "Review")]
@@ -88,6 +90,18 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         )
         return f'<label>Glossary <select name="glossary">{options}</select></label>'
 
+    def direction_select(chosen: str = "nl-en", label: str = "Direction", field: str = "direction") -> str:
+        options = "".join(f'<option{" selected" if d == chosen else ""}>{e(d)}</option>' for d in directions())
+        return f'<label>{label} <select name="{field}">{options}</select></label>'
+
+    def chosen_direction(value: object) -> tuple[str, tuple[str, str]]:
+        """A direction the client chose (nl-en when none), checked against the models vertaal has."""
+        direction = str(value or "nl-en")
+        if direction not in directions():
+            raise VertaalError(f"{direction} is not a direction vertaal translates; use one of {', '.join(directions())}")
+        source, target = direction.split("-", 1)
+        return direction, (source, target)
+
     @ui.get("/static/{name}")
     async def static(name: str) -> Response:
         kinds = {"vertaal.css": "text/css", "vertaal.js": "text/javascript"}
@@ -120,13 +134,10 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
     # -- translate a text ----------------------------------------------------------------------
 
     def translate_form(text: str = "", glossary: str = "default", direction: str = "nl-en") -> str:
-        options = "".join(
-            f'<option{" selected" if d == direction else ""}>{e(d)}</option>' for d in directions()
-        )
         return (
             f'<form method="post" action="/ui/translate" class=stack>{csrf_field()}'
-            f'<textarea name="text" rows="8" required placeholder="Dutch text">{e(text)}</textarea>'
-            f'<div class=row><label>Direction <select name="direction">{options}</select></label>'
+            f'<textarea name="text" rows="8" required placeholder="Text to translate">{e(text)}</textarea>'
+            f"<div class=row>{direction_select(direction)}"
             f"{glossary_select(glossary)}<button>Translate</button></div></form>"
         )
 
@@ -138,9 +149,7 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
     async def translate_post(request: Request) -> Response:
         form = await checked_form(request)
         text, glossary = str(form.get("text") or ""), str(form.get("glossary") or "")
-        direction = str(form.get("direction") or "nl-en")
-        if direction not in directions():
-            raise VertaalError(f"{direction} is not a direction vertaal translates")
+        direction, _ = chosen_direction(form.get("direction"))
         translator = models.translator(direction, glossary or None)
         from starlette.concurrency import run_in_threadpool
 
@@ -168,7 +177,7 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         form = (
             f'<form method="post" action="/ui/document" enctype="multipart/form-data" class=stack>{csrf_field()}'
             '<input type="file" name="file" required accept=".docx,.odt,.html,.htm,.md,.pdf,.txt">'
-            f"<div class=row>{glossary_select()}<button>Translate and download</button></div></form>"
+            f"<div class=row>{direction_select()}{glossary_select()}<button>Translate and download</button></div></form>"
         )
         return sign_in_first(request) or page(request, "Translate a document", "document", form)
 
@@ -192,29 +201,34 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         data = await upload.read(settings.max_upload + 1)
         if len(data) > settings.max_upload:
             raise VertaalError(f"the file is over the {settings.max_upload // 1_000_000} MB limit")
-        translator = models.translator("nl-en", str(form.get("glossary") or "") or None)
+        direction, (_, target_lang) = chosen_direction(form.get("direction"))
+        translator = models.translator(direction, str(form.get("glossary") or "") or None)
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / f"source{suffix}"
             source.write_bytes(data)
             target = await run_in_threadpool(translate_upload, translator, source, Path(folder))
             content = target.read_bytes()
-        name = Path(upload.filename).stem + ".en" + target.suffix
+        name = Path(upload.filename).stem + f".{target_lang}" + target.suffix
         disposition = f"attachment; filename*=UTF-8''{_quote(name)}"
         return Response(content, media_type="application/octet-stream", headers={"content-disposition": disposition})
 
     # -- the glossary ---------------------------------------------------------------------------
 
     @ui.get("/glossary")
-    async def glossary_page(request: Request, name: str = "default", search: str = "") -> Response:
+    async def glossary_page(
+        request: Request, name: str = "default", search: str = "", pair: str = "nl-en"
+    ) -> Response:
         redirect = sign_in_first(request)
         if redirect:
             return redirect
+        direction, langs = chosen_direction(pair)
         store = GlossaryStore(open_db(settings.db))
         entries = (
-            (store.search(name, search, None, 500) if search.strip() else store.entries(name)[:500])
+            (store.search(name, search, langs, 500) if search.strip() else store.entries(name, langs)[:500])
             if store.exists(name)
             else []
         )
+        source_name, target_name = (LANGUAGE_NAMES.get(lang, lang) for lang in langs)
         rows = "".join(
             f'<tr data-source="{e(x.source)}"><td>{e(x.source)}</td>'
             f'<td><input name="target" value="{e(x.target)}" aria-label="target of {e(x.source)}"></td>'
@@ -226,20 +240,23 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         )
         body = (
             f'<form method="get" action="/ui/glossary" class=row><input type="hidden" name="name" value="{e(name)}">'
+            f"{direction_select(direction, 'Pair', 'pair')}"
             f'<input type="search" name="search" value="{e(search)}" placeholder="Search source, target, note">'
             "<button>Search</button></form>"
             f'<form method="post" action="/ui/glossary/add" class=row id=add>{csrf_field()}'
-            f'<input type="hidden" name="name" value="{e(name)}">'
-            '<input name="source" placeholder="Dutch term" required><input name="target" placeholder="English term">'
+            f'<input type="hidden" name="name" value="{e(name)}"><input type="hidden" name="pair" value="{e(direction)}">'
+            f'<input name="source" placeholder="{e(source_name)} term" required>'
+            f'<input name="target" placeholder="{e(target_name)} term">'
             '<select name="kind"><option>preferred</option><option>keep</option><option>forbidden</option></select>'
             '<input name="note" placeholder="Note"><button>Add</button></form>'
-            f'<table id=entries data-glossary="{e(name)}"><thead><tr><th>source</th><th>target</th><th>kind</th>'
+            f'<table id=entries data-glossary="{e(name)}" data-pair="{e(direction)}"><thead><tr><th>source</th><th>target</th><th>kind</th>'
             f"<th>note</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
-            f'<p>{len(entries)} entries. Export: <a href="/api/glossaries/{e(name)}/export?format=tsv">TSV</a> · '
-            f'<a href="/api/glossaries/{e(name)}/export?format=csv">CSV</a> · '
-            f'<a href="/api/glossaries/{e(name)}/export?format=tbx">TBX</a></p>'
+            f'<p>{len(entries)} entries. Export: <a href="/api/glossaries/{e(name)}/export?format=tsv&amp;pair={e(direction)}">TSV</a> · '
+            f'<a href="/api/glossaries/{e(name)}/export?format=csv&amp;pair={e(direction)}">CSV</a> · '
+            f'<a href="/api/glossaries/{e(name)}/export?format=tbx&amp;pair={e(direction)}">TBX</a></p>'
             f'<form method="post" action="/ui/glossary/import" enctype="multipart/form-data" class=row>{csrf_field()}'
-            f'<input type="hidden" name="name" value="{e(name)}"><input type="file" name="file" accept=".tsv,.csv,.tbx" required>'
+            f'<input type="hidden" name="name" value="{e(name)}"><input type="hidden" name="pair" value="{e(direction)}">'
+            '<input type="file" name="file" accept=".tsv,.csv,.tbx" required>'
             '<select name="on_conflict"><option>skip</option><option>replace</option><option>fail</option></select>'
             "<button>Import</button></form>"
         )
@@ -259,21 +276,26 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         kind = str(form.get("kind") or "preferred")
         source = str(form.get("source") or "").strip()
         target = source if kind == "keep" else str(form.get("target") or "").strip()
-        store_for_write().add(name, Entry(source, target, kind=kind, note=str(form.get("note") or "")))
-        return RedirectResponse(f"/ui/glossary?name={_quote(name)}", status_code=303)
+        direction, (source_lang, target_lang) = chosen_direction(form.get("pair"))
+        entry = Entry(
+            source, target, kind=kind, note=str(form.get("note") or ""), source_lang=source_lang, target_lang=target_lang
+        )
+        store_for_write().add(name, entry)
+        return RedirectResponse(f"/ui/glossary?name={_quote(name)}&pair={direction}", status_code=303)
 
     @ui.post("/glossary/update")
     async def glossary_update(request: Request) -> Response:
         form = await checked_form(request)
         name, source = str(form.get("name") or "default"), str(form.get("source") or "")
         changes = {k: str(form.get(k)) for k in ("target", "note") if form.get(k) is not None}
-        entry = store_for_write().update(name, source, ("nl", "en"), **changes)
+        entry = store_for_write().update(name, source, chosen_direction(form.get("pair"))[1], **changes)
         return Response(e(entry.target), media_type="text/plain")
 
     @ui.post("/glossary/delete")
     async def glossary_delete(request: Request) -> Response:
         form = await checked_form(request)
-        store_for_write().remove(str(form.get("name") or "default"), str(form.get("source") or ""), ("nl", "en"))
+        pair = chosen_direction(form.get("pair"))[1]
+        store_for_write().remove(str(form.get("name") or "default"), str(form.get("source") or ""), pair)
         return Response("deleted", media_type="text/plain")
 
     @ui.get("/glossary/history")
@@ -321,6 +343,7 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
 
         form = await checked_form(request)
         name = str(form.get("name") or "default")
+        direction, pair = chosen_direction(form.get("pair"))
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise VertaalError("choose a TSV, CSV or TBX file")
@@ -333,17 +356,18 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
             path = Path(folder) / f"upload{suffix}"
             path.write_bytes(data)
             on_conflict = str(form.get("on_conflict") or "skip")
-            import_glossary(store_for_write(), name, str(path), on_conflict=on_conflict)
-        return RedirectResponse(f"/ui/glossary?name={_quote(name)}", status_code=303)
+            import_glossary(store_for_write(), name, str(path), on_conflict=on_conflict, pair=pair)
+        return RedirectResponse(f"/ui/glossary?name={_quote(name)}&pair={direction}", status_code=303)
 
     # -- review ---------------------------------------------------------------------------------
 
-    def review_form(source: str = "", target: str = "") -> str:
+    def review_form(source: str = "", target: str = "", direction: str = "nl-en") -> str:
         return (
             f'<form method="post" action="/ui/review" class=stack>{csrf_field()}'
             '<div class=row><textarea name="source" rows="8" placeholder="Source, one paragraph per block" required>'
             f'{e(source)}</textarea><textarea name="target" rows="8" placeholder="Translation, aligned" required>'
-            f"{e(target)}</textarea></div><div class=row>{glossary_select()}<button>Check</button></div></form>"
+            f"{e(target)}</textarea></div><div class=row>{direction_select(direction)}{glossary_select()}"
+            "<button>Check</button></div></form>"
         )
 
     @ui.get("/review")
@@ -363,9 +387,10 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         if len(sources) != len(targets):
             raise VertaalError(f"{len(sources)} source paragraphs but {len(targets)} target paragraphs")
         glossary = str(form.get("glossary") or "") or None
-        matcher = load_matcher(glossary, settings.db, ("nl", "en"))
+        direction, langs = chosen_direction(form.get("direction"))
+        matcher = load_matcher(glossary, settings.db, langs)
         pairs = [SegmentPair(i, s, t, i + 1) for i, (s, t) in enumerate(zip(sources, targets, strict=True))]
-        report = Checker(matcher, ("nl", "en"), spans=False).check(pairs)
+        report = Checker(matcher, langs, spans=False).check(pairs)
         rows = "".join(
             f'<tr><td>{s.index + 1}</td><td>{e(s.source)}</td>'
             f'<td><textarea name="target" rows="2" aria-label="target {s.index + 1}">{e(s.target)}</textarea>'
@@ -375,9 +400,10 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
         )
         summary = report.summary()
         body = (
-            review_form(source, target)
+            review_form(source, target, direction)
             + f'<p id=summary>{summary["segments"]} segments, {summary["errors"]} errors, {summary["warnings"]} warnings.</p>'
-            + f'<form method="post" action="/ui/review/save">{csrf_field()}<table id=report><thead><tr><th>#</th>'
+            + f'<form method="post" action="/ui/review/save">{csrf_field()}'
+            + f'<input type="hidden" name="direction" value="{e(direction)}"><table id=report><thead><tr><th>#</th>'
             "<th>source</th><th>target (edit here)</th><th>problems</th></tr></thead>"
             f"<tbody>{rows}</tbody></table><button>Save edits to the memory</button></form>"
         )
@@ -389,8 +415,9 @@ def router(settings: Any, models: Any, directions: Any) -> APIRouter:
 
         form = await checked_form(request)
         sources, targets = form.getlist("source"), form.getlist("target")
+        _, (source_lang, target_lang) = chosen_direction(form.get("direction"))
         units = [
-            Unit(str(s), str(t), "nl", "en", "edited")
+            Unit(str(s), str(t), source_lang, target_lang, "edited")
             for s, t in zip(sources, targets, strict=False)
             if str(s).strip() and str(t).strip()
         ]

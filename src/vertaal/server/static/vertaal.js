@@ -34,19 +34,22 @@ document.addEventListener("click", async (event) => {
   const button = event.target.closest("#entries button[data-action]");
   if (!button) return;
   const row = button.closest("tr");
-  const glossary = document.querySelector("#entries").dataset.glossary;
+  const table = document.querySelector("#entries");
+  const glossary = table.dataset.glossary;
+  const pair = table.dataset.pair;
   const source = row.dataset.source;
   try {
     if (button.dataset.action === "save") {
       await post("/ui/glossary/update", {
         name: glossary,
+        pair,
         source,
         target: row.querySelector("input[name=target]").value,
         note: row.querySelector("input[name=note]").value,
       });
       status(row, "saved", false);
     } else if (button.dataset.action === "delete") {
-      await post("/ui/glossary/delete", { name: glossary, source });
+      await post("/ui/glossary/delete", { name: glossary, pair, source });
       row.remove();
     }
   } catch (error) {
