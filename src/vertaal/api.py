@@ -351,7 +351,10 @@ class Translator:
         placed = self._place(read, free, hits) if self._worth_placing(len(free), per_sentence) else {}
         for i, (text, forced) in placed.items():
             output, terms, codes = self._outcome(text, hits[i], None, None, None)
-            terms = [replace(t, status=ENFORCED) if j in forced else t for j, t in enumerate(terms or [])]
+            terms = [
+                replace(t, status=ENFORCED) if j in forced and t.status == UNFORCED else t
+                for j, t in enumerate(terms or [])
+            ]
             results[i] = (output, terms, codes)
         redo = [i for i in redo if i not in placed]
         self.placed += len(placed)
