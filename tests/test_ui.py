@@ -107,15 +107,22 @@ def test_glossary_add_edit_delete_history_restore(site, browser):
     assert page.locator("tr[data-source=bewindspersoon]").count() == 0
 
 
-def test_review_edits_are_stored_in_the_memory(site, browser):
-    url, db = site
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+def review(page, url: str, source: str, target: str, direction: str = "nl-en") -> None:
+    """The review page's check of `source` and `target` with the default glossary."""
     page.goto(f"{url}/ui/review")
-    page.fill("textarea[name=source]", "Het jaarverslag van de AIVD.\n\nDe dienst werkt.")
-    page.fill("textarea[name=target]", "The yearly report of the AIVD.\n\nThe service works.")
+    page.select_option("select[name=direction]", direction)
+    page.fill("textarea[name=source]", source)
+    page.fill("textarea[name=target]", target)
     page.select_option("select[name=glossary]", "default")
     page.click("text=Check")
     page.wait_for_selector("#report")
+
+
+def test_review_edits_are_stored_in_the_memory(site, browser):
+    url, db = site
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    source = "Het jaarverslag van de AIVD.\n\nDe dienst werkt."
+    review(page, url, source, "The yearly report of the AIVD.\n\nThe service works.")
     assert "annual report" in page.inner_text("#report")  # the term check's message
     page.fill("textarea[aria-label='target 1']", "The annual report of the AIVD.")
     shot(page, "review")
@@ -213,12 +220,7 @@ def test_english_to_dutch_in_every_page(site, browser, tmp_path):
         page.click("text=Translate and download")
     assert download.value.suggested_filename == "memo.nl.md"
 
-    page.goto(f"{url}/ui/review")
-    page.select_option("select[name=direction]", "en-nl")
-    page.fill("textarea[name=source]", "The service works.")
-    page.fill("textarea[name=target]", "De dienst werkt.")
-    page.click("text=Check")
-    page.wait_for_selector("#report")
+    review(page, url, "The service works.", "De dienst werkt.", "en-nl")
     page.click("text=Save edits to the memory")
     assert "1 edited translations stored" in page.inner_text("#saved")
     [unit] = MemoryStore(open_db(db)).export_units()
