@@ -148,7 +148,8 @@ def _best(
     sentence: _Sentence, term: int, completed: list[tuple[float, str, list[str]]], target_lang: str
 ) -> tuple[str, list[str]] | None:
     """The best-scored completion that holds the term and keeps the rest: its text and pieces."""
-    valid = [c for c in completed if _better(sentence, term, c[1], target_lang)]
+    held = presence(sentence.hits, sentence.text, target_lang)  # once, not per candidate
+    valid = [c for c in completed if _better(sentence, held, term, c[1], target_lang)]
     if not valid:
         return None
     _, text, pieces = max(valid, key=lambda c: c[0])
@@ -184,10 +185,9 @@ def _prefixes(
     return j, prefixes
 
 
-def _better(sentence: _Sentence, j: int, text: str, target_lang: str) -> bool:
-    """Whether `text` holds hit `j` and every hit the sentence held, and no forbidden translation."""
-    before = presence(sentence.hits, sentence.text, target_lang)
+def _better(sentence: _Sentence, held: list[bool], j: int, text: str, target_lang: str) -> bool:
+    """Whether `text` holds hit `j` and every hit the sentence `held`, and no forbidden translation."""
     after = presence(sentence.hits, text, target_lang)
-    if not after[j] or any(b and not a for b, a in zip(before, after, strict=True)):
+    if not after[j] or any(b and not a for b, a in zip(held, after, strict=True)):
         return False
     return not any(forbidden_used(hit.entry, text) for hit in sentence.hits)
