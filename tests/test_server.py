@@ -119,7 +119,7 @@ def test_internal_errors_are_500_without_a_traceback(glossary_model, db, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(app.state.models, "translator", broken)
+    monkeypatch.setattr(app.state.vertaal.translators, "translator", broken)
     with TestClient(app, raise_server_exceptions=False) as client:  # as uvicorn answers it
         answer = client.post("/translate", json={"q": "De dienst.", "source": "nl", "target": "en"})
     assert answer.status_code == 500 and "secret" not in answer.text and "Traceback" not in answer.text
@@ -207,8 +207,8 @@ def test_concurrent_requests_share_model_calls(glossary_model, db):
 
     answers = asyncio.run(burst())
     assert all(a.status_code == 200 for a in answers)
-    assert app.state.batchers["nl-en"].calls < 8
-    for each in app.state.batchers.values():
+    assert app.state.vertaal.batchers["nl-en"].calls < 8
+    for each in app.state.vertaal.batchers.values():
         each.stop()
 
 
@@ -380,8 +380,105 @@ def test_a_client_that_goes_away_leaks_nothing(glossary_model, db):
 
     answer = asyncio.run(scenario())
     assert answer.status_code == 200
-    batcher = app.state.batchers["nl-en"]
+    batcher = app.state.vertaal.batchers["nl-en"]
     time.sleep(0.3)
     assert not batcher._pending  # nothing waits for a client that is gone
     batcher.stop()
     assert threading.active_count() <= threads_before
+
+
+# --- the glossary as it is now: every write is seen by the very next request ------------------------
+
+FRESH = "Het kabinetsbesluit is genomen."
+
+
+def translated_terms(client, text: str = FRESH) -> tuple[str, dict[str, dict]]:
+    """/translate with the default glossary: the translation and its terms by source."""
+    answer = client.post("/translate", json={"q": text, "source": "nl", "target": "en", "glossary": "default"})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["translatedText"], {t["source"]: t for t in answer.json()["terms"]}
+
+
+def add_through_the_api(client) -> None:
+    added = client.post("/api/glossaries/default/entries", json={"source": "kabinetsbesluit", "target": "cabinet decision"})
+    assert added.status_code == 201
+
+
+def add_through_the_ui(client) -> None:
+    client.cookies.set("vertaal_csrf", "token")
+    form = {"csrf": "token", "name": "default", "pair": "nl-en", "source": "kabinetsbesluit", "target": "cabinet decision"}
+    assert client.post("/ui/glossary/add", data=form, follow_redirects=False).status_code == 303
+
+
+def add_in_another_process(client) -> None:
+    """`vertaal glossary add` as its own process, on the server's database ($VERTAAL_DB)."""
+    import subprocess
+    import sys
+
+    code = "import sys; from vertaal.cli import main; sys.argv[0] = 'vertaal'; main()"
+    command = [sys.executable, "-c", code, "glossary", "add", "kabinetsbesluit", "cabinet decision"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("add", [add_through_the_api, add_through_the_ui, add_in_another_process])
+def test_a_new_entry_is_enforced_by_the_next_translate_request(client, add):
+    """The server caches nothing a write can leave behind: the matcher is the glossary's current
+    version's, whoever wrote it."""
+    _, before = translated_terms(client)
+    assert "kabinetsbesluit" not in before
+    add(client)
+    text, after = translated_terms(client)
+    assert after["kabinetsbesluit"]["status"] == "enforced" and after["kabinetsbesluit"]["target"] == "cabinet decision"
+    assert "cabinet decision" in text  # the random model never writes it by itself
+
+
+def test_an_edited_or_removed_entry_is_seen_by_the_next_request(client):
+    add_through_the_api(client)
+    assert "cabinet decision" in translated_terms(client)[0]
+    changed = client.patch("/api/glossaries/default/entries/kabinetsbesluit", json={"target": "government decision"})
+    assert changed.status_code == 200
+    text, terms = translated_terms(client)
+    assert "government decision" in text and terms["kabinetsbesluit"]["target"] == "government decision"
+    client.cookies.set("vertaal_csrf", "token")
+    form = {"csrf": "token", "name": "default", "pair": "nl-en", "source": "kabinetsbesluit"}
+    assert client.post("/ui/glossary/delete", data=form).status_code == 200
+    assert "kabinetsbesluit" not in translated_terms(client)[1]
+
+
+def test_the_ui_translate_page_and_review_use_the_current_glossary(client):
+    client.cookies.set("vertaal_csrf", "token")
+    form = {"csrf": "token", "direction": "nl-en", "glossary": "default"}
+    assert "cabinet decision" not in client.post("/ui/translate", data={**form, "text": FRESH}).text
+    add_in_another_process(client)
+    page = client.post("/ui/translate", data={**form, "text": FRESH})
+    assert '<mark class="enforced">cabinet decision</mark>' in page.text
+    review = client.post("/ui/review", data={**form, "source": FRESH, "target": "The decision was taken."})
+    assert "is not translated as" in review.text and "cabinet decision" in review.text
+
+
+def test_one_model_per_direction_shared_by_every_glossary_version(glossary_model, starter, monkeypatch):
+    """Translators come from the server's options, once per pair; a glossary change makes no new model."""
+    from vertaal.api import Translator
+    from vertaal.languages import Pair
+
+    made = []
+    real = Translator.from_options.__func__
+    monkeypatch.setattr(Translator, "from_options", classmethod(lambda cls, o: made.append(o) or real(cls, o)))
+    app = create_app(Settings(model=str(glossary_model), db=str(starter)))
+    with TestClient(app) as client:
+        translated_terms(client)
+        add_through_the_api(client)
+        translated_terms(client)
+        client.post("/translate", json={"q": FRESH, "source": "nl", "target": "en"})
+    assert [(str(o.pair), o.glossary, o.model) for o in made] == [("nl-en", None, str(glossary_model))]
+    translators = app.state.vertaal.translators
+    assert translators.translator(Pair("nl", "en"), "default").engine is translators.resident(Pair("nl", "en")).engine
+
+
+def test_a_ui_post_names_its_direction(client):
+    client.cookies.set("vertaal_csrf", "token")
+    answer = client.post("/ui/translate", data={"csrf": "token", "text": "De dienst.", "glossary": ""})
+    assert answer.status_code == 400 and "choose a direction: nl-en, en-nl" in answer.text
+    unknown = client.post("/ui/translate", data={"csrf": "token", "text": "x", "direction": "fr-de"})
+    assert unknown.status_code == 400 and "fr-de is not a direction" in unknown.text

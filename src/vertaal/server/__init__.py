@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..errors import UsageError
 
-INSTALL_HINT = 'the server needs FastAPI and uvicorn: pip install "vertaal[server]"'
+INSTALL_HINT = 'the server needs FastAPI, uvicorn and Jinja2: pip install "vertaal[server]"'
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -18,6 +18,7 @@ def require() -> None:
     """One line saying how to install the server's libraries, if they are missing."""
     try:
         import fastapi  # noqa: F401
+        import jinja2  # noqa: F401 - the UI's pages
         import python_multipart  # noqa: F401 - form posts and uploads
         import uvicorn  # noqa: F401
     except ImportError:

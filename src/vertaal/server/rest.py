@@ -4,45 +4,37 @@ memory search, and `check` of a source/target pair.
 
 Every request opens the database through :func:`vertaal.db.open_db` (WAL, a busy timeout, one
 writer per transaction), so the CLI can work on the same database while the server runs.
-Writes need an API key (``X-API-Key``) when the server has keys.
+Writes need an API key (``X-API-Key``) when the server has keys (:func:`~.state.require_key`).
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from ..errors import GlossaryError, NotFoundError
-from .keys import authorise
+from ..glossary.formats import write
+from ..glossary.importing import import_glossary
+from ..glossary.store import GlossaryStore
+from ..languages import Pair
+from ..qa.alignment import SegmentPair
+from ..qa.checks import check_segments
+from ..qa.reports import render_html
+from ..terms.entry import Entry
+from .handlers import ERRORS
+from .state import GlossariesDep, PairDep, SettingsDep, State, require_key
 
-Name = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
 Term = Field(min_length=1, max_length=300)
-TAG = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
-PairParam = Query("nl-en", pattern=f"^{TAG}-{TAG}$")
-
-
 EXPORTED = {"tsv": "text/tab-separated-values", "csv": "text/csv", "tbx": "application/x-tbx+xml"}
 
-
-class ErrorOut(BaseModel):
-    """What every error answers (LibreTranslate's shape)."""
-
-    error: str
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut, "description": what}
-    for status, what in (
-        (400, "a bad request"),
-        (403, "a missing or wrong API key"),
-        (404, "no such glossary, entry or event"),
-        (409, "the entry is there already"),
-        (413, "the body is over the limit"),
-    )
-}
+router = APIRouter(prefix="/api", tags=["vertaal"], responses=ERRORS)
+writes = [Depends(require_key)]
 
 
 class EntryIn(BaseModel):
@@ -79,6 +71,10 @@ class EntryOut(EntryIn):
     created: str | None = None
     updated: str | None = None
 
+    @classmethod
+    def of(cls, entry: Entry) -> EntryOut:
+        return cls(**{k: v for k, v in entry.to_dict().items() if k in cls.model_fields})
+
 
 class ImportReportOut(BaseModel):
     added: int
@@ -104,196 +100,149 @@ class MemoryMatch(BaseModel):
     origin: str
 
 
-def router(settings: Any) -> APIRouter:
-    from ..glossary.store import GlossaryStore
-    from ..languages import parse_pair
+@router.get("/glossaries")
+def glossaries(glossaries: GlossariesDep) -> list[dict[str, Any]]:
+    """Every named glossary, with its number of entries."""
+    plain = (str, int, float, type(None))
+    return [{k: v for k, v in row.items() if isinstance(v, plain)} for row in glossaries.reader().names()]
 
-    api = APIRouter(prefix="/api", tags=["vertaal"], responses=ERRORS)
 
-    def store(write: bool = False) -> GlossaryStore:
-        from ..db import open_db
+@router.get("/glossaries/{name}/entries")
+def entries(
+    name: str,
+    glossaries: GlossariesDep,
+    pair: PairDep,
+    search: str = Query("", max_length=200),
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[EntryOut]:
+    """The entries of a glossary, or those matching `search` (source, target or note)."""
+    store = _known(glossaries.reader(), name)
+    found = store.search(name, search, pair, limit) if search.strip() else store.entries(name, pair)
+    return [EntryOut.of(e) for e in found[:limit]]
 
-        database = open_db(settings.db)
-        if write:
-            database.refuse_writes()
-        return GlossaryStore(database)
 
-    def allowed(key: str | None) -> None:
-        authorise(settings.keys, key)
+@router.get("/glossaries/{name}/entries/{source}")
+def entry(name: str, source: str, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+    return EntryOut.of(_known(glossaries.reader(), name).get(name, source, pair))
 
-    def out(entry: Any) -> EntryOut:
-        return EntryOut(**{k: v for k, v in entry.to_dict().items() if k in EntryOut.model_fields})
 
-    @api.get("/glossaries")
-    def glossaries() -> list[dict[str, Any]]:
-        """Every named glossary, with its number of entries."""
-        plain = (str, int, float, type(None))
-        return [{k: v for k, v in row.items() if isinstance(v, plain)} for row in store().names()]
+@router.post("/glossaries/{name}/entries", status_code=201, dependencies=writes)
+def add(name: str, body: EntryIn, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+    """Add an entry (409 when the source term is there already)."""
+    _valid_name(name)
+    new = Entry(**body.model_dump(), source_lang=pair.source, target_lang=pair.target)
+    return EntryOut.of(glossaries.writer().add(name, new))
 
-    @api.get("/glossaries/{name}/entries")
-    def entries(
-        name: str,
-        search: str = Query("", max_length=200),
-        limit: int = Query(100, ge=1, le=1000),
-        pair: str = PairParam,
-    ) -> list[EntryOut]:
-        """The entries of a glossary, or those matching `search` (source, target or note)."""
-        glossary = store()
-        _known(glossary, name)
-        languages = parse_pair(pair)
-        if search.strip():
-            found = glossary.search(name, search, languages, limit)
-        else:
-            found = glossary.entries(name, languages)
-        return [out(e) for e in found[:limit]]
 
-    @api.get("/glossaries/{name}/entries/{source}")
-    def entry(name: str, source: str, pair: str = PairParam) -> EntryOut:
-        glossary = store()
-        _known(glossary, name)
-        return out(glossary.get(name, source, parse_pair(pair)))
+@router.patch("/glossaries/{name}/entries/{source}", dependencies=writes)
+def update(name: str, source: str, body: EntryPatch, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+    store = _known(glossaries.writer(), name)
+    return EntryOut.of(store.update(name, source, pair, **body.model_dump(exclude_none=True)))
 
-    @api.post("/glossaries/{name}/entries", status_code=201)
-    def add(
-        name: str, body: EntryIn, pair: str = PairParam, x_api_key: str | None = Header(None)
-    ) -> EntryOut:
-        """Add an entry (409 when the source term is there already)."""
-        from ..terms.entry import Entry
 
-        allowed(x_api_key)
-        _valid_name(name)
-        source_lang, target_lang = parse_pair(pair)
-        new = Entry(**body.model_dump(), source_lang=source_lang, target_lang=target_lang)
-        return out(store(write=True).add(name, new))
+@router.delete("/glossaries/{name}/entries/{source}", dependencies=writes)
+def remove(name: str, source: str, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+    return EntryOut.of(_known(glossaries.writer(), name).remove(name, source, pair))
 
-    @api.patch("/glossaries/{name}/entries/{source}")
-    def update(
-        name: str, source: str, body: EntryPatch, pair: str = PairParam, x_api_key: str | None = Header(None)
-    ) -> EntryOut:
-        allowed(x_api_key)
-        glossary = store(write=True)
-        _known(glossary, name)
-        changes = body.model_dump(exclude_none=True)
-        return out(glossary.update(name, source, parse_pair(pair), **changes))
 
-    @api.delete("/glossaries/{name}/entries/{source}")
-    def remove(
-        name: str, source: str, pair: str = PairParam, x_api_key: str | None = Header(None)
-    ) -> EntryOut:
-        allowed(x_api_key)
-        glossary = store(write=True)
-        _known(glossary, name)
-        return out(glossary.remove(name, source, parse_pair(pair)))
+@router.get("/glossaries/{name}/history")
+def history(
+    name: str,
+    glossaries: GlossariesDep,
+    source: str | None = Query(None, max_length=300),
+    limit: int = Query(50, ge=1, le=1000),
+) -> list[dict[str, Any]]:
+    return _known(glossaries.reader(), name).history(name, source, limit)
 
-    @api.get("/glossaries/{name}/history")
-    def history(
-        name: str, source: str | None = Query(None, max_length=300), limit: int = Query(50, ge=1, le=1000)
-    ) -> list[dict[str, Any]]:
-        glossary = store()
-        _known(glossary, name)
-        return glossary.history(name, source, limit)
 
-    @api.post("/glossaries/{name}/history/{event}/restore")
-    def restore(name: str, event: int, x_api_key: str | None = Header(None)) -> EntryOut:
-        """Put an entry back as it was before history event `event`."""
-        allowed(x_api_key)
-        glossary = store(write=True)
-        _known(glossary, name)
-        if not any(row["event"] == event for row in glossary.history(name)):
-            raise NotFoundError(f"glossary {name!r} has no history event {event}")
-        return out(glossary.restore(event))
+@router.post("/glossaries/{name}/history/{event}/restore", dependencies=writes)
+def restore(name: str, event: int, glossaries: GlossariesDep) -> EntryOut:
+    """Put an entry back as it was before history event `event`."""
+    store = _known(glossaries.writer(), name)
+    if not any(row["event"] == event for row in store.history(name)):
+        raise NotFoundError(f"glossary {name!r} has no history event {event}")
+    return EntryOut.of(store.restore(event))
 
-    @api.get(
-        "/glossaries/{name}/export",
-        responses={200: {"content": {kind: {"schema": {"type": "string"}} for kind in EXPORTED.values()}}},
+
+@router.get(
+    "/glossaries/{name}/export",
+    responses={200: {"content": {kind: {"schema": {"type": "string"}} for kind in EXPORTED.values()}}},
+)
+def export(
+    name: str, glossaries: GlossariesDep, pair: PairDep, format: Literal["tsv", "csv", "tbx"] = "tsv"
+) -> PlainTextResponse:
+    text = write(_known(glossaries.reader(), name).entries(name, pair), format, pair)
+    return PlainTextResponse(text, media_type=EXPORTED[format])
+
+
+@router.post("/glossaries/{name}/import", dependencies=writes)
+def import_file(
+    name: str,
+    file: UploadFile,
+    glossaries: GlossariesDep,
+    settings: SettingsDep,
+    pair: PairDep,
+    format: Literal["tsv", "csv", "tbx"] | None = None,
+    on_conflict: Literal["fail", "skip", "replace"] = "fail",
+) -> ImportReportOut:
+    """Import a TSV, CSV or TBX file, all or nothing."""
+    _valid_name(name)
+    data = file.file.read(settings.max_upload + 1)
+    if len(data) > settings.max_upload:
+        raise GlossaryError(f"the file is over the {settings.max_upload // 1_000_000} MB limit")
+    suffix = Path(file.filename or "").suffix.lower()
+    suffix = suffix if suffix in (".tsv", ".csv", ".tbx", ".txt", ".xml") else ".txt"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"  # the server names the file
+        path.write_bytes(data)
+        report, warnings = import_glossary(
+            glossaries.writer(), name, str(path), fmt=format, on_conflict=on_conflict, pair=pair
+        )
+    return ImportReportOut(
+        added=report.added,
+        replaced=report.replaced,
+        skipped=report.skipped,
+        unchanged=report.unchanged,
+        warnings=warnings,
     )
-    def export(
-        name: str, format: Literal["tsv", "csv", "tbx"] = "tsv", pair: str = PairParam
-    ) -> PlainTextResponse:
-        from ..glossary.formats import write
 
-        glossary = store()
-        _known(glossary, name)
-        text = write(glossary.entries(name, parse_pair(pair)), format, parse_pair(pair))
-        return PlainTextResponse(text, media_type=EXPORTED[format])
 
-    @api.post("/glossaries/{name}/import")
-    def import_file(
-        name: str,
-        file: UploadFile,
-        format: Literal["tsv", "csv", "tbx"] | None = None,
-        on_conflict: Literal["fail", "skip", "replace"] = "fail",
-        pair: str = PairParam,
-        x_api_key: str | None = Header(None),
-    ) -> ImportReportOut:
-        """Import a TSV, CSV or TBX file, all or nothing."""
-        import tempfile
-        from pathlib import Path
+@router.get("/memory/search")
+def memory_search(
+    state: State,
+    pair: PairDep,
+    q: str = Query(min_length=1, max_length=2000),
+    limit: int = Query(10, ge=1, le=100),
+) -> list[MemoryMatch]:
+    """Fuzzy matches of `q` in the translation memory, best first."""
+    found = state.memory().search(q, pair, limit)
+    return [MemoryMatch(score=s, source=u.source, target=u.target, origin=u.origin) for s, u in found]
 
-        from ..glossary.importing import import_glossary
 
-        allowed(x_api_key)
-        _valid_name(name)
-        data = file.file.read(settings.max_upload + 1)
-        if len(data) > settings.max_upload:
-            raise GlossaryError(f"the file is over the {settings.max_upload // 1_000_000} MB limit")
-        suffix = Path(file.filename or "").suffix.lower()
-        suffix = suffix if suffix in (".tsv", ".csv", ".tbx", ".txt", ".xml") else ".txt"
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"  # the server names the file
-            path.write_bytes(data)
-            report, warnings = import_glossary(
-                store(write=True), name, str(path), fmt=format, on_conflict=on_conflict, pair=parse_pair(pair)
-            )
-        return ImportReportOut(
-            added=report.added, replaced=report.replaced, skipped=report.skipped,
-            unchanged=report.unchanged, warnings=warnings,
-        )
-
-    @api.get("/memory/search")
-    def memory_search(
-        q: str = Query(min_length=1, max_length=2000),
-        limit: int = Query(10, ge=1, le=100),
-        pair: str = PairParam,
-    ) -> list[MemoryMatch]:
-        """Fuzzy matches of `q` in the translation memory, best first."""
-        from ..db import open_db
-        from ..memory.store import MemoryStore
-
-        found = MemoryStore(open_db(settings.db)).search(q, parse_pair(pair), limit)
-        return [MemoryMatch(score=s, source=u.source, target=u.target, origin=u.origin) for s, u in found]
-
-    @api.post("/check", responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
-    def check(body: CheckIn, request: Request, format: Literal["json", "html"] = "json") -> Any:
-        """Check a translation segment by segment: the JSON report (or the HTML one)."""
-        from ..glossary.matchers import load_matcher
-        from ..qa.alignment import SegmentPair
-        from ..qa.checks import Checker
-        from ..qa.reports import render_html
-
-        if len(body.source) != len(body.target):
-            raise GlossaryError(f"{len(body.source)} source segments but {len(body.target)} target segments")
-        languages = parse_pair(body.pair)
-        matcher = load_matcher(body.glossary, settings.db, languages)
-        pairs = enumerate(zip(body.source, body.target, strict=True))
-        segments = (SegmentPair(i, s, t, i + 1) for i, (s, t) in pairs)
-        report = Checker(matcher, languages, spans=format == "html").check(
-            segments, glossary=body.glossary if matcher else None, pair=body.pair
-        )
-        if format == "html":
-            return HTMLResponse(render_html(report))
-        return report.to_dict()
-
-    return api
+@router.post("/check", responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
+def check(body: CheckIn, glossaries: GlossariesDep, format: Literal["json", "html"] = "json") -> Any:
+    """Check a translation segment by segment: the JSON report (or the HTML one)."""
+    if len(body.source) != len(body.target):
+        raise GlossaryError(f"{len(body.source)} source segments but {len(body.target)} target segments")
+    pair = Pair.parse(body.pair)
+    pairs = enumerate(zip(body.source, body.target, strict=True))
+    segments = (SegmentPair(i, s, t, i + 1) for i, (s, t) in pairs)
+    matcher = glossaries.matcher(body.glossary, pair)
+    report = check_segments(
+        segments, body.glossary, pair, glossaries.db, spans=format == "html", matcher=matcher
+    )
+    if format == "html":
+        return HTMLResponse(render_html(report))
+    return report.to_dict()
 
 
 def _valid_name(name: str) -> None:
-    import re
-
     if not re.fullmatch(r"[\w.-]{1,100}", name):
         raise GlossaryError(f"{name!r} is not a glossary name (letters, digits, '.', '-', '_')")
 
 
-def _known(glossary: Any, name: str) -> None:
-    if not glossary.exists(name):
+def _known(store: GlossaryStore, name: str) -> GlossaryStore:
+    """`store`, once it has a glossary `name`."""
+    if not store.exists(name):
         raise NotFoundError(f"no glossary {name!r}")
+    return store

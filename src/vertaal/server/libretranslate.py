@@ -1,0 +1,178 @@
+"""LibreTranslate's API: /translate, /languages, /translate_file and its downloads, with
+vertaal's extension (``glossary`` names the glossary to enforce; answers carry per-term statuses).
+
+Every translation runs on the pair's model thread (:class:`~vertaal.server.batching.Batcher`), with
+the glossary as it is when the batch runs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
+from starlette.datastructures import UploadFile
+
+from ..documents import SUFFIXES
+from ..languages import Pair
+from ..text.reflow import paragraphs
+from .batching import Batcher
+from .files import TEXT_SUFFIXES, translate_upload
+from .handlers import ERRORS, RequestError
+from .html import translate_html
+from .keys import authorise
+from .state import State
+
+NAMES = {"nl": "Dutch", "en": "English"}
+
+router = APIRouter(responses=ERRORS)
+
+
+@router.post("/languages")
+async def languages_post(state: State) -> list[dict[str, Any]]:
+    """As GET /languages (LibreTranslate's clients post to it too)."""
+    return await languages(state)
+
+
+@router.get("/languages")
+async def languages(state: State) -> list[dict[str, Any]]:
+    """The languages and, for each, the languages it translates into."""
+    codes = sorted({language for pair in state.pairs for language in pair})
+    return [
+        {
+            "code": c,
+            "name": NAMES.get(c, c),
+            "targets": sorted(p.target for p in state.pairs if p.source == c),
+        }
+        for c in codes
+    ]
+
+
+@router.post("/translate")
+async def translate(request: Request, state: State) -> dict[str, Any]:
+    """Translate `q` (a text or a list of texts) from `source` into `target`; `format` is
+    text or html; `glossary` (vertaal's extension) names the glossary to enforce."""
+    params = await _params(request)
+    authorise(state.settings.keys, params.get("api_key"))
+    q = params.get("q")
+    if q is None or q == "" or q == []:
+        raise RequestError(400, "Invalid request: missing q parameter")
+    texts = q if isinstance(q, list) else [q]
+    if not all(isinstance(t, str) for t in texts):
+        raise RequestError(400, "Invalid request: q must be a string or a list of strings")
+    pair, detected = _pair(params, state.pairs)
+    fmt = params.get("format") or "text"
+    if fmt not in ("text", "html"):
+        raise RequestError(400, "Invalid request: format must be text or html")
+    glossary = params.get("glossary") or None
+    work = state.batcher(pair)
+    if fmt == "html":
+        translated = [
+            await work.run(glossary, lambda t, text=text: translate_html(t, text)) for text in texts
+        ]
+        terms: list[list[dict]] = [[] for _ in texts]
+    else:
+        translated, terms = await _texts(work, texts, glossary)
+    answer: dict[str, Any] = {"translatedText": translated if isinstance(q, list) else translated[0]}
+    if detected:
+        answer["detectedLanguage"] = {"confidence": 100.0, "language": detected}
+    if glossary:
+        answer["terms"] = terms if isinstance(q, list) else terms[0]
+    return answer
+
+
+@router.post("/translate_file")
+async def translate_file(request: Request, state: State) -> dict[str, str]:
+    """Translate an uploaded document (.docx .odt .html .md .pdf .txt); the answer names
+    where to download the translation."""
+    form = await request.form(max_files=1, max_fields=16)
+    params = {k: v for k, v in form.items() if not isinstance(v, UploadFile)}
+    authorise(state.settings.keys, params.get("api_key"))
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise RequestError(400, "Invalid request: missing file parameter")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in SUFFIXES and suffix not in TEXT_SUFFIXES:
+        kind = suffix or "a file without an extension"
+        raise RequestError(400, f"Invalid request: {kind} is not a supported type")
+    limit = state.settings.max_upload
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise RequestError(413, f"the file is over the {limit // 1_000_000} MB limit")
+    pair, _ = _pair(params, state.pairs)
+    token = secrets.token_urlsafe(16)
+    folder = state.spool() / token
+    folder.mkdir()
+    source = folder / f"source{suffix}"  # the server names every file; the client names none
+    source.write_bytes(data)
+    glossary = params.get("glossary") or None
+    target = await state.batcher(pair).run(glossary, lambda t: translate_upload(t, source, folder))
+    state.downloads[token] = target
+    name = Path(upload.filename).stem + target.suffix
+    return {"translatedFileUrl": str(request.url_for("download_file", token=token, name=name))}
+
+
+@router.get("/download_file/{token}/{name}", name="download_file")
+async def download_file(token: str, name: str, state: State) -> Any:
+    path = state.downloads.get(token)
+    if path is None or not path.exists():
+        raise RequestError(404, "no such file (it may have been downloaded already)")
+    return FileResponse(path, filename=name)
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    """A request's parameters, from JSON or from a form."""
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("application/json"):
+        try:
+            data = await request.json()
+        except ValueError:
+            raise RequestError(400, "Invalid request: the body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise RequestError(400, "Invalid request: the JSON body must be an object")
+        return data
+    form = await request.form(max_files=0, max_fields=64)
+    params: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if key == "q" and "q" in params:  # q repeated in a form: a list
+            params["q"] = [*params["q"], value] if isinstance(params["q"], list) else [params["q"], value]
+        else:
+            params[key] = value
+    return params
+
+
+def _pair(params: dict[str, Any], pairs: list[Pair]) -> tuple[Pair, str | None]:
+    """The pair asked for (one of `pairs`), and the source language when it was 'auto'."""
+    source, target = params.get("source") or "", params.get("target") or ""
+    if not isinstance(source, str) or not isinstance(target, str) or not target:
+        raise RequestError(400, "Invalid request: missing target parameter")
+    if source == "auto":
+        sources = [p.source for p in pairs if p.target == target]
+        if len(sources) != 1:
+            raise RequestError(400, f"{target} is not a language vertaal translates into")
+        return Pair(sources[0], target), sources[0]
+    if not source:
+        raise RequestError(400, "Invalid request: missing source parameter")
+    pair = Pair.parse((source, target))  # LibreTranslate names the two languages apart
+    if pair not in pairs:
+        raise RequestError(400, f"{source} to {target} is not supported; GET /languages lists the pairs")
+    return pair, None
+
+
+async def _texts(
+    batcher: Batcher, texts: list[str], glossary: str | None
+) -> tuple[list[str], list[list[dict]]]:
+    """Each text's paragraphs through the batcher; the translation keeps the paragraphs."""
+    split = [paragraphs(t) for t in texts]
+    flat = [p for parts in split for p in parts]
+    done = await batcher.translate(flat, glossary) if flat else None
+    out, terms, start = [], [], 0
+    for parts in split:
+        end = start + len(parts)
+        out.append("\n\n".join(done.paragraphs[start:end]) if done else "")
+        rows = [row for block in (done.sentences[start:end] if done else []) for row in block]
+        terms.append([t.to_dict() for row in rows for t in row.terms or []])
+        start = end
+    return out, terms

@@ -1,0 +1,135 @@
+"""What the app holds between requests, and the dependencies that hand it to the route handlers.
+
+:func:`vertaal.server.app.create_app` builds one :class:`ServerState` from the :class:`Settings`
+and keeps it on ``app.state.vertaal``; handlers ask for what they need with ``Depends``
+(:func:`get_state`, :func:`get_settings`, :func:`get_glossaries`, :func:`get_translators`) and
+for a pair in a query with :func:`query_pair`. Database connections are opened by the handler
+that uses them (:class:`~vertaal.server.glossaries.Glossaries`), on its own thread.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from ..db import open_db
+from ..engine.registry import directions
+from ..languages import Pair
+from ..memory.store import MemoryStore
+from ..options import DEFAULT_PAIR, TranslateOptions
+from .batching import Batcher
+from .glossaries import Glossaries
+from .keys import KeyRing, authorise
+from .translators import Translators
+
+TAG = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
+
+
+@dataclass
+class Settings:
+    """What the server was started with."""
+
+    model: str | None = None
+    device: str | None = None
+    fast: bool = False  # CTranslate2 first (see `vertaal translate --fast`)
+    db: str | None = None
+    keys: KeyRing | None = None
+    max_body: int = 2_000_000  # bytes of a /translate request
+    max_upload: int = 20_000_000  # bytes of a /translate_file upload
+    cors_origins: list[str] = field(default_factory=list)
+    window: float = 0.01  # seconds a batch waits for more requests
+
+    def translate_options(self) -> TranslateOptions:
+        """The options every Translator of the server is made from (a request changes the pair)."""
+        engine = "ctranslate2" if self.fast else "torch"
+        return TranslateOptions(
+            model=self.model, device=self.device, db=self.db, glossary=None, engine=engine
+        )
+
+
+class ServerState:
+    """The settings, the options built from them once, the supported pairs, the glossaries'
+    owner, the resident models with their batchers, and the uploads waiting to be downloaded."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.options = settings.translate_options()
+        self.pairs = [Pair.parse(direction) for direction in directions()]
+        self.glossaries = Glossaries(settings.db)
+        self.translators = Translators(self.options, self.glossaries)
+        self.batchers: dict[str, Batcher] = {}  # by pair, written nl-en
+        self.downloads: dict[str, Path] = {}
+        self._spool: Path | None = None
+        self._lock = threading.Lock()
+
+    def batcher(self, pair: Pair) -> Batcher:
+        """The batcher of `pair`'s model: every translation of the pair runs on its one thread."""
+        with self._lock:
+            if str(pair) not in self.batchers:
+                translators = self.translators
+                self.batchers[str(pair)] = Batcher(
+                    lambda glossary: translators.translator(pair, glossary), self.settings.window
+                )
+            return self.batchers[str(pair)]
+
+    def spool(self) -> Path:
+        """The folder uploads are translated in (made on first use)."""
+        with self._lock:
+            if self._spool is None:
+                self._spool = Path(tempfile.mkdtemp(prefix="vertaal-serve-"))
+            return self._spool
+
+    def memory(self, write: bool = False) -> MemoryStore:
+        database = open_db(self.settings.db)
+        if write:
+            database.refuse_writes()
+        return MemoryStore(database)
+
+    def close(self) -> None:
+        """At shutdown: the batchers finish what they hold; the uploads' folder goes."""
+        for batcher in self.batchers.values():
+            batcher.stop()
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+
+
+async def get_state(request: Request) -> ServerState:
+    return request.app.state.vertaal
+
+
+State = Annotated[ServerState, Depends(get_state)]
+
+
+async def get_settings(state: State) -> Settings:
+    return state.settings
+
+
+async def get_glossaries(state: State) -> Glossaries:
+    return state.glossaries
+
+
+async def get_translators(state: State) -> Translators:
+    return state.translators
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+GlossariesDep = Annotated[Glossaries, Depends(get_glossaries)]
+
+
+async def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    """A write to the REST API needs a valid ``X-API-Key`` when the server has keys."""
+    authorise(settings.keys, x_api_key)
+
+
+async def query_pair(pair: Annotated[str, Query(pattern=f"^{TAG}-{TAG}$")] = str(DEFAULT_PAIR)) -> Pair:
+    """The ``pair`` query parameter, parsed once."""
+    return Pair.parse(pair)
+
+
+PairDep = Annotated[Pair, Depends(query_pair)]
