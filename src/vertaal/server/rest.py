@@ -23,6 +23,7 @@ from ..glossary.formats import write
 from ..glossary.importing import import_glossary
 from ..glossary.store import GlossaryStore
 from ..languages import Pair
+from ..options import DEFAULT_PAIR
 from ..qa.alignment import SegmentPair
 from ..qa.checks import check_segments
 from ..qa.reports import render_html
@@ -89,7 +90,7 @@ class CheckIn(BaseModel):
 
     source: list[str] = Field(min_length=1, max_length=5000)
     target: list[str] = Field(min_length=1, max_length=5000)
-    pair: str = "nl-en"
+    pair: str = str(DEFAULT_PAIR)
     glossary: str | None = Field("default", max_length=100)
 
 

@@ -2,9 +2,10 @@
 
 :func:`vertaal.server.app.create_app` builds one :class:`ServerState` from the :class:`Settings`
 and keeps it on ``app.state.vertaal``; handlers ask for what they need with ``Depends``
-(:func:`get_state`, :func:`get_settings`, :func:`get_glossaries`, :func:`get_translators`) and
-for a pair in a query with :func:`query_pair`. Database connections are opened by the handler
-that uses them (:class:`~vertaal.server.glossaries.Glossaries`), on its own thread.
+(:func:`get_state`, :func:`get_settings`, :func:`get_glossaries`), for a pair in a query with
+:func:`query_pair`, and :func:`require_key` guards the REST API's writes. Database connections
+are opened by the handler that uses them (:class:`~vertaal.server.glossaries.Glossaries`), on
+its own thread: SQLite connections stay on the thread that made them.
 """
 
 from __future__ import annotations
@@ -112,10 +113,6 @@ async def get_settings(state: State) -> Settings:
 
 async def get_glossaries(state: State) -> Glossaries:
     return state.glossaries
-
-
-async def get_translators(state: State) -> Translators:
-    return state.translators
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
