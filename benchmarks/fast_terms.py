@@ -50,7 +50,7 @@ def with_terms() -> list[str]:
 
 def produced(sentences: list[str], output: str) -> list[str]:
     """The sentences whose CTranslate2 translation (one paragraph each) holds every term."""
-    from vertaal.engine.enforcement import satisfied
+    from vertaal.terms.statuses import satisfied
 
     matcher = starter_matcher()
     targets = [t.strip() for t in output.strip().split("\n\n")]

@@ -46,7 +46,7 @@ def run_variant(name: str, model: str, beams: int, new_tokens: int) -> dict:
         translator = Translator(
             model=model, beams=beams, batch_size=16, max_new_tokens=new_tokens, glossary=None
         )
-        translator.engine.min_new_tokens = new_tokens  # random weights: the same fixed length as generate
+        translator.engine.decoding.min_new_tokens = new_tokens  # random weights: generate's fixed length
         loaded = time.perf_counter()
         translator.translate_sentences(sentences)
         tokens = translator.engine.generated_tokens

@@ -82,10 +82,10 @@ def run(variant: str, model: str, beams: int, new_tokens: int, device: str, repe
                     produced += int((out[:, 1:] != tokenizer.pad_token_id).sum())
             return produced
     elif variant == "ctranslate2":  # bare: ctranslate2 and sentencepiece, no torch, no transformers
-        from vertaal.engine.fast import FastPlain
+        from vertaal.engine.ctranslate2_engine import CTranslate2Engine
         from vertaal.engine.registry import ModelSpec
 
-        fast = FastPlain.create(ModelSpec("nl-en", model), device, print)
+        fast = CTranslate2Engine.create(ModelSpec("nl-en", model), device, print)
         assert fast is not None
         encoded = [fast.tokenizer.encode(t, 512) for t in texts]
 
@@ -114,7 +114,7 @@ def run(variant: str, model: str, beams: int, new_tokens: int, device: str, repe
             device=device,
             fast=variant.startswith("fast"),
         )
-        translator.engine.min_new_tokens = new_tokens
+        translator.engine.decoding.min_new_tokens = new_tokens
 
         def once() -> int:
             before = translator.engine.generated_tokens

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -132,8 +133,8 @@ def trained_model(cache: Path, steps: int = 1500) -> Path:
         return directory
     import torch
 
-    tmp = cache / f"tmp-{recipe}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"tmp-{recipe}-", dir=cache))  # two test runs may build at once
     pairs = corpus_pairs()
     model = build_model(tmp, d_model=128, layers=2, heads=4, ffn=256, num_beams=4, spm_size=200)
     from transformers import MarianTokenizer
@@ -155,6 +156,9 @@ def trained_model(cache: Path, steps: int = 1500) -> Path:
         optimiser.zero_grad()
     model.eval()
     model.save_pretrained(tmp)
+    if (directory / "config.json").exists():  # another run finished first: keep its copy
+        shutil.rmtree(tmp, ignore_errors=True)
+        return directory
     shutil.rmtree(directory, ignore_errors=True)
     tmp.rename(directory)
     return directory

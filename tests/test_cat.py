@@ -23,8 +23,9 @@ from vertaal.api import Translator
 from vertaal.cat import open_bilingual
 from vertaal.cli import app
 from vertaal.engine import placeholders
-from vertaal.engine.placeholders import CLOSE, OPEN, ORDERED, STANDALONE, Spelled, code_char, codes_in
+from vertaal.engine.placeholders import Spelled
 from vertaal.terms.entry import Entry
+from vertaal.text.codes import CLOSE, OPEN, ORDERED, STANDALONE, code_char, codes_in
 
 runner = CliRunner()
 DATA = Path(__file__).parent / "data" / "cat"

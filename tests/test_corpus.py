@@ -137,7 +137,7 @@ def test_one_progress_bar_shows_files_rate_and_time_left(tiny_model, tree, tmp_p
 
     from rich.console import Console
 
-    from vertaal.cli.corpus import CorpusProgress
+    from vertaal.cli.runners.corpus import CorpusProgress
 
     console = Console(file=io.StringIO(), force_terminal=True, width=100)
     progress = CorpusProgress(console)

@@ -10,7 +10,7 @@ import pytest
 
 from tests import factory
 from vertaal import Translator
-from vertaal.engine.fast import PieceTokenizer
+from vertaal.engine.ctranslate2_engine import PieceTokenizer
 from vertaal.terms.entry import Entry
 from vertaal.text.sentences import segment_document
 

@@ -77,7 +77,7 @@ def test_en_nl_uses_the_en_nl_glossary(glossary_model, db):
 
 
 def test_output_is_written_only_when_the_whole_translation_succeeded(tiny_model, tmp_path, monkeypatch):
-    from vertaal.engine.marian import MarianEngine
+    from vertaal.engine.torch_engine import TorchEngine as MarianEngine
 
     target = tmp_path / "out.txt"
     target.write_text("the previous translation\n", encoding="utf-8")

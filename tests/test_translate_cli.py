@@ -161,7 +161,7 @@ def test_a_long_input_shows_progress_before_its_sentences_are_known():
 
     from rich.console import Console
 
-    from vertaal.cli.translate import _Progress
+    from vertaal.cli.runners.common import Progress as _Progress
 
     screen = io.StringIO()
     with _Progress(Console(file=screen, force_terminal=True, width=80)) as progress:

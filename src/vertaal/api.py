@@ -1,6 +1,7 @@
 """The Translator: one document through segmenting, term matching, memory, decoding and statuses.
 
-Orchestration only: each stage lives in its feature package.
+Orchestration only: each stage lives in its feature package; decoding is a strategy object
+(`engine.strategies`) over the engines (`engine.engines`).
 """
 
 from __future__ import annotations
@@ -8,42 +9,21 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any
 
-from .engine.constraints import State
-from .engine.enforcement import (
-    PhraseEncoder,
-    Plan,
-    code_statuses,
-    observed_statuses,
-    plan,
-    remembered_statuses,
-    satisfied,
-    statuses,
-)
-from .engine.placeholders import Spelled, codes_in, restore
 from .engine.registry import ModelSpec, resolve
-from .errors import UsageError
+from .engine.strategies import Batch, Outcome, Strategy, strategy_for
 from .glossary import DEFAULT_GLOSSARY
+from .languages import Pair
 from .memory.lookup import Memory, fingerprint
-from .results import (
-    ENFORCED,
-    FAILED,
-    MEMORY,
-    UNFORCED,
-    CodeStatus,
-    DocumentResult,
-    SentenceResult,
-    TermStatus,
-)
+from .options import TranslateOptions
+from .results import FAILED, MEMORY, UNFORCED, CodeStatus, DocumentResult, SentenceResult
 from .terms.entry import Entry
 from .terms.matcher import Hit, Matcher
+from .terms.statuses import remembered_statuses
+from .text.codes import codes_in
 from .text.sentences import segment_document, split_long
 from .text.sentences import sentences as split_sentences
-
-STRATEGIES = ("direct", "repair")
-Outcome = tuple[str, "list[TermStatus] | None", "list[CodeStatus]"]  # target, term and code statuses
 
 
 class Translator:
@@ -53,14 +33,15 @@ class Translator:
     glossary means none), a list of :class:`~vertaal.Entry`, a ready
     :class:`~vertaal.Matcher`, or None for no glossary. `strategy` is ``"direct"``
     (decode sentences with terms under constraints at once) or ``"repair"`` (decode freely, then
-    again under constraints only the sentences that miss a term).
+    again under constraints only the sentences that miss a term). `fast` selects the ctranslate2
+    engine. :meth:`from_options` makes one from a :class:`~vertaal.TranslateOptions`.
 
     >>> Translator(direction="nl-en").translate("De AIVD werkt samen met de MIVD.")  # doctest: +SKIP
     """
 
     def __init__(
         self,
-        direction: str = "nl-en",
+        direction: str | Pair = "nl-en",
         *,
         model: str | None = None,
         device: str | None = None,
@@ -72,30 +53,63 @@ class Translator:
         strategy: str = "direct",
         memory: bool = False,
         fast: bool = False,
+        options: TranslateOptions | None = None,
     ) -> None:
-        self.spec: ModelSpec = resolve(direction, model)
-        self.device = device
-        self.beams = beams
-        self.batch_size = batch_size
-        self.max_new_tokens = max_new_tokens
-        if strategy not in STRATEGIES:
-            raise UsageError(f"unknown strategy {strategy!r}; use direct or repair")
-        self.strategy = strategy
-        self.fast = fast
-        self.pair = tuple(self.spec.direction.split("-", 1)) if "-" in self.spec.direction else ("nl", "en")
+        if options is None:
+            options = TranslateOptions(
+                pair=Pair.parse(direction),
+                model=model,
+                glossary=glossary,
+                db=db,
+                memory=memory,
+                engine="ctranslate2" if fast else "torch",
+                strategy=strategy,
+                beams=beams,
+                batch_size=batch_size,
+                device=device,
+                max_new_tokens=max_new_tokens,
+            )
+        self.options = options
+        self.spec: ModelSpec = resolve(options.direction, options.model)
+        self.pair: Pair = options.pair
         from .glossary.matchers import load_matcher
 
-        self.matcher = load_matcher(glossary, db, self.pair)
+        self.matcher = load_matcher(options.glossary, options.db, self.pair)
         self.notices: list[str] = []
         self.memory: Memory | None = None
-        if memory:
-            self.memory = Memory(
-                db, self.spec, self.pair, self.notices.append, variant="int8" if fast else ""
-            )
+        if options.memory:
+            variant = "int8" if options.fast else ""
+            self.memory = Memory(options.db, self.spec, self.pair, self.notices.append, variant=variant)
         self._engine: Any = None
-        self._encoder: PhraseEncoder | None = None
-        self.repaired = 0  # --fast: sentences the constrained decoder translated again
-        self.placed = 0  # --fast: sentences whose missing terms were placed in CTranslate2's output
+        self.strategy: Strategy = self._strategy()
+
+    @classmethod
+    def from_options(cls, options: TranslateOptions) -> Translator:
+        """The one factory the edges (CLI, server, corpus, cluster) use."""
+        return cls(options=options)
+
+    def _strategy(self) -> Strategy:
+        options = self.options
+        glossary = self.matcher is not None
+        return strategy_for(options.engine, options.strategy, lambda: self.engine, self.pair.target, glossary)
+
+    @property
+    def fast(self) -> bool:
+        return self.options.fast
+
+    @property
+    def device(self) -> str | None:
+        return self.options.device
+
+    @property
+    def repaired(self) -> int:
+        """Sentences the constrained decoder translated again (after a free translation)."""
+        return self.strategy.repaired
+
+    @property
+    def placed(self) -> int:
+        """Sentences whose missing terms were placed in CTranslate2's output."""
+        return self.strategy.placed
 
     def with_glossary(
         self, glossary: str | Iterable[Entry] | Matcher | None, db: str | os.PathLike[str] | None = None
@@ -105,26 +119,23 @@ class Translator:
 
         other = copy.copy(self)
         other._engine = self.engine
-        other.matcher = load_matcher(glossary, db, self.pair)
+        other.options = self.options.but(glossary=glossary, db=db if db is not None else self.options.db)
+        other.matcher = load_matcher(glossary, other.options.db, self.pair)
         other.notices = self.notices
+        other.strategy = other._strategy()
         return other
 
     @property
     def engine(self) -> Any:
-        """The loaded engine; the model is loaded on first use."""
+        """The loaded engines; the model is loaded on first use."""
         if self._engine is None:
-            from .engine.loading import load
-            from .engine.marian import MarianEngine
+            from .engine.decoding import Decoding
+            from .engine.engines import Engines
 
-            self._engine = MarianEngine(
-                self.spec,
-                lambda: load(self.spec, self.device),
-                beams=self.beams,
-                batch_size=self.batch_size,
-                max_new_tokens=self.max_new_tokens,
-                fast=self.fast,
-                device=self.device,
-                notice=self.notices.append,
+            options = self.options
+            decoding = Decoding(options.beams, max(1, options.batch_size), options.max_new_tokens)
+            self._engine = Engines(
+                self.spec, options.engine, decoding, device=options.device, notice=self.notices.append
             )
         return self._engine
 
@@ -135,7 +146,7 @@ class Translator:
 
     @property
     def torch_loaded(self) -> bool:
-        """Whether the torch model was loaded (in fast mode, only when a sentence needed repair)."""
+        """Whether the torch model was loaded (with ctranslate2, only when a sentence needed repair)."""
         return self._engine is not None and self._engine.model_loaded
 
     @property
@@ -226,147 +237,17 @@ class Translator:
         if not sources:
             return []
         engine = self.engine
-        spelled = self._spell(sources)
-        read = [sp.text if sp else s for sp, s in zip(spelled, sources, strict=True)]
-        if self.matcher is None and not any(spelled):
+        spelled = None
+        if any(map(codes_in, sources)):
+            speller = engine.speller()
+            spelled = [speller.spell(s) for s in sources]
+        read = [sp.text if sp else s for sp, s in zip(spelled or [None] * len(sources), sources, strict=True)]
+        if self.matcher is None and spelled is None:
             return [(d.text, None, []) for d in engine.translate(read, on_progress=on_progress)]
         if hits is None:
             hits = [self.matcher.find(s) for s in sources] if self.matcher else [[] for _ in sources]
-        if self.fast and engine.fast is not None:
-            return self._translate_then_repair(read, hits, spelled, on_progress)
-        encoder = self._phrase_encoder()
-        plans = [plan(h, encoder, self.pair[1], sp) for h, sp in zip(hits, spelled, strict=True)]
-        wanted = [p.constraints if not p.constraints.empty else None for p in plans]
-        if self.strategy == "direct":
-            decoded = engine.translate(read, wanted, on_progress=on_progress)
-        else:
-            decoded = engine.translate(read, on_progress=on_progress)
-            redo = [
-                i
-                for i, p in enumerate(plans)
-                if wanted[i] is not None and not self._holds(hits[i], spelled[i], decoded[i].text)
-            ]
-            again = engine.translate([read[i] for i in redo], [wanted[i] for i in redo])
-            for i, result in zip(redo, again, strict=True):
-                decoded[i] = result
-        return [
-            self._outcome(d.text, h, sp, p, d.state)
-            for d, h, sp, p in zip(decoded, hits, spelled, plans, strict=True)
-        ]
-
-    def _spell(self, sources: list[str]) -> list[Spelled | None]:
-        """Each sentence's inline codes spelled in the model's vocabulary (None: it has none)."""
-        if not any(codes_in(s) for s in sources):
-            return [None] * len(sources)
-        speller = self.engine.speller()
-        return [speller.spell(s) for s in sources]
-
-    def _holds(self, hits: list[Hit], spelled: Spelled | None, output: str) -> bool:
-        """Whether a free translation holds every term and places every code."""
-        return satisfied(hits, output, self.pair[1]) and (spelled is None or spelled.in_order(output))
-
-    def _outcome(
-        self,
-        output: str,
-        hits: list[Hit],
-        spelled: Spelled | None,
-        sentence: Plan | None,
-        state: State | None,
-    ) -> Outcome:
-        """The target (codes put back), term statuses (None without a glossary) and code statuses."""
-        if not hits:
-            terms: list[TermStatus] | None = [] if self.matcher is not None else None
-        elif sentence is not None:
-            terms = statuses(sentence, state, output, self.pair[1])
-        else:
-            terms = observed_statuses(hits, output, self.pair[1])
-        if spelled is None:
-            return output, terms, []
-        codes = code_statuses(spelled, output, sentence, state)
-        return restore(output, spelled)[0], terms, codes
-
-    def _worth_placing(self, missing: int, per_sentence: float) -> bool:
-        from .engine.placement import worth_placing
-
-        return bool(missing) and worth_placing(missing, per_sentence, self.engine.model_loaded)
-
-    def _place(
-        self, read: list[str], free: dict[int, tuple[str, tuple[str, ...] | None]], hits: list[list[Hit]]
-    ) -> dict[int, tuple[str, set[int]]]:
-        """--fast: missing terms put into CTranslate2's translations (engine.placement), by sentence;
-        `free` holds the translations that miss one, with their pieces."""
-        if not free:
-            return {}
-        from .engine.placement import Decoding, place_terms
-
-        engine = self.engine
-        decoding = Decoding(
-            engine.beams or 1, engine.new_token_limit, engine.min_new_tokens or 0, engine.max_source_tokens()
-        )
-        return place_terms(
-            engine.fast,
-            {i: read[i] for i in free},
-            free,
-            {i: hits[i] for i in free},
-            self.pair[1],
-            decoding,
-        )
-
-    def _phrase_encoder(self) -> PhraseEncoder:
-        if self._encoder is None:
-            self._encoder = PhraseEncoder(self.engine.tokenizer)
-        return self._encoder
-
-    def _translate_then_repair(
-        self,
-        read: list[str],
-        hits: list[list[Hit]],
-        spelled: list[Spelled | None],
-        on_progress: Callable[[int], None] | None,
-    ) -> list[Outcome]:
-        """--fast: CTranslate2 translates every sentence; a sentence whose best output misses a term
-        (by the shared presence check) or a code takes the best of the beam's other hypotheses
-        that holds them; only when none does, it goes through the constrained decoder, which loads
-        the torch model the first time it is needed. `self.repaired` counts those."""
-        import time
-
-        engine = self.engine
-        started = time.perf_counter()
-        decoded = engine.translate(read, on_progress=on_progress)
-        per_sentence = (time.perf_counter() - started) / max(1, len(read))
-        texts = [d.text for d in decoded]
-        redo = []
-        for i, (h, sp) in enumerate(zip(hits, spelled, strict=True)):
-            if (not h and sp is None) or self._holds(h, sp, texts[i]):
-                continue
-            better = next((alt for alt in decoded[i].alternatives if self._holds(h, sp, alt)), None)
-            if better is None:
-                redo.append(i)
-            else:
-                texts[i] = better
-        results = [
-            self._outcome(text, h, sp, None, None) for text, h, sp in zip(texts, hits, spelled, strict=True)
-        ]
-        free = {i: (texts[i], decoded[i].pieces) for i in redo if spelled[i] is None}
-        placed = self._place(read, free, hits) if self._worth_placing(len(free), per_sentence) else {}
-        for i, (text, forced) in placed.items():
-            output, terms, codes = self._outcome(text, hits[i], None, None, None)
-            terms = [
-                replace(t, status=ENFORCED) if j in forced and t.status == UNFORCED else t
-                for j, t in enumerate(terms or [])
-            ]
-            results[i] = (output, terms, codes)
-        redo = [i for i in redo if i not in placed]
-        self.placed += len(placed)
-        self.repaired += len(redo)
-        if redo:
-            encoder = self._phrase_encoder()
-            plans = {i: plan(hits[i], encoder, self.pair[1], spelled[i]) for i in redo}
-            wanted = [plans[i].constraints if not plans[i].constraints.empty else None for i in redo]
-            again = engine.translate([read[i] for i in redo], wanted)
-            for i, result in zip(redo, again, strict=True):
-                results[i] = self._outcome(result.text, hits[i], spelled[i], plans[i], result.state)
-        return results
+        batch = Batch(read, hits, spelled or [None] * len(sources))
+        return self.strategy.translate(batch, on_progress)
 
 
 def block_sentences(blocks: list[str]) -> list[str]:

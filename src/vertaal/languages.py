@@ -8,6 +8,7 @@ dropped: glossaries and memories hold one language pair per primary subtag.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .errors import UsageError
 
@@ -55,8 +56,26 @@ def _split(pair: str) -> tuple[str, str] | None:
     return splits[0][0], splits[0][1]
 
 
-def parse_pair(pair: str) -> tuple[str, str]:
-    """'nl-en', 'nl-NL-en-GB' or 'nl_NL:en_US' -> ('nl', 'en'); a usage error otherwise."""
+class Pair(NamedTuple):
+    """A language pair by primary subtags, parsed once at each edge: ``Pair("nl", "en")``, written
+    ``nl-en``. A tuple, so ``source, target = pair`` works."""
+
+    source: str
+    target: str
+
+    def __str__(self) -> str:
+        return f"{self.source}-{self.target}"
+
+    @classmethod
+    def parse(cls, text: str | Pair | tuple[str, str]) -> Pair:
+        """'nl-en', 'nl-NL-en-GB' or 'nl_NL:en_US' -> Pair('nl', 'en'); a usage error otherwise."""
+        if isinstance(text, tuple):
+            return cls(*text)
+        return parse_pair(text)
+
+
+def parse_pair(pair: str) -> Pair:
+    """'nl-en', 'nl-NL-en-GB' or 'nl_NL:en_US' -> Pair('nl', 'en'); a usage error otherwise."""
     tags = _split(pair)
     if tags is None:
         raise UsageError(
@@ -65,4 +84,4 @@ def parse_pair(pair: str) -> tuple[str, str]:
     source, target = primary(tags[0]), primary(tags[1])
     if source == target:
         raise UsageError(f"--pair needs two different languages, not {pair!r}; e.g. nl-en")
-    return source, target
+    return Pair(source, target)

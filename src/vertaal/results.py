@@ -49,7 +49,7 @@ class CodeStatus:
     label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        from .engine.placeholders import kind_of
+        from .text.codes import kind_of
 
         kind, k = kind_of(self.code)
         return {"code": self.label or f"{{{kind} {k}}}", "kind": kind, "status": self.status}

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine.placeholders import respace
 from ..errors import InputError, UsageError
 from ..results import FAILED, SentenceResult
+from ..text.codes import respace
 from .segments import FINAL, BilingualFile, Segment
 
 SUFFIXES = {

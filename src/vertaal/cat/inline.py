@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..engine.placeholders import CLOSE, OPEN, STANDALONE, code_char, kind_of
+from ..text.codes import CLOSE, OPEN, STANDALONE, code_char, kind_of
 from .segments import Code
 
 WRAPPING = {"g", "pc", "mrk"}

@@ -19,9 +19,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..engine.placeholders import ORDERED, STANDALONE, code_char
 from ..errors import InputError
 from ..languages import primary
+from ..text.codes import ORDERED, STANDALONE, code_char
 from .segments import DRAFT, FINAL, NEW, Code, Segment
 
 PRINTF = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..engine.placeholders import CODE, codes_in, kind_of
+from ..text.codes import CODE, codes_in, kind_of
 
 NEW, DRAFT, FINAL = "new", "draft", "final"  # empty; translated, not approved; approved/final/signed off
 

@@ -6,11 +6,12 @@ import io
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from .options import Db, Encoding, GlossaryName, OptionalPair, parse_pair
+from ..options import glossary_choice
+from .arguments import Db, Encoding, GlossaryName, OptionalPair
 
 
 class Align(StrEnum):
@@ -23,35 +24,44 @@ class Level(StrEnum):
     warning = "warning"
 
 
+SourceArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="SOURCE",
+        help="Source text, one TSV/JSONL file of segments, or an XLIFF or PO file (tags checked too).",
+    ),
+]
+
+TargetArgument = Annotated[
+    Optional[str],
+    typer.Argument(metavar="TARGET", help="Target text aligned with SOURCE.", show_default=False),
+]
+
+FormatOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="table|json|html",
+        show_default=False,
+        help="Default: from the --output extension, else table.",
+    ),
+]
+
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", "-o", metavar="FILE", show_default=False, help="Write the report to FILE."),
+]
+
+
 def check(
-    source: Annotated[
-        str,
-        typer.Argument(
-            metavar="SOURCE",
-            help="Source text, one TSV/JSONL file of segments, or an XLIFF or PO file (tags checked too).",
-        ),
-    ],
-    target: Annotated[
-        Optional[str],
-        typer.Argument(metavar="TARGET", help="Target text aligned with SOURCE.", show_default=False),
-    ] = None,
+    source: SourceArgument,
+    target: TargetArgument = None,
     align: Annotated[
         Align, typer.Option("--align", help="Align two files by paragraph or by line.")
     ] = Align.paragraph,
-    output_format: Annotated[
-        Optional[str],
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="table|json|html",
-            show_default=False,
-            help="Default: from the --output extension, else table.",
-        ),
-    ] = None,
-    output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", show_default=False, help="Write the report to FILE."),
-    ] = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
     fail_on: Annotated[
         Level, typer.Option("--fail-on", help="Exit 1 on problems of this level or worse.")
     ] = Level.warning,
@@ -63,40 +73,49 @@ def check(
 ) -> None:
     """Check a translation against the glossary and for consistency (exit 0 clean, 1 problems); an
     XLIFF or PO file is checked segment by segment, inline codes too."""
-    from ..glossary.matchers import load_matcher
-    from ..qa import alignment
-    from ..qa.checks import Checker
+    from ..languages import Pair
+    from ..qa.checks import check_segments
     from ..text.files import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [source, target])
-    pair = pair or _file_pair(source, target) or "nl-en"
-    src_tgt = parse_pair(pair)
-    matcher = load_matcher(None if no_glossary else glossary, db, src_tgt)
-    from ..cat import format_of as bilingual_format
-    from ..documents import format_of
-
-    if target is None and bilingual_format(source):
-        segments = alignment.bilingual(source)
-    elif target is None:
-        segments = alignment.from_table(source, encoding)
-    elif format_of(source) and format_of(target):
-        segments = alignment.documents(source, target, None if encoding == "utf-8" else encoding)
-    elif format_of(source) or format_of(target):
-        from ..errors import UsageError
-
-        raise UsageError(
-            "check compares two documents (.pdf .docx .odt .html .md) block by block, or two text "
-            f"files; {source} and {target} are one of each"
-        )
-    else:
-        segments = alignment.aligned(source, target, by=align.value, encoding=encoding)
+    pair_given = pair or _file_pair(source, target) or "nl-en"
+    segments = _segments(source, target, align.value, encoding)
     highlight = (output_format or _format_of(output)) == "html"
-    report = Checker(matcher, src_tgt, spans=highlight).check(
-        segments, source=source, target=target, glossary=None if matcher is None else glossary, pair=pair
+    report = check_segments(
+        segments,
+        glossary_choice(glossary, no_glossary),
+        Pair.parse(pair_given),
+        db,
+        spans=highlight,
+        source=source,
+        target=target,
+        pair=pair_given,
     )
     write_report(report, output, output_format)
     if report.fails(fail_on.value):
         raise typer.Exit(1)
+
+
+def _segments(source: str, target: str | None, by: str, encoding: str) -> Any:
+    """The segment pairs to check, by what the inputs are (`vertaal.inputs`): one bilingual file,
+    one table (TSV or JSONL), two documents block by block, or two aligned text files."""
+    from ..errors import UsageError
+    from ..inputs import Kind, file_kind
+    from ..qa import alignment
+
+    kinds = (file_kind(source), file_kind(target) if target is not None else None)
+    if target is None:
+        if kinds[0] is Kind.BILINGUAL:
+            return alignment.bilingual(source)
+        return alignment.from_table(source, encoding)
+    if kinds == (Kind.DOCUMENT, Kind.DOCUMENT):
+        return alignment.documents(source, target, None if encoding == "utf-8" else encoding)
+    if Kind.DOCUMENT in kinds:
+        raise UsageError(
+            "check compares two documents (.pdf .docx .odt .html .md) block by block, or two text "
+            f"files; {source} and {target} are one of each"
+        )
+    return alignment.aligned(source, target, by=by, encoding=encoding)
 
 
 def write_report(report, output: Path | None, output_format: str | None) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Encoding, GlossaryName, Pair, open_database, parse_pair
+from .arguments import Db, Encoding, GlossaryName, Pair, open_database, parse_pair
 
 app = typer.Typer(
     help="Manage term glossaries (SQLite): add, list, import, export, history.", no_args_is_help=True
@@ -90,19 +90,9 @@ def add(
     if kind == "forbidden" and not forbid:
         raise UsageError("give a TARGET, --keep, or at least one --forbid TERM")
     src, tgt = parse_pair(pair)
-    entry = Entry(
-        source=source,
-        target=target or "",
-        kind=kind,
-        case_sensitive=case_sensitive,
-        compounds=compounds,
-        fold_diacritics=fold_diacritics,
-        alternatives=alt or [],
-        forbidden=forbid or [],
-        note=note,
-        source_lang=src,
-        target_lang=tgt,
-    )
+    flags = dict(case_sensitive=case_sensitive, compounds=compounds, fold_diacritics=fold_diacritics)
+    entry = Entry(source, target or "", kind, alternatives=alt or [], forbidden=forbid or [], note=note,
+                  source_lang=src, target_lang=tgt, **flags)  # fmt: skip
     added = _store(db, write=True).add(glossary, entry)
     typer.echo(
         f"added {added.source!r} -> {added.target or '(forbidden: ' + ', '.join(added.forbidden) + ')'!s}"

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Encoding, OptionalPair, Pair, open_database, parse_pair
+from .arguments import Db, Encoding, OptionalPair, Pair, open_database, parse_pair
 
 app = typer.Typer(
     help="Manage the translation memory: TMX import/export, stats, search, clear.", no_args_is_help=True

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import Db, Model
+from .arguments import Db, Model
 
 HostOption = Annotated[
     str, typer.Option("--host", help="Address to bind; any other than 127.0.0.1 needs --api-keys.")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..options import TranslateOptions
 from . import FileJob, Summary
 from .local import Progress, Runner, bilingual_blocks, document_blocks, text_paragraphs
 
@@ -115,10 +116,10 @@ def _match_terms(batch: dict[str, Any], matcher: bytes) -> dict[str, Any]:
 class TranslateActor:
     """Ray actor: one model, loaded once; translates batches of sentences with their hits."""
 
-    def __init__(self, direction: str, options: dict[str, Any], matcher: bytes) -> None:
+    def __init__(self, options: TranslateOptions, matcher: bytes) -> None:
         from ..api import Translator
 
-        self.translator = Translator(direction, glossary=pickle.loads(matcher), memory=False, **options)
+        self.translator = Translator.from_options(options.but(glossary=pickle.loads(matcher)))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         sources = list(batch["source"])
@@ -147,8 +148,6 @@ def run(
     translator: Any,
     jobs: list[FileJob],
     settings: ClusterSettings,
-    direction: str,
-    options: dict[str, Any],
     encoding: str = "utf-8",
     progress: Progress | None = None,
     warn: Any = None,
@@ -161,6 +160,7 @@ def run(
     ray = connect(settings)
     pending = [j for j in jobs if not j.up_to_date()]
     matcher = pickle.dumps(translator.matcher)
+    options = translator.options.but(glossary=None, db=None, memory=False)  # the actors' own
     report = ClusterReport()
     if pending:
         rows = [
@@ -182,10 +182,10 @@ def run(
                 else:
                     report.remembered += 1
             if len(wave) >= settings.wave:
-                _translate_wave(ray, translator, wave, settings, direction, options, matcher, report)
+                _translate_wave(ray, translator, wave, settings, options, matcher, report)
                 wave = {}
         if wave:
-            _translate_wave(ray, translator, wave, settings, direction, options, matcher, report)
+            _translate_wave(ray, translator, wave, settings, options, matcher, report)
     summary = Runner(translator, encoding, progress, warn).run(jobs)
     summary.found_first = report.remembered
     return summary, report
@@ -196,8 +196,7 @@ def _translate_wave(
     translator: Any,
     wave: dict[tuple[str, str], bytes],
     settings: ClusterSettings,
-    direction: str,
-    options: dict[str, Any],
+    options: TranslateOptions,
     matcher: bytes,
     report: ClusterReport,
 ) -> None:
@@ -207,7 +206,7 @@ def _translate_wave(
     items = [{"source": source, "hits": pickled} for (source, _), pickled in wave.items()]
     translated = ray.data.from_items(items).map_batches(
         TranslateActor,
-        fn_constructor_kwargs={"direction": direction, "options": options, "matcher": matcher},
+        fn_constructor_kwargs={"options": options, "matcher": matcher},
         batch_size=settings.batch_size,
         compute=ray.data.ActorPoolStrategy(size=settings.workers),
         num_gpus=settings.gpus_per_worker or None,

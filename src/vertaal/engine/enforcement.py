@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..results import ENFORCED, FAILED, MEMORY, UNFORCED, CodeStatus, TermStatus
-from ..terms.forms import casings, english_plural, forbidden_used, is_required, presence, required_forms
+from ..results import ENFORCED, FAILED, UNFORCED, CodeStatus, TermStatus
+from ..terms.forms import casings, english_plural, is_required, required_forms
 from ..terms.matcher import Hit
+from ..terms.statuses import judge
 from . import internals
 from .constraints import CodeRule, Phrase, SentenceConstraints, State, TokenClasses
 from .placeholders import Spelled
@@ -212,45 +213,7 @@ def statuses(
 
     A term is enforced or unforced only when the shared presence check finds it in `output`.
     """
-    present = presence(sentence.hits, output, target_lang)
-    result = []
-    for hit, r, found in zip(sentence.hits, sentence.requirement_of, present, strict=True):
-        entry = hit.entry
-        used = forbidden_used(entry, output)
-        forced = state is not None and r is not None and state.forced[r]
-        if used or not found:
-            status = FAILED
-        elif forced:
-            status = ENFORCED
-        else:
-            status = UNFORCED
-        result.append(TermStatus(entry.source, entry.target, hit.surface, entry.kind, status, used))
-    return result
-
-
-def observed_statuses(
-    hits: list[Hit], output: str, target_lang: str = "en", found_status: str = UNFORCED
-) -> list[TermStatus]:
-    """Term statuses of a translation made without constraints: `found_status` (unforced, or
-    'memory' for a remembered one) when it holds the term, else failed."""
-    present = presence(hits, output, target_lang)
-    result = []
-    for hit, found in zip(hits, present, strict=True):
-        entry = hit.entry
-        used = forbidden_used(entry, output)
-        status = found_status if found and not used else FAILED
-        result.append(TermStatus(entry.source, entry.target, hit.surface, entry.kind, status, used))
-    return result
-
-
-def remembered_statuses(hits: list[Hit], output: str, target_lang: str = "en") -> list[TermStatus]:
-    """Term statuses of a translation from memory: 'memory' when it holds the term, else failed."""
-    return observed_statuses(hits, output, target_lang, MEMORY)
-
-
-def satisfied(hits: list[Hit], output: str, target_lang: str = "en") -> bool:
-    """Whether a free translation already holds every required term (as often as the source
-    does) and no forbidden one."""
-    if any(forbidden_used(hit.entry, output) for hit in hits):
-        return False
-    return all(presence(hits, output, target_lang))
+    forced = [
+        state is not None and r is not None and bool(state.forced[r]) for r in sentence.requirement_of
+    ]
+    return judge(sentence.hits, output, target_lang, forced)

@@ -13,13 +13,13 @@ finds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..terms.forms import forbidden_used, is_required, presence, required_forms
 from ..terms.matcher import Hit
-from .enforcement import satisfied
+from ..terms.statuses import satisfied
+from .decoding import Decoding
 
 PLACES = 5  # word starts tried per term: those nearest the term's place in the source
 MAX_TERMS = 4  # terms placed one after the other in one sentence; more go to the constrained decoder
@@ -54,16 +54,6 @@ class _Sentence:
     placed: set[int] = field(default_factory=set)  # hits put in by a placement
 
 
-@dataclass(frozen=True)
-class Decoding:
-    """How the free translation was decoded, so that a placement decodes the same way."""
-
-    beams: int
-    limit: Callable[[int], int]  # source tokens -> the output's longest (as for the free translation)
-    min_length: int  # the output's shortest
-    positions: int  # the model's longest sequence
-
-
 def place_terms(
     fast: Any,
     sources: dict[int, str],
@@ -76,7 +66,7 @@ def place_terms(
     placement put in; sentences left out still miss something. `texts` holds each free
     translation and, when known, its pieces as CTranslate2 wrote them."""
     tokenizer = fast.tokenizer
-    longest = decoding.positions - 2  # room for the decoder's start token and end-of-sentence
+    longest = decoding.max_source_tokens() - 2  # room for the decoder's start token and end-of-sentence
     work = {
         i: _Sentence(
             tokenizer.encode(sources[i], longest),
@@ -116,26 +106,29 @@ def _continue(
     decoding: Decoding,
     longest: int,
 ) -> dict[int, list[tuple[float, str, list[str]]]]:
-    """Every prefix continued by CTranslate2 (all sentences in one call, with the longest limit
-    among them, as the free translation batches), then scored over the whole sentence, since
+    """Every prefix continued by CTranslate2, then scored over the whole sentence, since
     translate_batch scores only what follows a prefix: (length-normalised score, text, pieces)
-    by sentence."""
+    by sentence. Prefixes are decoded in calls of one length limit each, each prefix under its
+    own sentence's limit (as the free translation), so no result depends on the others."""
     jobs = [(i, prefix) for i, (_, prefixes) in tries.items() for prefix in prefixes]
     if not jobs:
         return {}
+    limits = [min(longest, max(decoding.new_token_limit(len(work[i].source)), len(p) + 1)) for i, p in jobs]
+    pieces: list[list[str]] = [[] for _ in jobs]
+    for limit in sorted(set(limits)):
+        group = [n for n, lim in enumerate(limits) if lim == limit]
+        results = fast.translator.translate_batch(
+            [work[jobs[n][0]].source for n in group],
+            target_prefix=[jobs[n][1] for n in group],
+            beam_size=max(1, decoding.beams or 1),
+            num_hypotheses=1,
+            max_decoding_length=limit,
+            min_decoding_length=decoding.min_new_tokens or 0,
+            max_batch_size=BATCH,
+        )
+        for n, result in zip(group, results, strict=True):
+            pieces[n] = result.hypotheses[0]
     sources = [work[i].source for i, _ in jobs]
-    results = fast.translator.translate_batch(
-        sources,
-        target_prefix=[prefix for _, prefix in jobs],
-        beam_size=max(1, decoding.beams),
-        num_hypotheses=1,
-        max_decoding_length=min(
-            longest, max(max(decoding.limit(len(work[i].source)), len(p) + 1) for i, p in jobs)
-        ),
-        min_decoding_length=decoding.min_length,
-        max_batch_size=BATCH,
-    )
-    pieces = [result.hypotheses[0] for result in results]
     scored = fast.translator.score_batch(sources, pieces, max_batch_size=BATCH)
     completed: dict[int, list[tuple[float, str, list[str]]]] = {}
     for (i, _), written, score in zip(jobs, pieces, scored, strict=True):

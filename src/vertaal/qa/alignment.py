@@ -33,7 +33,7 @@ def bilingual(path: str) -> Iterator[SegmentPair]:
     """The translated segments of an XLIFF or PO file, codes taken out of the text and compared
     on their own."""
     from ..cat import open_bilingual
-    from ..engine.placeholders import without_codes
+    from ..text.codes import without_codes
 
     file = open_bilingual(path)
     for index, segment in enumerate(s for s in file.segments if not s.empty):

@@ -349,3 +349,25 @@ def _canonical(number: str, language: str) -> str:
     if decimal in number and thousands not in number:
         number = number.replace(decimal, ".")
     return number
+
+
+def check_segments(
+    segments: Iterable[SegmentPair],
+    glossary: Any,
+    pair: tuple[str, str],
+    db: Any = None,
+    *,
+    spans: bool = False,
+    matcher: Matcher | None = None,
+    **meta: Any,
+) -> Report:
+    """The one check pipeline (`check`, `translate --report`, the server's check and review):
+    the glossary's matcher (or the one given), every check, one report. `glossary` is a stored
+    glossary's name or None; the report names it only when it applied."""
+    if matcher is None:
+        from ..glossary.matchers import load_matcher
+
+        matcher = load_matcher(glossary, db, pair)
+    named = glossary if matcher is not None and isinstance(glossary, str) else None
+    meta = {"glossary": named, "pair": "-".join(pair), **meta}
+    return Checker(matcher, pair, spans=spans).check(segments, **meta)

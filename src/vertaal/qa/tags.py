@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..engine.placeholders import CLOSE, OPEN, ORDERED
+from ..text.codes import CLOSE, OPEN, ORDERED
 
 Ref = tuple[str, str, str]  # (kind, key, label)
 Found = tuple[str, str, dict]  # (check, message, details)

@@ -1,36 +1,23 @@
-"""The fast mode (`--fast`): CTranslate2 int8 first, the constrained decoder only to repair.
+"""The CTranslate2 engine: int8 translation of plain sentences, with neither torch nor transformers.
 
 CTranslate2 int8 decodes about 3-4x faster than transformers' fp32 beam search on a CPU but has
-no lexical constraints. So in fast mode CTranslate2 translates every sentence; only a sentence
-whose output misses a glossary term (judged by the shared presence check) is translated again by
-the constrained decoder, on a copy of the model whose linear layers are dynamically quantised to
-int8. The CTranslate2 path reads the sentencepiece models directly: neither torch nor the
-transformers model is loaded unless a sentence needs the repair. Without the optional
-`ctranslate2` package every sentence takes the int8 PyTorch path, and a notice says so.
+no lexical constraints. It reads the Marian model's sentencepiece files directly; the model is
+converted once (torch is needed only then) and cached. A sentence that misses a glossary term is
+handled by a strategy (`engine.strategies`): the term placed in this engine's output
+(`engine.placement`), or the sentence repaired by the constrained decoder of the torch engine.
+Without the `ctranslate2` package the torch engine (int8) takes every sentence, and a notice
+says so.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..config import cache_dir, cpu_threads
+from .decoding import Decoded, Decoding
 from .registry import directory_digest
-
-
-def quantized(model: Any, device: Any) -> Any:
-    """`model` with its linear layers dynamically quantised to int8 (CPU), in place; on a GPU, fp16."""
-    import torch
-
-    if device.type != "cpu":
-        return model.half()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch suggests torchao; the eager API still works and needs nothing
-        return torch.ao.quantization.quantize_dynamic(
-            model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
-        )
 
 
 def model_directory(spec: Any) -> Path:
@@ -84,7 +71,7 @@ class PieceTokenizer:
         return self.target.decode_pieces(kept).replace("\u2581", " ").strip()
 
 
-class FastPlain:
+class CTranslate2Engine:
     """CTranslate2 int8 translation of sentences, converted once per model and cached; it needs
     neither torch nor the transformers model once converted (the first use converts)."""
 
@@ -93,9 +80,10 @@ class FastPlain:
         self.tokenizer = tokenizer
         self.load_seconds = load_seconds
         self.config = config  # config.json and generation_config.json: beams, positions, without the model
+        self.generated_tokens = 0
 
     @classmethod
-    def create(cls, spec: Any, device: str | None, notice: Callable[[str], None]) -> FastPlain | None:
+    def create(cls, spec: Any, device: str | None, notice: Callable[[str], None]) -> CTranslate2Engine | None:
         import time
 
         started = time.perf_counter()
@@ -103,7 +91,7 @@ class FastPlain:
             import ctranslate2
         except ImportError:
             notice(
-                "--fast without the ctranslate2 package uses int8 PyTorch only; "
+                "the ctranslate2 engine is not installed, so int8 PyTorch translates every sentence; "
                 "'pip install ctranslate2' makes plain sentences about 2x faster still"
             )
             return None
@@ -126,10 +114,32 @@ class FastPlain:
         return cls(translator, PieceTokenizer(source), time.perf_counter() - started, _config(source))
 
     def translate(
+        self, sentences: Sequence[str], decoding: Decoding, on_progress: Callable[[int], None] | None = None
+    ) -> list[Decoded]:
+        """Translations in input order, each with the beam's other hypotheses and its pieces.
+        Batches are sorted by length and hold one length limit each: a sentence's output never
+        depends on its batchmates."""
+        encoded = [self.tokenizer.encode(s, decoding.max_source_tokens()) for s in sentences]
+        lengths = [len(e) for e in encoded]
+        results: list[Decoded] = [Decoded("", None)] * len(sentences)
+        for batch in decoding.batches(lengths, lambda i: decoding.new_token_limit(lengths[i])):
+            outputs = self.translate_batch(
+                [encoded[i] for i in batch],
+                decoding.beams or 1,
+                decoding.new_token_limit(lengths[batch[0]]),
+                decoding.min_new_tokens or 0,
+            )
+            for index, decoded in zip(batch, outputs, strict=True):
+                results[index] = decoded
+            if on_progress:
+                on_progress(len(batch))
+        return results
+
+    def translate_batch(
         self, batch: list[list[str]], beams: int, max_new_tokens: int, min_new_tokens: int = 0
-    ) -> tuple[list[list[str]], int, list[list[str]]]:
-        """Translations of a batch of source pieces, each the beam's n-best list (best first), the
-        number of target tokens the best ones hold, and the best ones' pieces."""
+    ) -> list[Decoded]:
+        """Translations of a batch of source pieces under one length limit: the best, the beam's
+        other hypotheses, and the best one's pieces."""
         results = self.translator.translate_batch(
             batch,
             beam_size=beams,
@@ -138,7 +148,17 @@ class FastPlain:
             min_decoding_length=min_new_tokens,
             max_batch_size=len(batch),
         )
-        texts = [[self.tokenizer.decode(h) for h in r.hypotheses] for r in results]
-        best = [r.hypotheses[0] for r in results]
-        # decoding steps, as the torch paths count them: a hypothesis cut at the limit has no EOS
-        return texts, sum(len(p) + (len(p) < max_new_tokens) for p in best), best
+        decoded = []
+        for result in results:
+            texts = [self.tokenizer.decode(h) for h in result.hypotheses]
+            best = result.hypotheses[0]
+            # decoding steps, as the torch engine counts them: a hypothesis cut at the limit has no EOS
+            self.generated_tokens += len(best) + (len(best) < max_new_tokens)
+            decoded.append(Decoded(texts[0], None, tuple(texts[1:]), tuple(best)))
+        return decoded
+
+    def speller(self) -> Any:
+        """Spells inline codes in the target vocabulary."""
+        from .placeholders import Speller
+
+        return Speller(self.tokenizer.target, self.tokenizer.vocab)

@@ -4,63 +4,56 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import typer
 
-from ..errors import GlossaryError, UsageError
+from ...errors import GlossaryError, UsageError
+from ...inputs import Input
+from ...options import TranslateOptions
+from .common import Run, print_notices, warn
 
 
-def translate_corpus(
-    inputs: list[str],
-    output: Path | None,
-    direction: str,
-    encoding: str,
-    options: dict[str, Any],
-    strict: bool,
-    cluster: str | None,
-    workers: int,
-    gpus_per_worker: float,
-) -> None:
+def run(given: Input, options: TranslateOptions, settings: Run) -> None:
     """Plan the files, translate them here or on Ray, print the summary; exit 1 naming failed files."""
-    from .. import corpus
-    from ..api import Translator
+    from ... import corpus
+    from ...api import Translator
 
+    output = settings.output
     if output is None or str(output) == "-":
         raise UsageError("a folder or glob is translated into a folder: -o OUTDIR")
     if output.exists() and not output.is_dir():
         raise UsageError(f"-o {output}: not a folder; a corpus is written into a folder")
-    jobs = corpus.plan(inputs, output)
+    jobs = corpus.plan(given.inputs, output)
     output.mkdir(parents=True, exist_ok=True)
-    translator = Translator(direction, **options)
-    warn = lambda message: typer.echo(f"warning: {message}", err=True)  # noqa: E731
+    translator = Translator.from_options(options)
     with CorpusProgress() as progress:
-        if cluster:
-            from ..corpus import cluster as ray_cluster
-
-            per_call = max(ray_cluster.BATCH, options.get("batch_size") or 0)  # a GPU actor wants big calls
-            settings = ray_cluster.ClusterSettings(cluster, workers, gpus_per_worker, per_call)
-            cluster_options = {k: v for k, v in options.items() if k not in ("glossary", "db", "memory")}
-            summary, report = ray_cluster.run(
-                translator, jobs, settings, direction, cluster_options, encoding, progress, warn
-            )
+        if settings.cluster:
+            summary, report = _on_cluster(translator, jobs, settings, progress)
         else:
-            from ..corpus.local import Runner
+            from ...corpus.local import Runner
 
-            summary, report = Runner(translator, encoding, progress, warn).run(jobs), None
-    for notice in dict.fromkeys(translator.notices):
-        warn(notice)
+            summary, report = Runner(translator, settings.encoding, progress, warn).run(jobs), None
+    print_notices(translator)
     lines = summary.lines()
     if report is not None:
-        lines[0] += f"; {report.translated:,} translated on the cluster by {workers} actor(s)"
+        lines[0] += f"; {report.translated:,} translated on the cluster by {settings.workers} actor(s)"
     for line in lines:
         typer.echo(line, err=True)
     if summary.failed:
         raise typer.Exit(1)
     failed_terms = sum(o.terms_failed for o in summary.outcomes)
-    if strict and failed_terms:
+    if options.strict and failed_terms:
         raise GlossaryError(f"{failed_terms} glossary term(s) could not be enforced")
+
+
+def _on_cluster(translator: Any, jobs: list, settings: Run, progress: Any) -> tuple[Any, Any]:
+    from ...corpus import cluster as ray_cluster
+
+    per_call = max(ray_cluster.BATCH, translator.options.batch_size)  # a GPU actor wants big calls
+    gpus = settings.gpus_per_worker
+    cluster = ray_cluster.ClusterSettings(settings.cluster, settings.workers, gpus, per_call)
+    return ray_cluster.run(translator, jobs, cluster, settings.encoding, progress, warn)
 
 
 class CorpusProgress:

@@ -1,4 +1,4 @@
-"""Option types shared by several commands (one definition, one help text)."""
+"""Argument and option types shared by several commands (one definition, one help text)."""
 
 from __future__ import annotations
 

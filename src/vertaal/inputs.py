@@ -1,0 +1,111 @@
+"""The one input classifier: text, a document, a CAT file, or a folder/glob.
+
+`translate`, `check` and the server ask this module what they were given, and hand it to the
+runner of that kind. A word that looks like a file name but names no readable file is refused in
+one line rather than translated as text (a typo such as ``nosuchfile.docx``): an argument with a
+document or CAT-file extension, or with a path separator, must be a regular file. Text with a dot
+in it ("Zie art. 3.") still translates.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .errors import InputError, UsageError
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    DOCUMENT = "document"
+    BILINGUAL = "bilingual"
+    CORPUS = "corpus"
+
+
+@dataclass(frozen=True)
+class Input:
+    """What a command was given: its kind, the file (document, CAT file), or the inputs of a
+    corpus, or the text and text files."""
+
+    kind: Kind
+    path: Path | None = None
+    inputs: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def file_kind(path: str | Path) -> Kind:
+    """A file's kind by its name: a CAT file (XLIFF, PO), a document, or text."""
+    from .cat import format_of as bilingual_format
+    from .documents import format_of as document_format
+
+    if bilingual_format(path):
+        return Kind.BILINGUAL
+    if document_format(path):
+        return Kind.DOCUMENT
+    return Kind.TEXT
+
+
+def is_corpus_input(given: str) -> bool:
+    """A folder or a glob pattern (rather than one file)."""
+    from .corpus import is_corpus_input as corpus_input
+
+    return corpus_input(given)
+
+
+def classify(text: list[str] | None, files: list[Path] | None) -> Input:
+    """Classify `vertaal translate`'s arguments (TEXT words and -i files) once."""
+    text, files = list(text or []), list(files or [])
+    if files and any(is_corpus_input(str(f)) for f in files):
+        return Input(Kind.CORPUS, inputs=[str(f) for f in files], text=text)
+    refuse_unsupported([*files, *text[:1]], files)
+    named = [require_file(f) for f in files if file_kind(f) is not Kind.TEXT and str(f) != "-"]
+    if len(text) == 1 and looks_like_a_file(text[0]):
+        named.append(require_file(text[0]))
+    if named and len(files) + len(text) > 1:
+        kind = file_kind(named[0])
+        example = "FILE.xlf" if kind is Kind.BILINGUAL else "FILE.docx"
+        what = "XLIFF or PO file" if kind is Kind.BILINGUAL else "document"
+        raise UsageError(f"translate one {what} at a time: vertaal translate {example} [-o OUT]")
+    if named:
+        return Input(file_kind(named[0]), path=Path(named[0]))
+    return Input(Kind.TEXT, text=text, files=files)
+
+
+def looks_like_a_file(word: str) -> bool:
+    """Whether a TEXT argument names a file: it has a path separator, or a document or CAT-file
+    extension, and is one word."""
+    if not word or any(ch.isspace() for ch in word.strip()):
+        return False
+    return os.sep in word or "/" in word or file_kind(word) is not Kind.TEXT
+
+
+def require_file(given: str | Path) -> Path:
+    """`given` as a regular file, or a one-line error naming it (missing, a folder, a FIFO)."""
+    path = Path(given)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise InputError(
+            f"{given}: no such file (words that look like a file name translate from stdin: "
+            "echo WORDS | vertaal translate)"
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{given}: is a folder; translate a folder with -i {given} -o OUTDIR")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{given}: not a regular file (a pipe or device); save it to a file first")
+    return path
+
+
+def refuse_unsupported(given: list, files: list[Path]) -> None:
+    """A .doc, .rtf, ... file gets a one-line hint to save it in a format vertaal reads."""
+    from .documents import UNSUPPORTED
+
+    for item in given:
+        suffix = Path(str(item)).suffix.lower()
+        if suffix in UNSUPPORTED and (files or Path(str(item)).is_file()):
+            kind = UNSUPPORTED[suffix]
+            raise UsageError(f"{item}: {kind} files cannot be read; save it as .docx, .odt or .pdf")

@@ -1,0 +1,85 @@
+"""TranslateOptions: everything a run needs, built once at each edge (CLI, server, corpus, cluster).
+
+The edges parse what they are given (arguments, a request, a job) into one frozen
+:class:`TranslateOptions`; :meth:`vertaal.api.Translator.from_options` is the one factory that
+makes a Translator from it. Nothing below the edge re-derives a choice (the glossary, the
+engine, the pair) from raw arguments again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import UsageError
+from .glossary import DEFAULT_GLOSSARY
+from .languages import Pair
+
+ENGINES = ("torch", "ctranslate2")
+STRATEGIES = ("direct", "repair")
+DEFAULT_PAIR = Pair("nl", "en")
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """How to translate: the pair and model, the glossary and memory, the engine and its decoding.
+
+    `glossary` is the chosen glossary: a stored glossary's name (a missing ``default`` means
+    none), entries, a ready Matcher, or None for no glossary. `engine` is ``torch`` (transformers,
+    every sentence through the constrained decoder's beam search) or ``ctranslate2`` (int8; a
+    sentence that misses a term has it placed, else is repaired by the constrained decoder).
+    `strategy` applies to the torch engine: ``direct`` decodes sentences with terms under
+    constraints at once, ``repair`` decodes freely first and redoes only those that miss a term.
+    """
+
+    pair: Pair = DEFAULT_PAIR
+    model: str | None = None
+    glossary: Any = DEFAULT_GLOSSARY
+    db: str | os.PathLike[str] | None = None
+    memory: bool = False
+    engine: str = "torch"
+    strategy: str = "direct"
+    beams: int | None = None
+    batch_size: int = 16
+    device: str | None = None
+    max_new_tokens: int | None = None
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.pair, Pair):
+            object.__setattr__(self, "pair", Pair.parse(self.pair))
+        if self.engine not in ENGINES:
+            raise UsageError(f"unknown engine {self.engine!r}; use {' or '.join(ENGINES)}")
+        if self.strategy not in STRATEGIES:
+            raise UsageError(f"unknown strategy {self.strategy!r}; use direct or repair")
+        if self.glossary is not None and not isinstance(self.glossary, str):
+            from .terms.matcher import Matcher
+
+            if not isinstance(self.glossary, Matcher) and isinstance(self.glossary, Iterable):
+                object.__setattr__(self, "glossary", tuple(self.glossary))
+
+    @property
+    def direction(self) -> str:
+        """The pair as models.txt names it: ``nl-en``."""
+        return str(self.pair)
+
+    @property
+    def fast(self) -> bool:
+        """Whether CTranslate2 translates first (the torch model only repairs)."""
+        return self.engine == "ctranslate2"
+
+    @property
+    def glossary_name(self) -> str | None:
+        """The stored glossary's name, when the glossary is one (for reports)."""
+        return self.glossary if isinstance(self.glossary, str) else None
+
+    def but(self, **changes: Any) -> TranslateOptions:
+        """A copy with some fields changed (another pair, another glossary, no memory)."""
+        return replace(self, **changes)
+
+
+def glossary_choice(glossary: Any, no_glossary: bool) -> Any:
+    """The glossary a run enforces: none with --no-glossary, else the named (or given) one."""
+    return None if no_glossary else glossary
