@@ -35,15 +35,32 @@ def test_pieces_are_what_marian_tokenizer_gives(which, trained_model, tiny_model
         )
 
 
-def test_fast_without_terms_never_imports_torch(trained_model, tmp_path):
-    """Once converted (the first use imports torch to convert), --fast runs on CTranslate2 alone."""
+@pytest.mark.parametrize(
+    "flags", [[], ["--fast"], ["--glossary", "default"]], ids=["default", "fast", "glossary"]
+)
+def test_the_default_engine_never_imports_torch_for_a_sentence_without_a_missed_term(
+    trained_model, tmp_path, flags
+):
+    """Once converted (the first use imports torch to convert), the default engine runs on
+    CTranslate2 alone; so does a glossary whose terms the model writes by itself."""
+    db = tmp_path / "v.db"
+    if "--glossary" in flags:
+        subprocess.run(
+            [sys.executable, "-c", "from vertaal.cli import main; main()", "glossary", "add", "rapport",
+             "report"],  # fmt: skip
+            env={"VERTAAL_DB": str(db), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+            check=True,
+            capture_output=True,
+        )
+    else:
+        flags = [*flags, "--no-glossary"]
     code = (
         "import sys; from typer.testing import CliRunner; from vertaal.cli import app;"
-        f"r = CliRunner().invoke(app, ['translate', '--fast', '-m', {str(trained_model)!r}, '--no-memory',"
-        "'--no-glossary', 'De minister deelt het rapport.']);"
+        f"r = CliRunner().invoke(app, ['translate', *{flags!r}, '-m', {str(trained_model)!r}, '--no-memory',"
+        "'De minister deelt het rapport.']);"
         "print(r.exit_code, r.stdout.strip(), 'torch' in sys.modules)"
     )
-    env = {"VERTAAL_DB": str(tmp_path / "v.db"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"VERTAAL_DB": str(db), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     runs = [
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
         for _ in range(2)
@@ -116,9 +133,26 @@ def test_random_model_every_term_is_repaired_and_enforced(tiny_model):
 
 
 def test_placing_is_chosen_only_when_it_costs_less_than_the_torch_repair():
-    from vertaal.engine.placement import worth_placing
+    from vertaal.engine.costs import Costs
+    from vertaal.engine.placement import PREFIXES_PER_TERM, worth_placing
 
-    assert worth_placing(1, 0.15, torch_loaded=False)  # one sentence of a short text: no torch load
-    assert worth_placing(30, 0.006, torch_loaded=False)  # a tiny model: placing is cheap
-    assert not worth_placing(26, 0.15, torch_loaded=False)  # many misses: the load pays for itself
-    assert not worth_placing(1, 0.15, torch_loaded=True)  # loaded already: the repair is cheaper
+    start = Costs(load_seconds=3.0, repair_ratio=3.0)
+    assert worth_placing(1, 0.15, torch_loaded=False, costs=start)  # one sentence: no torch load
+    assert worth_placing(30, 0.006, torch_loaded=False, costs=start)  # a tiny model: placing is cheap
+    assert not worth_placing(26, 0.15, torch_loaded=False, costs=start)  # many misses: the load pays
+    assert not worth_placing(1, 0.15, torch_loaded=True, costs=start)  # loaded already: repair is cheaper
+    # a machine that loads torch in 0.2 s: 0.2 + 3 * 0.15 = 0.65 s against 7.5 * 0.15 = 1.125 s of placing
+    assert PREFIXES_PER_TERM == 7.5
+    assert not worth_placing(1, 0.15, torch_loaded=False, costs=Costs(load_seconds=0.2, repair_ratio=3.0))
+
+
+def test_repair_costs_are_measured_and_kept_for_the_next_run(tmp_path, monkeypatch):
+    from vertaal.engine.costs import START_LOAD_SECONDS, Costs
+
+    monkeypatch.setenv("VERTAAL_COSTS", str(tmp_path / "costs.json"))
+    assert Costs.load("m") == Costs(START_LOAD_SECONDS, 3.0, False)  # nothing measured yet
+    Costs.load("m").record("m", load_seconds=1.2, repair_ratio=4.0)
+    assert Costs.load("m") == Costs(1.2, 4.0, True)  # the first measurement replaces the estimate
+    Costs.load("m").record("m", load_seconds=1.6)
+    assert Costs.load("m") == Costs(1.4, 4.0, True)  # later ones are folded in: (1.2 + 1.6) / 2
+    assert Costs.load("other") == Costs()

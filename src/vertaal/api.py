@@ -33,8 +33,9 @@ class Translator:
     glossary means none), a list of :class:`~vertaal.Entry`, a ready
     :class:`~vertaal.Matcher`, or None for no glossary. `strategy` is ``"direct"``
     (decode sentences with terms under constraints at once) or ``"repair"`` (decode freely, then
-    again under constraints only the sentences that miss a term). `fast` selects the ctranslate2
-    engine. :meth:`from_options` makes one from a :class:`~vertaal.TranslateOptions`.
+    again under constraints only the sentences that miss a term), for the torch engine. `engine`
+    is ``"ctranslate2"`` (the default; `fast=True` says the same) or ``"torch"``.
+    :meth:`from_options` makes one from a :class:`~vertaal.TranslateOptions`.
 
     >>> Translator(direction="nl-en").translate("De AIVD werkt samen met de MIVD.")  # doctest: +SKIP
     """
@@ -53,6 +54,8 @@ class Translator:
         strategy: str = "direct",
         memory: bool = False,
         fast: bool = False,
+        engine: str | None = None,
+        compute_type: str = "int8",
         options: TranslateOptions | None = None,
     ) -> None:
         if options is None:
@@ -62,12 +65,13 @@ class Translator:
                 glossary=glossary,
                 db=db,
                 memory=memory,
-                engine="ctranslate2" if fast else "torch",
+                engine=engine or ("ctranslate2" if fast else TranslateOptions.engine),
                 strategy=strategy,
                 beams=beams,
                 batch_size=batch_size,
                 device=device,
                 max_new_tokens=max_new_tokens,
+                compute_type=compute_type,
             )
         self.options = options
         self.spec: ModelSpec = resolve(options.direction, options.model)
@@ -78,7 +82,7 @@ class Translator:
         self.notices: list[str] = []
         self.memory: Memory | None = None
         if options.memory:
-            variant = "int8" if options.fast else ""
+            variant = options.compute_type if options.fast else ""
             self.memory = Memory(options.db, self.spec, self.pair, self.notices.append, variant=variant)
         self._engine: Any = None
         self.strategy: Strategy = self._strategy()
@@ -135,7 +139,12 @@ class Translator:
             options = self.options
             decoding = Decoding(options.beams, max(1, options.batch_size), options.max_new_tokens)
             self._engine = Engines(
-                self.spec, options.engine, decoding, device=options.device, notice=self.notices.append
+                self.spec,
+                options.engine,
+                decoding,
+                device=options.device,
+                notice=self.notices.append,
+                compute_type=options.compute_type,
             )
         return self._engine
 

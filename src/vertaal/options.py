@@ -17,7 +17,10 @@ from .errors import UsageError
 from .glossary import DEFAULT_GLOSSARY
 from .languages import Pair
 
-ENGINES = ("torch", "ctranslate2")
+ENGINES = ("ctranslate2", "torch")
+COMPUTE_TYPES = (
+    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"
+)  # fmt: skip
 STRATEGIES = ("direct", "repair")
 DEFAULT_PAIR = Pair("nl", "en")
 
@@ -27,9 +30,10 @@ class TranslateOptions:
     """How to translate: the pair and model, the glossary and memory, the engine and its decoding.
 
     `glossary` is the chosen glossary: a stored glossary's name (a missing ``default`` means
-    none), entries, a ready Matcher, or None for no glossary. `engine` is ``torch`` (transformers,
-    every sentence through the constrained decoder's beam search) or ``ctranslate2`` (int8; a
-    sentence that misses a term has it placed, else is repaired by the constrained decoder).
+    none), entries, a ready Matcher, or None for no glossary. `engine` is ``ctranslate2`` (the
+    default: `compute_type`, int8 unless asked; a sentence that misses a term has it placed in
+    CTranslate2's output, else is repaired by the constrained decoder) or ``torch``
+    (transformers fp32, sentences with terms through the constrained decoder's beam search).
     `strategy` applies to the torch engine: ``direct`` decodes sentences with terms under
     constraints at once, ``repair`` decodes freely first and redoes only those that miss a term.
     """
@@ -39,19 +43,23 @@ class TranslateOptions:
     glossary: Any = DEFAULT_GLOSSARY
     db: str | os.PathLike[str] | None = None
     memory: bool = False
-    engine: str = "torch"
+    engine: str = "ctranslate2"
     strategy: str = "direct"
     beams: int | None = None
     batch_size: int = 16
     device: str | None = None
     max_new_tokens: int | None = None
     strict: bool = False
+    compute_type: str = "int8"  # the ctranslate2 engine's (see engine.ctranslate2_engine)
 
     def __post_init__(self) -> None:
         if not isinstance(self.pair, Pair):
             object.__setattr__(self, "pair", Pair.parse(self.pair))
         if self.engine not in ENGINES:
             raise UsageError(f"unknown engine {self.engine!r}; use {' or '.join(ENGINES)}")
+        if self.compute_type not in COMPUTE_TYPES:
+            known = ", ".join(COMPUTE_TYPES)
+            raise UsageError(f"unknown compute type {self.compute_type!r}; use one of {known}")
         if self.strategy not in STRATEGIES:
             raise UsageError(f"unknown strategy {self.strategy!r}; use direct or repair")
         if self.glossary is not None and not isinstance(self.glossary, str):

@@ -14,6 +14,8 @@ UNFORCED = "unforced"  # the model produced it unprompted
 FAILED = "failed"  # not in the translation as a whole word (or a forbidden target is)
 MEMORY = "memory"  # the translation came from the memory and holds the term
 STATUSES = (ENFORCED, UNFORCED, FAILED, MEMORY)
+PLACED = "placement"  # an enforced term put into CTranslate2's output at a word start
+DECODED = "constrained decoder"  # an enforced term the constrained beam search had to write
 
 
 @dataclass
@@ -26,9 +28,10 @@ class TermStatus:
     kind: str
     status: str  # one of STATUSES
     forbidden_used: list[str] = field(default_factory=list)
+    by: str = ""  # an enforced term: PLACED (in CTranslate2's output) or DECODED (under constraints)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "source": self.source,
             "target": self.target,
             "surface": self.surface,
@@ -36,6 +39,9 @@ class TermStatus:
             "status": self.status,
             "forbidden_used": list(self.forbidden_used),
         }
+        if self.by:
+            data["by"] = self.by
+        return data
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -67,3 +68,44 @@ def open_database(db: Path | None, *, write: bool = False):
     elif database.warning:
         typer.echo(f"warning: {database.warning}", err=True)
     return database
+
+
+class Engine(StrEnum):
+    ctranslate2 = "ctranslate2"
+    torch = "torch"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="ctranslate2 (default): int8, about 3x faster, no torch unless a sentence needs the "
+        "constrained decoder (a missed term is placed in its output, or the sentence repaired); "
+        "torch: transformers fp32, every sentence with terms through the constrained decoder.",
+    ),
+]
+FastOption = Annotated[
+    bool,
+    typer.Option(
+        "--fast", help="The default now (--engine ctranslate2); kept so that scripts that pass it still work."
+    ),
+]
+ComputeTypeOption = Annotated[
+    str,
+    typer.Option(
+        "--compute-type",
+        metavar="TYPE",
+        help="The ctranslate2 engine's precision: int8 (default: about 3x fp32's speed on a CPU with a "
+        "quarter of the memory, output close to fp32; see benchmarks/README.md), float32, int8_float16, "
+        "float16, ... The model is converted once per type.",
+    ),
+]
+
+
+def engine_choice(engine: Engine, fast: bool) -> str:
+    """The engine a run uses: --fast is the ctranslate2 engine, and contradicts --engine torch."""
+    from ..errors import UsageError
+
+    if fast and engine is Engine.torch:
+        raise UsageError("--fast is the ctranslate2 engine; drop it to use --engine torch")
+    return Engine.ctranslate2.value if fast else engine.value

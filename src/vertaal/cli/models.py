@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .arguments import ComputeTypeOption
+
 app = typer.Typer(help="List, download and inspect translation models.", no_args_is_help=True)
 
 
@@ -56,16 +58,27 @@ def pull(
             help="Direction (nl-en, en-nl) or hub id; default: all registry models.", show_default=False
         ),
     ] = None,
+    compute_type: ComputeTypeOption = "int8",
+    no_convert: Annotated[
+        bool, typer.Option("--no-convert", help="Download only; do not convert for the ctranslate2 engine.")
+    ] = False,
 ) -> None:
-    """Download models into the Hugging Face cache ahead of time, with progress."""
+    """Download models into the Hugging Face cache ahead of time, with progress, and convert them
+    for the ctranslate2 engine, so that an offline machine needs nothing more."""
     from ..engine.loading import pull as pull_model
     from ..engine.registry import find, registry
+    from ..options import TranslateOptions
 
+    TranslateOptions(compute_type=compute_type)  # refuses an unknown type before any download
     specs = [find(name)] if name else registry()
     for spec in specs:
         typer.echo(f"pulling {spec.model_id} ...", err=True)
         path = pull_model(spec)
         typer.echo(f"{spec.model_id}: {path}")
+        if not no_convert:
+            from ..engine.ctranslate2_engine import convert
+
+            typer.echo(f"{spec.model_id} ({compute_type}): {convert(spec, compute_type)}")
 
 
 @app.command("info")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .arguments import Db, Model
+from .arguments import ComputeTypeOption, Db, Engine, EngineOption, FastOption, Model, engine_choice
 
 HostOption = Annotated[
     str, typer.Option("--host", help="Address to bind; any other than 127.0.0.1 needs --api-keys.")
@@ -30,9 +30,6 @@ CorsOption = Annotated[
 ]
 UploadOption = Annotated[int, typer.Option("--max-upload-mb", min=1, max=2000, help="Upload size limit.")]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", metavar="NAME", show_default=False)]
-FastOption = Annotated[
-    bool, typer.Option("--fast", help="CTranslate2 int8 first; the constrained decoder repairs missed terms.")
-]
 
 
 def serve(
@@ -45,7 +42,9 @@ def serve(
     max_upload_mb: UploadOption = 20,
     model: Model = None,
     device: DeviceOption = None,
+    engine: EngineOption = Engine.ctranslate2,
     fast: FastOption = False,
+    compute_type: ComputeTypeOption = "int8",
     db: Db = None,
 ) -> None:
     """Serve translation over HTTP with LibreTranslate's API; the model stays loaded."""
@@ -68,7 +67,8 @@ def serve(
     settings = Settings(
         model=model,
         device=device,
-        fast=fast,
+        engine=engine_choice(engine, fast),
+        compute_type=compute_type,
         db=str(db) if db else None,
         keys=KeyRing.load(api_keys) if api_keys else None,
         max_upload=max_upload_mb * 1_000_000,

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .arguments import Db, Encoding, Model
+from .arguments import ComputeTypeOption, Db, Encoding, Engine, EngineOption, FastOption, Model, engine_choice
 
 
 class Strategy(StrEnum):
@@ -81,18 +81,8 @@ StrategyOption = Annotated[
     Strategy,
     typer.Option(
         "--strategy",
-        help="direct: decode sentences with terms under constraints; repair: "
-        "decode freely, redo only sentences that miss a term.",
-    ),
-]
-
-FastOption = Annotated[
-    bool,
-    typer.Option(
-        "--fast",
-        help="Faster, int8: CTranslate2 first (if installed); a sentence that misses a term gets it placed "
-        "in CTranslate2's output, or is repaired by the constrained decoder on an int8 model. Output may "
-        "differ slightly from the default.",
+        help="--engine torch: direct decodes sentences with terms under constraints; repair "
+        "decodes freely and redoes only sentences that miss a term.",
     ),
 ]
 
@@ -177,7 +167,9 @@ def translate(
     no_glossary: NoGlossaryOption = False,
     strict: StrictOption = False,
     strategy: StrategyOption = Strategy.direct,
+    engine: EngineOption = Engine.ctranslate2,
     fast: FastOption = False,
+    compute_type: ComputeTypeOption = "int8",
     no_memory: NoMemoryOption = False,
     db: Db = None,
     report: ReportOption = None,
@@ -196,10 +188,10 @@ def translate(
     from ..options import TranslateOptions, glossary_choice
     from .runners import Run, dispatch
 
-    engine = "ctranslate2" if fast else "torch"
     options = TranslateOptions(
         Pair.parse(direction or "nl-en"), model, glossary_choice(glossary, no_glossary), db, not no_memory,
-        engine, strategy.value, beams, batch_size, device, strict=strict,
+        engine_choice(engine, fast), strategy.value, beams, batch_size, device, strict=strict,
+        compute_type=compute_type,
     )  # fmt: skip
     jsonl = output_format is OutputFormat.jsonl
     settings = Run(

@@ -22,6 +22,7 @@ class Engines:
         *,
         device: str | None = None,
         notice: Callable[[str], None] | None = None,
+        compute_type: str = "int8",
     ) -> None:
         from .loading import load
         from .torch_engine import TorchEngine
@@ -33,7 +34,7 @@ class Engines:
         if fast:
             from .ctranslate2_engine import CTranslate2Engine
 
-            self.fast = CTranslate2Engine.create(spec, device, notice or (lambda message: None))
+            self.fast = CTranslate2Engine.create(spec, device, notice or (lambda message: None), compute_type)
         self.torch = TorchEngine(lambda: load(spec, device), decoding, quantize=fast)
         if self.fast is not None:
             config = self.fast.config

@@ -19,29 +19,28 @@ from typing import Any
 from ..terms.forms import forbidden_used, is_required, presence, required_forms
 from ..terms.matcher import Hit
 from ..terms.statuses import satisfied
+from .costs import Costs
 from .decoding import Decoding
 
 PLACES = 5  # word starts tried per term: those nearest the term's place in the source
 MAX_TERMS = 4  # terms placed one after the other in one sentence; more go to the constrained decoder
 BATCH = 64  # prefixes decoded together (each holds a beam over the whole vocabulary)
-TORCH_LOAD_SECONDS = 3.0  # importing torch and transformers and loading an opus-mt-sized model here
-TORCH_PER_SENTENCE = 3.0  # a constrained int8 torch decode against a CTranslate2 one
 PREFIXES_PER_TERM = 1.5 * PLACES  # forms per term (plural, capitalised) times places, on average
 
 
-def worth_placing(missing: int, seconds_per_sentence: float, torch_loaded: bool) -> bool:
+def worth_placing(missing: int, seconds_per_sentence: float, torch_loaded: bool, costs: Costs) -> bool:
     """Whether placing the terms of `missing` sentences is expected to cost less than repairing
     them with the constrained decoder (which first loads the torch model, unless it is loaded).
 
     Both are estimated from what CTranslate2's free translation of the same text took per
-    sentence: a placement decodes about PREFIXES_PER_TERM prefixes per missing sentence. On a few
-    sentences of a short text placing saves the torch load; on many, the load pays for itself.
+    sentence: a placement decodes about PREFIXES_PER_TERM prefixes per missing sentence; a repair
+    costs `costs.repair_ratio` times a free sentence, after `costs.load_seconds` of loading
+    (both measured on this machine, `engine.costs`). On a few sentences of a short text placing
+    saves the torch load; on many, the load pays for itself.
     """
     place = PREFIXES_PER_TERM * seconds_per_sentence * missing
-    repair = (
-        0.0 if torch_loaded else TORCH_LOAD_SECONDS
-    ) + TORCH_PER_SENTENCE * seconds_per_sentence * missing
-    return place < repair
+    load = 0.0 if torch_loaded else costs.load_seconds
+    return place < load + costs.repair_ratio * seconds_per_sentence * missing
 
 
 @dataclass

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..results import ENFORCED, UNFORCED, CodeStatus, TermStatus
+from ..results import ENFORCED, PLACED, UNFORCED, CodeStatus, TermStatus
 from ..terms.matcher import Hit
 from ..terms.statuses import observed_statuses, satisfied
 from .constraints import State
+from .costs import Costs
 from .enforcement import PhraseEncoder, Plan, code_statuses, plan, statuses
 from .placeholders import Spelled, restore
 
@@ -132,6 +133,8 @@ class PlaceThenRepair(Strategy):
     """CTranslate2 first; a missed term from the beam's other hypotheses, or placed in the output;
     the constrained decoder only for what is left."""
 
+    _costs: Costs | None = None
+
     def translate(self, batch: Batch, on_progress: Progress = None) -> list[Outcome]:
         engines = self.engines
         started = time.perf_counter()
@@ -154,9 +157,29 @@ class PlaceThenRepair(Strategy):
             results[i] = outcome
         redo = [i for i in redo if i not in placed]
         self.repaired += len(redo)
-        for i, outcome in self.constrained(batch, redo).items():
+        for i, outcome in self.measured_repair(batch, redo, per_sentence).items():
             results[i] = outcome
         return results
+
+    def costs(self) -> Costs:
+        if self._costs is None:
+            self._costs = Costs.load(self.engines.spec.model_id)
+        return self._costs
+
+    def measured_repair(self, batch: Batch, rows: list[int], per_sentence: float) -> dict[int, Outcome]:
+        """`rows` through the constrained decoder, its load and per-sentence time kept for the
+        next decision (`engine.costs`)."""
+        if not rows:
+            return {}
+        engines = self.engines
+        loaded_before = engines.model_loaded
+        started = time.perf_counter()
+        done = self.constrained(batch, rows)
+        seconds = time.perf_counter() - started
+        load = None if loaded_before else engines.torch.load_seconds
+        ratio = (seconds - (load or 0.0)) / len(rows) / per_sentence if per_sentence > 0 else None
+        self.costs().record(engines.spec.model_id, load_seconds=load, repair_ratio=ratio)
+        return done
 
     def place(
         self, batch: Batch, free: dict[int, tuple[str, tuple[str, ...] | None]], per_sentence: float
@@ -168,7 +191,7 @@ class PlaceThenRepair(Strategy):
         engines = self.engines
         if not free or engines.fast is None:
             return {}
-        if not worth_placing(len(free), per_sentence, engines.model_loaded):
+        if not worth_placing(len(free), per_sentence, engines.model_loaded, self.costs()):
             return {}
         placed = place_terms(
             engines.fast,
@@ -183,7 +206,7 @@ class PlaceThenRepair(Strategy):
         for i, (text, forced) in placed.items():
             output, terms, codes = self.outcome(text, batch.hits[i], None)
             terms = [
-                replace(t, status=ENFORCED) if j in forced and t.status == UNFORCED else t
+                replace(t, status=ENFORCED, by=PLACED) if j in forced and t.status == UNFORCED else t
                 for j, t in enumerate(terms or [])
             ]
             outcomes[i] = (output, terms, codes)

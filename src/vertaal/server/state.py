@@ -38,7 +38,8 @@ class Settings:
 
     model: str | None = None
     device: str | None = None
-    fast: bool = False  # CTranslate2 first (see `vertaal translate --fast`)
+    engine: str = "ctranslate2"  # see `vertaal translate --engine`
+    compute_type: str = "int8"
     db: str | None = None
     keys: KeyRing | None = None
     max_body: int = 2_000_000  # bytes of a /translate request
@@ -48,9 +49,13 @@ class Settings:
 
     def translate_options(self) -> TranslateOptions:
         """The options every Translator of the server is made from (a request changes the pair)."""
-        engine = "ctranslate2" if self.fast else "torch"
         return TranslateOptions(
-            model=self.model, device=self.device, db=self.db, glossary=None, engine=engine
+            model=self.model,
+            device=self.device,
+            db=self.db,
+            glossary=None,
+            engine=self.engine,
+            compute_type=self.compute_type,
         )
 
 

@@ -3,7 +3,7 @@ presence test (`terms.forms`), so that what `translate` reports is what `check` 
 
 from __future__ import annotations
 
-from ..results import ENFORCED, FAILED, MEMORY, UNFORCED, TermStatus
+from ..results import DECODED, ENFORCED, FAILED, MEMORY, UNFORCED, TermStatus
 from .forms import forbidden_used, presence
 from .matcher import Hit
 
@@ -22,13 +22,14 @@ def judge(
     for i, (hit, found) in enumerate(zip(hits, present, strict=True)):
         entry = hit.entry
         used = forbidden_used(entry, output)
+        by = ""
         if used or not found:
             status = FAILED
         elif forced is not None and forced[i]:
-            status = ENFORCED
+            status, by = ENFORCED, DECODED
         else:
             status = found_status
-        result.append(TermStatus(entry.source, entry.target, hit.surface, entry.kind, status, used))
+        result.append(TermStatus(entry.source, entry.target, hit.surface, entry.kind, status, used, by))
     return result
 
 
