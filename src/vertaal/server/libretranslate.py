@@ -15,11 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from starlette.datastructures import UploadFile
 
-from ..documents import SUFFIXES
 from ..languages import Pair
 from ..text.reflow import paragraphs
 from .batching import Batcher
-from .files import TEXT_SUFFIXES, translate_upload
+from .files import translate_upload, upload_kind
 from .handlers import ERRORS, RequestError
 from .html import translate_html
 from .keys import authorise
@@ -94,7 +93,7 @@ async def translate_file(request: Request, state: State) -> dict[str, str]:
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise RequestError(400, "Invalid request: missing file parameter")
     suffix = Path(upload.filename).suffix.lower()
-    if suffix not in SUFFIXES and suffix not in TEXT_SUFFIXES:
+    if upload_kind(upload.filename) is None:
         kind = suffix or "a file without an extension"
         raise RequestError(400, f"Invalid request: {kind} is not a supported type")
     limit = state.settings.max_upload
