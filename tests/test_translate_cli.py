@@ -174,3 +174,43 @@ def test_a_long_input_shows_progress_before_its_sentences_are_known():
     with _Progress(Console(file=io.StringIO(), force_terminal=True)) as short:
         short.prepare(500)
         assert short._task is None  # a short input shows no spinner
+
+
+@pytest.mark.parametrize("name", ["nosuchfile.docx", "rapport.xlf", "map/tekst.txt", "./verslag"])
+def test_a_file_name_that_names_no_file_is_one_line_not_translated(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    result = run("translate", name)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {name}: no such file (words that look like a file name translate " \
+        "from stdin: echo WORDS | vertaal translate)\n"
+
+
+def test_a_folder_or_fifo_named_like_a_document_is_refused(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "map.docx").mkdir()
+    os.mkfifo(tmp_path / "pijp.docx")
+    folder = run("translate", "map.docx")
+    assert folder.exit_code == 1 and "map.docx: is a folder" in folder.stderr
+    fifo = run("translate", "-i", "pijp.docx")  # never opened: a FIFO would block the reader
+    assert fifo.exit_code == 1 and "pijp.docx: not a regular file" in fifo.stderr
+    assert folder.stdout == fifo.stdout == ""
+
+
+def test_text_with_a_dot_still_translates(tiny_model):
+    for text in (["Zie", "art.", "3."], ["Zie art. 3 van de wet."], ["Slot."]):
+        result = run(*base(tiny_model), "--no-memory", *text)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip()
+
+
+def test_a_missing_output_folder_exits_1_for_text_and_documents_alike(tiny_model, tmp_path):
+    from tests.documents import report_docx
+
+    docx = report_docx(tmp_path / "in.docx")
+    text = run(*base(tiny_model), "-o", tmp_path / "no" / "out.txt", "Hallo.")
+    document = run(*base(tiny_model), str(docx), "-o", tmp_path / "no" / "out.docx")
+    assert text.exit_code == document.exit_code == 1
+    assert "does not exist" in text.stderr and "does not exist" in document.stderr

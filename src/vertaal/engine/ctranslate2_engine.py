@@ -83,9 +83,11 @@ def convert(
 
 
 def _stderr(message: str) -> None:
+    """A progress line for a person at a terminal (as the progress bars: never into a log or pipe)."""
     import sys
 
-    print(message, file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
 
 
 def _config(directory: Path) -> dict:

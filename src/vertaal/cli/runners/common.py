@@ -150,4 +150,4 @@ def refuse_missing_folder(target: Path) -> None:
     from ...errors import InputError
 
     if not Path(target).resolve().parent.is_dir():
-        raise InputError(f"cannot write {target}: folder {Path(target).parent} does not exist")
+        raise InputError(f"cannot write {target}: directory {Path(target).parent} does not exist")
