@@ -360,3 +360,42 @@ def test_a_pair_of_one_language_and_scores_out_of_range_are_refused(db):
     one_line_error(invoke("glossary", "list", "--pair", "nl-nl"), "two different languages", code=2)
     assert invoke("memory", "search", "x", "--min-score", "101").exit_code == 2
     assert invoke("memory", "search", "x", "--min-score", "-1").exit_code == 2
+
+
+# -- faults, round 2 (issue 31) --------------------------------------------------------------------
+def test_emptying_a_one_entry_glossary_in_the_editor_asks_first(db, tmp_path, monkeypatch):
+    invoke("glossary", "add", "kabinet", "cabinet")
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "open(p, 'w').write('')\n"))
+    one_line_error(invoke("glossary", "edit"), "would remove 1 entries", "--yes")
+    assert entries() == {"kabinet": "cabinet"}
+    assert invoke("glossary", "edit", "--yes").exit_code == 0
+    assert entries() == {}
+
+
+def test_an_editor_that_leaves_a_folder_changes_nothing(db, tmp_path, monkeypatch):
+    invoke("glossary", "add", "kabinet", "cabinet")
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "os.remove(p); os.mkdir(p)\n"))
+    one_line_error(invoke("glossary", "edit"), "left a folder", "nothing changed")
+    assert entries() == {"kabinet": "cabinet"}
+
+
+@pytest.mark.parametrize("term", ["ab\u202ecd", "\u2066kabinet\u2069", "kabi\u200fnet"])
+def test_bidirectional_controls_are_refused_in_terms(db, term):
+    one_line_error(invoke("glossary", "add", term, "cabinet"), "bidirectional control")
+    one_line_error(invoke("glossary", "add", "kabinet", term), "bidirectional control")
+    assert "no glossary named 'default'" in invoke("glossary", "list").stderr  # nothing was stored
+
+
+@pytest.mark.parametrize("name", ["", " ", "a b", "..", "ab\u202ecd", "x" * 101])
+def test_a_glossary_name_must_be_a_name(db, name):
+    result = invoke("glossary", "create", name)
+    one_line_error(result, "is not a glossary name", code=2)
+    assert len(result.stderr) < 200  # a long name is shortened in the message
+    added = invoke("glossary", "add", "-g", name, "kabinet", "cabinet")
+    one_line_error(added, "is not a glossary name", code=2)
+
+
+def test_a_database_in_a_missing_folder_is_refused_not_created(tmp_path):
+    missing = tmp_path / "nonexistent" / "dir" / "v.db"
+    one_line_error(invoke("glossary", "add", "--db", missing, "kabinet", "cabinet"), "does not exist")
+    assert not (tmp_path / "nonexistent").exists()

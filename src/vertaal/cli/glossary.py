@@ -320,7 +320,10 @@ QUIET_REMOVALS = 3  # an edit that removes more asks first (a truncated or empti
 @app.command()
 def edit(
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help=f"Remove more than {QUIET_REMOVALS} entries without asking.")
+        bool,
+        typer.Option(
+            "--yes", "-y", help=f"Remove more than {QUIET_REMOVALS} entries, or every entry, without asking."
+        ),
     ] = False,
     glossary: GlossaryName = "default",
     pair: Pair = "nl-en",
@@ -351,7 +354,8 @@ def edit(
         raise GlossaryError(f"{exc}; {kept}") from exc
     saved = [r.entry for r in rows]
     removing = len({e.key for e in shown} - {e.key for e in saved})
-    if removing > QUIET_REMOVALS and not yes:
+    emptied = bool(shown) and not saved  # an emptied file: every entry, however few
+    if (removing > QUIET_REMOVALS or emptied) and not yes:
         question = f"The edit removes {removing} of {len(shown)} entries. Apply it?"
         if not sys.stdin.isatty() or not typer.confirm(question):
             raise GlossaryError(f"the edit would remove {removing} entries; {kept}; use --yes to apply it")
@@ -389,6 +393,8 @@ def _run_editor(path: str, kept: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise GlossaryError("the editor deleted the file; nothing changed") from exc
+    except IsADirectoryError as exc:
+        raise GlossaryError(f"the editor left a folder at {path}, not a file; nothing changed") from exc
     except UnicodeDecodeError as exc:
         raise GlossaryError(f"the editor saved the file in another encoding than UTF-8; {kept}") from exc
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..config import db_path
+from ..config import data_dir, db_path
 from ..errors import StoreError
 from .migrations import KNOWN, migrations
 
@@ -80,8 +80,11 @@ def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
     file = db_path(path)
     if not create and not file.exists():
         raise StoreError(f"no database at {file}; add a glossary entry or import a glossary first")
+    if file != data_dir() / "vertaal.db" and not file.parent.is_dir():
+        where = file.parent
+        raise StoreError(f"cannot open the database {file}: folder {where} does not exist; create it first")
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        file.parent.mkdir(parents=True, exist_ok=True)  # the default location is made on first use
         connection = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db = Database(connection, file)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,6 +55,17 @@ class EditReport:
     conflicts: list[str] = field(default_factory=list)
 
 
+NAME = re.compile(r"[\w.-]{1,100}")
+
+
+def check_name(name: str) -> None:
+    """A glossary name is 1 to 100 letters, digits, '.', '-' and '_' (no space, no control or
+    bidirectional character): the same rule for the CLI, the API and the UI."""
+    if not NAME.fullmatch(name) or name in (".", ".."):
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        raise UsageError(f"{shown!r} is not a glossary name: use 1 to 100 letters, digits, '.', '-' or '_'")
+
+
 class GlossaryStore:
     """Glossary operations on an open database (see :func:`vertaal.db.open_db`)."""
 
@@ -80,9 +92,7 @@ class GlossaryStore:
         return self.db.execute("SELECT 1 FROM glossaries WHERE name = ?", [name]).fetchone() is not None
 
     def create(self, name: str, description: str = "") -> int:
-        name = name.strip()
-        if not name or any(c.isspace() for c in name):
-            raise UsageError("a glossary name must be one word without spaces")
+        check_name(name)
         if self.exists(name):
             raise ConflictError(f"a glossary named {name!r} exists already")
         with transaction(self.db):

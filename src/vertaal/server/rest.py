@@ -9,7 +9,6 @@ Writes need an API key (``X-API-Key``) when the server has keys (:func:`~.state.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
@@ -18,10 +17,10 @@ from fastapi import APIRouter, Depends, Query, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
-from ..errors import GlossaryError, NotFoundError
+from ..errors import GlossaryError, NotFoundError, UsageError
 from ..glossary.formats import write
 from ..glossary.importing import import_glossary
-from ..glossary.store import GlossaryStore
+from ..glossary.store import GlossaryStore, check_name
 from ..languages import Pair
 from ..options import DEFAULT_PAIR
 from ..qa.alignment import SegmentPair
@@ -238,8 +237,10 @@ def check(body: CheckIn, glossaries: GlossariesDep, format: Literal["json", "htm
 
 
 def _valid_name(name: str) -> None:
-    if not re.fullmatch(r"[\w.-]{1,100}", name):
-        raise GlossaryError(f"{name!r} is not a glossary name (letters, digits, '.', '-', '_')")
+    try:
+        check_name(name)
+    except UsageError as exc:
+        raise GlossaryError(str(exc)) from None
 
 
 def _known(store: GlossaryStore, name: str) -> GlossaryStore:

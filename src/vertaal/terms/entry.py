@@ -17,6 +17,9 @@ MAX_TERM_CHARS = 300
 DEFAULT_PAIR = ("nl", "en")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidirectional controls (embeddings, overrides, isolates, marks): a term that holds one displays
+# in another order than it matches ("Trojan Source"); no glossary needs them.
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def term_problem(text: str, what: str = "term") -> str | None:
@@ -30,6 +33,8 @@ def term_problem(text: str, what: str = "term") -> str | None:
         return f"an empty {what}"
     if INVISIBLE.search(text):
         return f"a soft hyphen or zero-width character inside the {what}; type the term without it"
+    if BIDI.search(text):
+        return f"a right-to-left or bidirectional control character inside the {what}; type it without"
     if len(text) > MAX_TERM_CHARS:
         return f"the {what} is longer than {MAX_TERM_CHARS} characters"
     return None
