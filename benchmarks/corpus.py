@@ -113,9 +113,7 @@ translator = Translator(glossary=None, db=db, memory=True, **options)
 jobs = plan([corpus], Path(out))
 Path(out).mkdir(parents=True, exist_ok=True)
 started = time.perf_counter()
-summary, report = cluster.run(
-    translator, jobs, cluster.ClusterSettings(None, int(workers), 0.0, 8), "nl-en", options
-)
+summary, report = cluster.run(translator, jobs, cluster.ClusterSettings(None, int(workers), 0.0, 8))
 print(json.dumps({"seconds": time.perf_counter() - started, "translated": report.translated,
                   "actor_rss_mb": round(report.peak_actor_rss / 2**20)}))
 """

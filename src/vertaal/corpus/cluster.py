@@ -155,8 +155,19 @@ def run(
     """Translate the corpus's sentences on the cluster, then write the files on this machine."""
     from ..memory.lookup import fingerprint
 
-    if translator.memory is None:
-        raise UsageError("--cluster passes translations through the translation memory; drop --no-memory")
+    if translator.memory is None:  # --no-memory: the translations pass through a temporary one
+        import tempfile
+
+        from ..memory.lookup import Memory
+
+        with tempfile.TemporaryDirectory(prefix="vertaal-cluster-") as folder:
+            variant = translator.options.compute_type if translator.fast else ""
+            translator.memory = Memory(Path(folder) / "memory.db", translator.spec, translator.pair,
+                                       translator.notices.append, variant)  # fmt: skip
+            try:
+                return run(translator, jobs, settings, encoding, progress, warn)
+            finally:
+                translator.memory = None
     ray = connect(settings)
     pending = [j for j in jobs if not j.up_to_date()]
     matcher = pickle.dumps(translator.matcher)
