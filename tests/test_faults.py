@@ -399,3 +399,10 @@ def test_a_database_in_a_missing_folder_is_refused_not_created(tmp_path):
     missing = tmp_path / "nonexistent" / "dir" / "v.db"
     one_line_error(invoke("glossary", "add", "--db", missing, "kabinet", "cabinet"), "does not exist")
     assert not (tmp_path / "nonexistent").exists()
+
+
+@pytest.mark.parametrize("device", ["tpu", "cuda:x", "gpu0"])
+def test_an_unknown_device_is_refused_before_any_model_loads(tmp_path, device):
+    """No model exists at the path: the device is refused first, in one line, exit 2."""
+    result = invoke("translate", "--model", tmp_path / "no-model", "--device", device, "Hallo.")
+    one_line_error(result, f"unknown device {device!r}", code=2)

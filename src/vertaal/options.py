@@ -9,6 +9,7 @@ engine, the pair) from raw arguments again.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +24,7 @@ COMPUTE_TYPES = (
 )  # fmt: skip
 STRATEGIES = ("direct", "repair")
 DEFAULT_PAIR = Pair("nl", "en")
+DEVICE = re.compile(r"cpu|cuda(:\d{1,2})?|mps")  # checked here, before any model loads
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class TranslateOptions:
         if self.compute_type not in COMPUTE_TYPES:
             known = ", ".join(COMPUTE_TYPES)
             raise UsageError(f"unknown compute type {self.compute_type!r}; use one of {known}")
+        if self.device is not None and not DEVICE.fullmatch(self.device):
+            shown = self.device if len(self.device) <= 40 else self.device[:40] + "…"
+            raise UsageError(f"unknown device {shown!r}; use cpu, cuda or cuda:N")
         if self.strategy not in STRATEGIES:
             raise UsageError(f"unknown strategy {self.strategy!r}; use direct or repair")
         if self.glossary is not None and not isinstance(self.glossary, str):

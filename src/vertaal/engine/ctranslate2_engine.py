@@ -61,7 +61,10 @@ def convert(
     import time
 
     from ctranslate2.converters import TransformersConverter
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.set_verbosity_error()  # the conversion's own line says what happens, not a weights bar
+    hf_logging.disable_progress_bar()
     say = say or _stderr
     say(f"converting {spec.model_id} for CTranslate2 ({compute_type}), once; cached in {target.parent}")
     started = time.perf_counter()
