@@ -5,7 +5,10 @@ that alters them changes behaviour and must say so (and update them on purpose).
 purpose so far: trained-glossary.txt, when terms became whole words (no more "cAIVD" or
 "AIVD4": a phrase starts only at a word boundary and no word continues it); all three when text
 dumps of PDFs kept their running head, page number and heading apart (issue 15: they had been
-joined to the first body line). They are the torch engine's output; CTranslate2 became the
+joined to the first body line); all three again in December 2026, when the tiny model trained
+from the same corpus and code came out with other weights on this machine's packages (the code
+before issue 25 failed the old pins here too): they were written anew by that code. They are
+the torch engine's output; CTranslate2 became the
 default engine with issue 26, so the sample page is pinned with --engine torch.
 """
 
