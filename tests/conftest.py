@@ -22,7 +22,6 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf" / "hub"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("VERTAAL_COSTS", str(home / "costs.json"))  # no run's measurements reach another
     monkeypatch.delenv("VERTAAL_DB", raising=False)
     monkeypatch.delenv("VERTAAL_MODEL", raising=False)
     monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True, raising=False)

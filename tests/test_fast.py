@@ -130,29 +130,3 @@ def test_random_model_every_term_is_repaired_and_enforced(tiny_model):
     rows = translator.translate_document(f"{words[1]} {words[2]}.").sentences
     assert translator.placed + translator.repaired == 1
     assert [t.status for t in rows[0].terms] in (["enforced"], ["failed"])
-
-
-def test_placing_is_chosen_only_when_it_costs_less_than_the_torch_repair():
-    from vertaal.engine.costs import Costs
-    from vertaal.engine.placement import PREFIXES_PER_TERM, worth_placing
-
-    start = Costs(load_seconds=3.0, repair_ratio=3.0)
-    assert worth_placing(1, 0.15, torch_loaded=False, costs=start)  # one sentence: no torch load
-    assert worth_placing(30, 0.006, torch_loaded=False, costs=start)  # a tiny model: placing is cheap
-    assert not worth_placing(26, 0.15, torch_loaded=False, costs=start)  # many misses: the load pays
-    assert not worth_placing(1, 0.15, torch_loaded=True, costs=start)  # loaded already: repair is cheaper
-    # a machine that loads torch in 0.2 s: 0.2 + 3 * 0.15 = 0.65 s against 7.5 * 0.15 = 1.125 s of placing
-    assert PREFIXES_PER_TERM == 7.5
-    assert not worth_placing(1, 0.15, torch_loaded=False, costs=Costs(load_seconds=0.2, repair_ratio=3.0))
-
-
-def test_repair_costs_are_measured_and_kept_for_the_next_run(tmp_path, monkeypatch):
-    from vertaal.engine.costs import START_LOAD_SECONDS, Costs
-
-    monkeypatch.setenv("VERTAAL_COSTS", str(tmp_path / "costs.json"))
-    assert Costs.load("m") == Costs(START_LOAD_SECONDS, 3.0, False)  # nothing measured yet
-    Costs.load("m").record("m", load_seconds=1.2, repair_ratio=4.0)
-    assert Costs.load("m") == Costs(1.2, 4.0, True)  # the first measurement replaces the estimate
-    Costs.load("m").record("m", load_seconds=1.6)
-    assert Costs.load("m") == Costs(1.4, 4.0, True)  # later ones are folded in: (1.2 + 1.6) / 2
-    assert Costs.load("other") == Costs()

@@ -85,7 +85,10 @@ def test_every_declared_dependency_is_imported():
 
     project = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     declared = project["project"]["dependencies"]
-    imported_as = {"markdown_it_py": "markdown_it", "translate_toolkit": "translate"}  # distribution: module
+    imported_as = {  # distribution: module
+        "markdown_it_py": "markdown_it", "translate_toolkit": "translate",
+        "python_docx": "docx", "odfpy": "odf",
+    }  # fmt: skip
     names = {re.split(r"[<>=\[ ]", d)[0].lower().replace("-", "_") for d in declared}
     names = {imported_as.get(n, n) for n in names}
     source = "\n".join(f.read_text(encoding="utf-8") for f in SRC.rglob("*.py"))

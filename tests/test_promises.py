@@ -76,25 +76,36 @@ def test_en_nl_uses_the_en_nl_glossary(glossary_model, db):
         assert whole("dreigingsniveau", row["target"]) >= 1, row["target"]
 
 
-def test_output_is_written_only_when_the_whole_translation_succeeded(tiny_model, tmp_path, monkeypatch):
-    from vertaal.engine.torch_engine import TorchEngine as MarianEngine
+@pytest.mark.parametrize(
+    ("engine", "where", "method"),
+    [("torch", "torch_engine.TorchEngine", "_decode"), ("ctranslate2", "ctranslate2_engine.CTranslate2Engine",
+     "translate_batch")],
+)  # fmt: skip
+def test_output_is_written_only_when_the_whole_translation_succeeded(
+    tiny_model, tmp_path, monkeypatch, engine, where, method
+):
+    import importlib
 
+    module, name = where.split(".")
+    cls = getattr(importlib.import_module(f"vertaal.engine.{module}"), name)
     target = tmp_path / "out.txt"
     target.write_text("the previous translation\n", encoding="utf-8")
     calls = []
-    original = MarianEngine._decode
+    original = getattr(cls, method)
 
-    def failing(self, batch, constraints):
-        calls.append(len(batch))
+    def failing(self, *args, **kwargs):
+        calls.append(1)
         if len(calls) == 2:
             raise ModelError("the model stopped halfway")
-        return original(self, batch, constraints)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(MarianEngine, "_decode", failing)
+    monkeypatch.setattr(cls, method, failing)
     result = invoke(
         "translate",
         "-m",
         tiny_model,
+        "--engine",
+        engine,
         "--batch-size",
         "1",
         "--no-memory",
@@ -242,7 +253,7 @@ def test_missing_private_api_fails_at_load_with_the_supported_range(tiny_model, 
     from transformers.generation.utils import GenerationMixin
 
     monkeypatch.setattr(GenerationMixin, "_prefill", None)  # as if a release had renamed it
-    result = invoke("translate", "-m", tiny_model, "Hallo.")
+    result = invoke("translate", "-m", tiny_model, "--engine", "torch", "Hallo.")  # the fence is at its load
     assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1
     assert "_prefill" in result.stderr and "transformers>=5.24,<5.25" in result.stderr
 

@@ -141,12 +141,18 @@ def test_long_single_line_is_translated_in_pieces(tiny_model):
 
 
 def test_verbose_reports_load_time(tiny_model):
-    result = run(*base(tiny_model), "--verbose", "Hallo.")
+    result = run(*base(tiny_model), "--verbose", "--engine", "torch", "Hallo.")
     assert result.exit_code == 0
     assert re.search(
         r"loaded in \d+\.\d\d s \(imports \d+\.\d\d s, tokenizer \d+\.\d\d s, model \d+\.\d\d s, "
         r"device \d+\.\d\d s\); 1 sentences translated in \d+\.\d\d s",
         result.stderr,
+    )
+    default = run(*base(tiny_model), "--verbose", "Hallo.")  # the ctranslate2 engine: no torch parts
+    assert default.exit_code == 0
+    assert re.search(
+        r"loaded in \d+\.\d\d s \(ctranslate2 \d+\.\d\d s\); 1 sentences translated in \d+\.\d\d s\n$",
+        default.stderr,
     )
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 ENV_DB = "VERTAAL_DB"
 ENV_MODEL = "VERTAAL_MODEL"
 ENV_MODELS_FILE = "VERTAAL_MODELS_FILE"
-ENV_COSTS = "VERTAAL_COSTS"
 
 
 def data_dir() -> Path:
@@ -21,11 +20,6 @@ def cache_dir() -> Path:
     """The user's vertaal cache directory (XDG), not created here."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "vertaal"
-
-
-def costs_file() -> Path:
-    """Where the measured repair costs are kept: $VERTAAL_COSTS, or beside the converted models."""
-    return Path(os.environ.get(ENV_COSTS) or cache_dir() / "ctranslate2" / "costs.json")
 
 
 def db_path(override: str | os.PathLike[str] | None = None) -> Path:

@@ -5,8 +5,7 @@ no lexical constraints. It reads the Marian model's sentencepiece files directly
 converted once (torch is needed only then) and cached. A sentence that misses a glossary term is
 handled by a strategy (`engine.strategies`): the term placed in this engine's output
 (`engine.placement`), or the sentence repaired by the constrained decoder of the torch engine.
-Without the `ctranslate2` package the torch engine (int8) takes every sentence, and a notice
-says so.
+Without the `ctranslate2` package the torch engine takes every sentence, and a notice says so.
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ from ..config import cache_dir, cpu_threads
 from .decoding import Decoded, Decoding
 from .registry import directory_digest
 
-# int8: about 3x the speed of fp32 on a CPU at a chrF within noise of it (benchmarks/parity), and a
-# quarter of the memory; the torch engine's repairs run int8 too, so both speak with one precision.
+# int8: about 3x the speed of fp32 on a CPU and a quarter of the memory, output close to fp32's
+# (benchmarks/parity measures how close).
 DEFAULT_COMPUTE_TYPE = "int8"  # see vertaal.options.COMPUTE_TYPES for the others
 
 
@@ -163,8 +162,8 @@ class CTranslate2Engine:
             import ctranslate2
         except ImportError:
             notice(
-                "the ctranslate2 package is missing, so int8 PyTorch translates every sentence; "
-                "'pip install ctranslate2' makes plain sentences about 2x faster still"
+                "the ctranslate2 package is missing, so PyTorch translates every sentence; "
+                "'pip install ctranslate2' makes plain sentences about 3x faster"
             )
             return None
         source = model_directory(spec)

@@ -11,8 +11,8 @@ from .decoding import Decoded, Decoding
 
 class Engines:
     """One model on its backends. With ``ctranslate2`` the plain sentences never need torch: the
-    torch model is loaded (and quantised to int8) only for the first sentence that goes through
-    the constrained decoder. With ``torch`` the model loads now and takes every sentence."""
+    torch model is loaded only for the first sentence that goes through the constrained decoder.
+    With ``torch`` the model loads now and takes every sentence."""
 
     def __init__(
         self,
@@ -35,7 +35,7 @@ class Engines:
             from .ctranslate2_engine import CTranslate2Engine
 
             self.fast = CTranslate2Engine.create(spec, device, notice or (lambda message: None), compute_type)
-        self.torch = TorchEngine(lambda: load(spec, device), decoding, quantize=fast)
+        self.torch = TorchEngine(lambda: load(spec, device), decoding)
         if self.fast is not None:
             config = self.fast.config
             decoding.beams = decoding.beams or config.get("num_beams")

@@ -1,4 +1,4 @@
-"""--fast: put a missing term into CTranslate2's translation without the torch model.
+"""The ctranslate2 engine: put a missing term into CTranslate2's translation without the torch model.
 
 When CTranslate2's translation (and every other hypothesis of its beam) misses a glossary term,
 the term is tried at the word starts of that translation: the words before the place are kept
@@ -19,28 +19,11 @@ from typing import Any
 from ..terms.forms import forbidden_used, is_required, presence, required_forms
 from ..terms.matcher import Hit
 from ..terms.statuses import satisfied
-from .costs import Costs
 from .decoding import Decoding
 
 PLACES = 5  # word starts tried per term: those nearest the term's place in the source
 MAX_TERMS = 4  # terms placed one after the other in one sentence; more go to the constrained decoder
 BATCH = 64  # prefixes decoded together (each holds a beam over the whole vocabulary)
-PREFIXES_PER_TERM = 1.5 * PLACES  # forms per term (plural, capitalised) times places, on average
-
-
-def worth_placing(missing: int, seconds_per_sentence: float, torch_loaded: bool, costs: Costs) -> bool:
-    """Whether placing the terms of `missing` sentences is expected to cost less than repairing
-    them with the constrained decoder (which first loads the torch model, unless it is loaded).
-
-    Both are estimated from what CTranslate2's free translation of the same text took per
-    sentence: a placement decodes about PREFIXES_PER_TERM prefixes per missing sentence; a repair
-    costs `costs.repair_ratio` times a free sentence, after `costs.load_seconds` of loading
-    (both measured on this machine, `engine.costs`). On a few sentences of a short text placing
-    saves the torch load; on many, the load pays for itself.
-    """
-    place = PREFIXES_PER_TERM * seconds_per_sentence * missing
-    load = 0.0 if torch_loaded else costs.load_seconds
-    return place < load + costs.repair_ratio * seconds_per_sentence * missing
 
 
 @dataclass

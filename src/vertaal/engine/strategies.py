@@ -13,7 +13,6 @@ enforced or unforced is one `check` finds. Each strategy returns one :data:`Outc
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -22,7 +21,6 @@ from ..results import ENFORCED, PLACED, UNFORCED, CodeStatus, TermStatus
 from ..terms.matcher import Hit
 from ..terms.statuses import observed_statuses, satisfied
 from .constraints import State
-from .costs import Costs
 from .enforcement import PhraseEncoder, Plan, code_statuses, plan, statuses
 from .placeholders import Spelled, restore
 
@@ -133,13 +131,9 @@ class PlaceThenRepair(Strategy):
     """CTranslate2 first; a missed term from the beam's other hypotheses, or placed in the output;
     the constrained decoder only for what is left."""
 
-    _costs: Costs | None = None
-
     def translate(self, batch: Batch, on_progress: Progress = None) -> list[Outcome]:
         engines = self.engines
-        started = time.perf_counter()
         decoded = engines.translate(batch.read, on_progress=on_progress)
-        per_sentence = (time.perf_counter() - started) / max(1, len(batch.read))
         texts = [d.text for d in decoded]
         redo = []
         for i, (h, sp) in enumerate(zip(batch.hits, batch.spelled, strict=True)):
@@ -152,46 +146,23 @@ class PlaceThenRepair(Strategy):
                 texts[i] = better
         results = [self.outcome(t, h, sp) for t, h, sp in zip(texts, batch.hits, batch.spelled, strict=True)]
         free = {i: (texts[i], decoded[i].pieces) for i in redo if batch.spelled[i] is None}
-        placed = self.place(batch, free, per_sentence)
+        placed = self.place(batch, free)
         for i, outcome in placed.items():
             results[i] = outcome
         redo = [i for i in redo if i not in placed]
         self.repaired += len(redo)
-        for i, outcome in self.measured_repair(batch, redo, per_sentence).items():
+        for i, outcome in self.constrained(batch, redo).items():
             results[i] = outcome
         return results
 
-    def costs(self) -> Costs:
-        if self._costs is None:
-            self._costs = Costs.load(self.engines.spec.model_id)
-        return self._costs
-
-    def measured_repair(self, batch: Batch, rows: list[int], per_sentence: float) -> dict[int, Outcome]:
-        """`rows` through the constrained decoder, its load and per-sentence time kept for the
-        next decision (`engine.costs`)."""
-        if not rows:
-            return {}
-        engines = self.engines
-        loaded_before = engines.model_loaded
-        started = time.perf_counter()
-        done = self.constrained(batch, rows)
-        seconds = time.perf_counter() - started
-        load = None if loaded_before else engines.torch.load_seconds
-        ratio = (seconds - (load or 0.0)) / len(rows) / per_sentence if per_sentence > 0 else None
-        self.costs().record(engines.spec.model_id, load_seconds=load, repair_ratio=ratio)
-        return done
-
-    def place(
-        self, batch: Batch, free: dict[int, tuple[str, tuple[str, ...] | None]], per_sentence: float
-    ) -> dict[int, Outcome]:
-        """Missing terms put into CTranslate2's translations (engine.placement), when that is
-        expected to cost less than loading torch and repairing; a placed term is enforced."""
-        from .placement import place_terms, worth_placing
+    def place(self, batch: Batch, free: dict[int, tuple[str, tuple[str, ...] | None]]) -> dict[int, Outcome]:
+        """Missing terms put into CTranslate2's translations (engine.placement); a placed term is
+        enforced. Always tried first, whatever the batch or the clock: a choice made from timings
+        or from how many batchmates miss a term made a sentence's output depend on them."""
+        from .placement import place_terms
 
         engines = self.engines
         if not free or engines.fast is None:
-            return {}
-        if not worth_placing(len(free), per_sentence, engines.model_loaded, self.costs()):
             return {}
         placed = place_terms(
             engines.fast,

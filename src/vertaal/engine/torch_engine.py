@@ -12,47 +12,27 @@ from .decoding import Decoded, Decoding
 from .loading import LoadedModel
 
 
-def quantized(model: Any, device: Any) -> Any:
-    """`model` with its linear layers dynamically quantised to int8 (CPU), in place; on a GPU, fp16."""
-    import warnings
-
-    import torch
-
-    if device.type != "cpu":
-        return model.half()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # torch suggests torchao; the eager API still works and needs nothing
-        return torch.ao.quantization.quantize_dynamic(
-            model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
-        )
-
-
 class TorchEngine:
     """The transformers Marian model and its constrained beam search, loaded when first needed.
 
-    `quantize` makes its linear layers int8 (the ctranslate2 engine's repairs run on it, so that
-    both speak with one precision). `decoding` holds the settings the engines share.
+    It runs in fp32 under both engines: the ctranslate2 engine's repairs too. (Dynamic int8
+    quantisation scales each batch by its own largest activation, so a sentence's repair would
+    depend on its batchmates.) `decoding` holds the settings the engines share.
     """
 
-    def __init__(
-        self, loader: Callable[[], LoadedModel], decoding: Decoding, *, quantize: bool = False
-    ) -> None:
+    def __init__(self, loader: Callable[[], LoadedModel], decoding: Decoding) -> None:
         self._loader = loader
         self._loaded: LoadedModel | None = None
         self._model: Any = None
         self.decoding = decoding
-        self.quantize = quantize
         self.generated_tokens = 0
 
     @property
     def loaded(self) -> LoadedModel:
-        """The torch model and tokenizer (loaded, and quantised if asked, on first use)."""
+        """The torch model and tokenizer (loaded on first use)."""
         if self._loaded is None:
             self._loaded = self._loader()
-            model = self._loaded.model
-            if self.quantize:
-                model = quantized(model, self._loaded.device)
-            self._model = model
+            self._model = self._loaded.model
             config_beams = getattr(self._loaded.model.generation_config, "num_beams", None) or 1
             self.decoding.beams = self.decoding.beams or config_beams
             self.decoding.positions = self.decoding.positions or getattr(

@@ -354,7 +354,7 @@ def _canonical(number: str, language: str) -> str:
 def check_segments(
     segments: Iterable[SegmentPair],
     glossary: Any,
-    pair: tuple[str, str],
+    languages: tuple[str, str],
     db: Any = None,
     *,
     spans: bool = False,
@@ -367,7 +367,7 @@ def check_segments(
     if matcher is None:
         from ..glossary.matchers import load_matcher
 
-        matcher = load_matcher(glossary, db, pair)
+        matcher = load_matcher(glossary, db, languages)
     named = glossary if matcher is not None and isinstance(glossary, str) else None
-    meta = {"glossary": named, "pair": "-".join(pair), **meta}
-    return Checker(matcher, pair, spans=spans).check(segments, **meta)
+    meta = {"glossary": named, "pair": "-".join(languages), **meta}
+    return Checker(matcher, languages, spans=spans).check(segments, **meta)
