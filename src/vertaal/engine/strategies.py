@@ -65,7 +65,9 @@ class Strategy:
     def constrained(
         self, batch: Batch, rows: list[int], on_progress: Progress = None
     ) -> dict[int, Outcome]:
-        """`rows` decoded under their constraints, judged."""
+        """`rows` decoded under their constraints, judged (none: no model is touched)."""
+        if not rows:
+            return {}
         plans = self.plans(batch, rows)
         wanted = [plans[i].constraints if not plans[i].constraints.empty else None for i in rows]
         decoded = self.engines.translate([batch.read[i] for i in rows], wanted, on_progress=on_progress)
