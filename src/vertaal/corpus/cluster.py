@@ -24,6 +24,7 @@ from __future__ import annotations
 import pickle
 import resource
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,18 +157,8 @@ def run(
     from ..memory.lookup import fingerprint
 
     if translator.memory is None:  # --no-memory: the translations pass through a temporary one
-        import tempfile
-
-        from ..memory.lookup import Memory
-
-        with tempfile.TemporaryDirectory(prefix="vertaal-cluster-") as folder:
-            variant = translator.options.compute_type if translator.fast else ""
-            translator.memory = Memory(Path(folder) / "memory.db", translator.spec, translator.pair,
-                                       translator.notices.append, variant)  # fmt: skip
-            try:
-                return run(translator, jobs, settings, encoding, progress, warn)
-            finally:
-                translator.memory = None
+        with _temporary_memory(translator):
+            return run(translator, jobs, settings, encoding, progress, warn)
     ray = connect(settings)
     pending = [j for j in jobs if not j.up_to_date()]
     matcher = pickle.dumps(translator.matcher)
@@ -200,6 +191,23 @@ def run(
     summary = Runner(translator, encoding, progress, warn).run(jobs)
     summary.found_first = report.remembered
     return summary, report
+
+
+@contextmanager
+def _temporary_memory(translator: Any) -> Iterator[None]:
+    """The translator remembers into a memory in a temporary folder, removed afterwards."""
+    import tempfile
+
+    from ..memory.lookup import Memory
+
+    with tempfile.TemporaryDirectory(prefix="vertaal-cluster-") as folder:
+        variant = translator.options.compute_type if translator.fast else ""
+        where, notice = Path(folder) / "memory.db", translator.notices.append
+        translator.memory = Memory(where, translator.spec, translator.pair, notice, variant)
+        try:
+            yield
+        finally:
+            translator.memory = None
 
 
 def _translate_wave(
