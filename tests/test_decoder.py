@@ -115,23 +115,80 @@ def constraint_sets(draw):
     return [tuple(forms) for forms in requirements], forbidden, initial
 
 
+def own_outputs(model, tokenizer, cache={}):  # noqa: B006 (a cache on purpose)
+    """What each source becomes without constraints at beam 1 (transformers' greedy search)."""
+    key = id(model)
+    if key not in cache:
+        batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
+        rows = model.generate(**batch, num_beams=1, max_length=40)
+        cache[key] = [strip(row.tolist(), model.config.pad_token_id) for row in rows]
+    return cache[key]
+
+
+@st.composite
+def biting_bigrams(draw, requirements, own):
+    """Forbidden bigrams that end where a requirement's form starts and begin with a token the
+    model produces itself, so forcing may find that token in the slot before it (beam 1 has no
+    other hypothesis to fall back on)."""
+    if not own:
+        return []
+    starts = sorted({form[0] for forms in requirements for form in forms})
+    bigram = st.tuples(st.sampled_from(sorted(set(own))), st.sampled_from(starts))
+    bigrams = draw(st.lists(bigram, max_size=2))
+    return [f for f in bigrams if not any(holds(forms[0], f) for forms in requirements)]
+
+
+def log_probs_after(model, tokenizer, source, tokens):
+    """The model's next-token log-probabilities after `tokens`: teacher forced, not the decoder's."""
+    prefix = torch.tensor([[model.config.decoder_start_token_id, *tokens]])
+    with torch.no_grad():
+        logits = model(**tokenizer([source], return_tensors="pt"), decoder_input_ids=prefix).logits
+    return torch.log_softmax(logits[0, -1].float(), dim=-1)
+
+
+def assert_ends_as_the_model_would(model, tokenizer, source, tokens, sentence, max_length, beams):
+    """The output ends at the length limit, or where end-of-sentence is among the `beams` best
+    tokens the model gives its hypothesis (not counting tokens the constraints ban there): where
+    transformers' beam search would end it."""
+    if len(tokens) >= max_length - 2:  # the start token and end-of-sentence fill the limit
+        return
+    scores = log_probs_after(model, tokenizer, source, tokens)
+    banned = sentence.banned_next(tokens) | {model.config.pad_token_id}
+    eos = float(scores[0])
+    above = [t for t in torch.nonzero(scores > eos + 1e-4).flatten().tolist() if t not in banned]
+    assert len(above) < beams, (tokens, len(above))
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), beams=st.sampled_from([1, 2, 4]), early_stopping=st.booleans())
 def test_every_constraint_present_and_no_forbidden_phrase(models, data, beams, early_stopping):
+    """Every requirement met, no forbidden sequence; early stopping ends a search sooner only on
+    endings the model ranks as transformers would have them end.
+
+    Draws early stopping with every beam size (with beams > 1 it once ended outputs right after
+    the last term, on endings the model ranked far down), and forbidden bigrams that bite at
+    beam 1 (they once left a term unplaced)."""
     model, tokenizer = models[data.draw(st.integers(0, len(models) - 1))]
     sets = [data.draw(constraint_sets()) for _ in SOURCES]
+    own = own_outputs(model, tokenizer)
+    sets = [
+        (reqs, forbidden + data.draw(biting_bigrams(reqs, own[i])), initial)
+        for i, (reqs, forbidden, initial) in enumerate(sets)
+    ]
     constraints = [SentenceConstraints(reqs, forbidden, initial) for reqs, forbidden, initial in sets]
     needed = max(c.total_units for c in constraints)
+    max_length = needed + 3 + data.draw(st.integers(0, 12))
     batch = tokenizer(SOURCES, return_tensors="pt", padding=True)
-    result = model.generate(
-        **batch,
+    options = dict(
         num_beams=beams,
-        early_stopping=early_stopping,
-        max_length=needed + 3 + data.draw(st.integers(0, 12)),
+        max_length=max_length,
         custom_generate=constrained_beam_search,
         constraints=constraints,
     )
-    for tokens, (reqs, forbidden, initial), state in zip(result.sequences, sets, result.states, strict=True):
+    result = model.generate(**batch, early_stopping=early_stopping, **options)
+    patient = model.generate(**batch, early_stopping=False, **options) if early_stopping else result
+    outputs = zip(SOURCES, result.sequences, patient.sequences, sets, constraints, result.states, strict=True)
+    for source, tokens, unhurried, (reqs, forbidden, initial), sentence, state in outputs:
         assert all(state.met), (tokens, reqs, forbidden, initial)
         for forms in set(reqs):
             found = sum(
@@ -140,6 +197,8 @@ def test_every_constraint_present_and_no_forbidden_phrase(models, data, beams, e
             assert found >= reqs.count(forms), (tokens, forms)
         for phrase in forbidden:
             assert not occurs(tokens, phrase), (tokens, phrase)
+        if tokens != unhurried:  # early stopping ended the search on a beam full of endings
+            assert_ends_as_the_model_would(model, tokenizer, source, tokens, sentence, max_length, beams)
 
 
 def test_room_is_kept_after_an_abandoned_phrase(models):

@@ -12,11 +12,15 @@ candidates, length penalty and finishing rules), so with no constraints it retur
   complete a forbidden sequence, or an inline code that may not be placed now (again, or
   before the code it follows);
 * when only as many steps remain as the constraints need, allows only tokens that advance them
-  (so every requirement is met whenever the length limit leaves room for it);
+  (so every requirement is met whenever the length limit leaves room for it), and in the step
+  before, no token that a forbidden sequence would run from into them;
 * adds, per hypothesis, the tokens that advance a constraint and its single best token to the
   candidates, and chooses the K running hypotheses by dynamic beam allocation (Post & Vilar
   2018): the beam is divided into banks by the number of constraint tokens met, so hypotheses
-  that have met more constraints keep a place even when they score lower.
+  that have met more constraints keep a place even when they score lower;
+* lets a hypothesis that has met every constraint end from any place in the beam; under early
+  stopping such an ending fills the beam only where end-of-sentence is among its own K best
+  tokens.
 
 Scores, top-k and finishing are batched tensor operations over the whole batch (as in Hu et
 al. 2019); only the allocation for constrained sentences walks their few candidates in Python.
@@ -27,6 +31,7 @@ sentence beside a long one stops costing decoder rows; no token changes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import torch
@@ -83,6 +88,7 @@ class _Beams:
     finished: torch.Tensor  # (batch, K, max_length)
     finished_scores: torch.Tensor  # (batch, K) length-normalised
     is_finished: torch.Tensor  # (batch, K)
+    fills: torch.Tensor  # (batch, K) finished where the model ranks end-of-sentence in its top K
     can_improve: torch.Tensor  # (batch, 1): the early-stop heuristic is not yet satisfied
     cur_len: int
 
@@ -101,6 +107,14 @@ class _Candidates:
     base_scores: torch.Tensor
     cur_len: int
     vocab: int
+
+    @cached_property
+    def own_best(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Scores and tokens of each running hypothesis' own K best continuations, best first,
+        (batch, K, K) each: one pass, shared by the finishing phase and the constraint candidates."""
+        rows = self.accumulated.view(*self.base_scores.shape, self.vocab)
+        best = torch.topk(rows, k=self.base_scores.shape[1], dim=-1)
+        return best.values, best.indices
 
 
 @dataclass
@@ -236,6 +250,7 @@ def _start(input_ids: torch.Tensor, settings: _Settings) -> _Beams:
         finished=running.clone(),
         finished_scores=torch.full((batch, num_beams), NEG, dtype=torch.float, device=device),
         is_finished=torch.zeros((batch, num_beams), dtype=torch.bool, device=device),
+        fills=torch.zeros((batch, num_beams), dtype=torch.bool, device=device),
         can_improve=torch.ones((batch, 1), dtype=torch.bool, device=device),
         cur_len=settings.prompt_len,
     )
@@ -301,13 +316,17 @@ def _mask_for_constraints(
                 continue
             if settings.eos is not None and available > 0:  # at the last position it may end, penalised
                 unmet.append(row)
-            if 0 < available <= sentence.unmet_units(state) + sentence.slack(state):  # no room for others
+            due = sentence.unmet_units(state) + sentence.slack(state)  # forcing starts with this many left
+            if 0 < available <= due:  # no room for others
                 allowed = _in_time(sentence, state, available, at_start, banned)
                 kept = log_probs[row, allowed].clone()
                 if allowed and bool(torch.isfinite(kept).any()):
                     log_probs[row] = float("-inf")
                     log_probs[row, allowed] = kept
                     tracker.forcing.add((b, k))
+                    continue
+            if history is not None and 0 < available <= due + 1:  # the last free slot (or a stuck one)
+                _avoid(log_probs[row], sentence.leads_in_next(history[k], state, at_start))
     for row, endings, mask in glued:
         _block_glue(log_probs[row], endings, mask)
     if unmet:
@@ -329,6 +348,17 @@ def _keep_an_exit(log_probs: torch.Tensor, exposed: list[int], settings: _Settin
     dead = rows[~torch.isfinite(log_probs[rows]).any(dim=1)]
     if dead.numel():
         log_probs[dead, settings.eos] = 0.0
+
+
+def _avoid(row: torch.Tensor, tokens: set[int]) -> None:
+    """-inf for `tokens` in one row's log-probabilities, unless no other token is left."""
+    if not tokens:
+        return
+    index = sorted(tokens)
+    kept = row[index].clone()
+    row[index] = float("-inf")
+    if not bool(torch.isfinite(row[row.argmax()])):  # (argmax: one pass, no temporary)
+        row[index] = kept
 
 
 def _glue_mask(sentence: SentenceConstraints, tracker: _Tracker, device: torch.device) -> torch.Tensor:
@@ -458,7 +488,7 @@ def _constraint_candidates(
     """Per constrained sentence: (beam, token, score) of every token that advances a constraint
     and of each hypothesis' single best token, beyond what the top-k already holds."""
     at_start = step.cur_len == settings.prompt_len
-    best_tokens = step.accumulated.view(-1, settings.num_beams, step.vocab).argmax(dim=-1).tolist()
+    best_tokens = step.own_best[1][:, :, 0].tolist()
     base_scores = step.base_scores.tolist()
     requests: list[tuple[int, int, int]] = []
     for b in tracker.constrained:
@@ -507,20 +537,23 @@ def _dba(candidates, states, sentence, num_beams, at_start):
 
 # -- 5. finished hypotheses -------------------------------------------------------------------
 def _update_finished(step: _Candidates, beams: _Beams, settings: _Settings, tracker: _Tracker) -> None:
-    """Merge the hypotheses that end with this step (among the top K) into the finished ones."""
+    """Merge the hypotheses that end with this step (among the top K, and those of _met_endings)
+    into the finished ones, noting which of them fill the beam under early stopping."""
     length = step.cur_len + 1 - settings.prompt_len
     just_finished = step.ends.clone()
     just_finished[:, settings.num_beams :] = False  # only the top K may finish, as in transformers
     end_scores = _closed(settings.normalised(step.scores, length), beams, settings) + (~just_finished) * NEG
     endings, ending_scores, ending_flags = [step.sequences], [end_scores], [just_finished]
+    ending_fills = [just_finished]
     if tracker.constrained:
         end_scores -= _unmet_penalty(step, tracker)
-        sequences, scores = _met_endings(step, settings, tracker, just_finished)
+        sequences, scores, ranked = _met_endings(step, settings, tracker, just_finished)
         flags = (scores > NEG / 2) & (_closed(torch.zeros_like(scores), beams, settings) > NEG / 2)
         scores = torch.where(flags, settings.normalised(scores, length), NEG)
         endings.append(sequences)
         ending_scores.append(scores)
         ending_flags.append(flags)
+        ending_fills.append(flags & ranked)
     merged_scores = torch.cat((beams.finished_scores, *ending_scores), dim=1)
     best = torch.topk(merged_scores, k=settings.num_beams)[1]
     if tracker.constrained:
@@ -530,12 +563,14 @@ def _update_finished(step: _Candidates, beams: _Beams, settings: _Settings, trac
     beams.finished_scores = torch.take_along_dim(merged_scores, best, dim=1)
     flags = torch.cat((beams.is_finished, *ending_flags), dim=1)
     beams.is_finished = torch.take_along_dim(flags, best, dim=1)
+    fills = torch.cat((beams.fills, *ending_fills), dim=1)
+    beams.fills = torch.take_along_dim(fills, best, dim=1)
 
 
 def _closed(scores: torch.Tensor, beams: _Beams, settings: _Settings) -> torch.Tensor:
     """`scores`, NEG added for sentences that take no more endings: full under early stopping,
     or unable to improve (added one after the other, as transformers does)."""
-    full = torch.all(beams.is_finished, dim=-1, keepdim=True) & (settings.early_stopping is True)
+    full = torch.all(beams.fills, dim=-1, keepdim=True) & (settings.early_stopping is True)
     return scores + full.to(torch.float32) * NEG + (~beams.can_improve).to(torch.float32) * NEG
 
 
@@ -557,19 +592,25 @@ def _unmet_penalty(step: _Candidates, tracker: _Tracker) -> torch.Tensor:
 
 def _met_endings(
     step: _Candidates, settings: _Settings, tracker: _Tracker, just_finished: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """End-of-sentence candidates for every running hypothesis that has met all its constraints.
 
     transformers lets only the top K of its 2K candidates finish; a hypothesis that had to take
-    low-scoring constraint tokens rarely gets there, so it may end from any place in the beam.
-    Returns the sequences and their (not yet length-normalised) scores, NEG where none.
+    low-scoring constraint tokens rarely gets there, so it may end from any place in the beam, and
+    its ending competes by score. Only where the model ranks end-of-sentence among that
+    hypothesis' own K best does the ending also fill the beam under early stopping (where the
+    sentence's top K holds it, it always is): otherwise a beam full of such endings would end the
+    search right after the last term, on endings that score worse than what follows.
+    Returns the sequences, their (not yet length-normalised) scores, NEG where none, and whether
+    each is so ranked.
     """
     batch, num_beams = step.base_scores.shape
     scores = torch.full((batch, num_beams), NEG, dtype=torch.float32, device=step.base_scores.device)
+    ranked = torch.zeros((batch, num_beams), dtype=torch.bool, device=scores.device)
     sequences = step.base_running.clone()
     eos = settings.eos
     if eos is None:
-        return sequences, scores
+        return sequences, scores, ranked
     sequences[:, :, step.cur_len] = eos
     base_scores = step.base_scores.tolist()
     ending: list[tuple[int, int]] = []
@@ -584,9 +625,11 @@ def _met_endings(
     if ending:
         rows = torch.tensor([b for b, _ in ending], device=scores.device)
         cols = torch.tensor([k for _, k in ending], device=scores.device)
-        scores[rows, cols] = step.accumulated[rows, cols * step.vocab + eos]
+        eos_scores = step.accumulated[rows, cols * step.vocab + eos]
+        scores[rows, cols] = eos_scores
+        ranked[rows, cols] = eos_scores >= step.own_best[0][rows, cols, -1]
     scores = torch.where(torch.isfinite(scores), scores, torch.full_like(scores, NEG))
-    return sequences, scores
+    return sequences, scores, ranked
 
 
 def _track_finished(best: torch.Tensor, step: _Candidates, tracker: _Tracker) -> None:
@@ -616,7 +659,7 @@ def _stop(step: _Candidates, beams: _Beams, settings: _Settings) -> bool:
         beams.is_finished, torch.min(beams.finished_scores, dim=1, keepdim=True)[0], NEG
     )
     beams.can_improve = beams.can_improve & torch.any(best_running > worst_finished, dim=-1, keepdim=True)
-    open_beams = ~(torch.all(beams.is_finished) & (settings.early_stopping is True))
+    open_beams = ~(torch.all(beams.fills) & (settings.early_stopping is True))
     return not bool(torch.any(beams.can_improve) & open_beams & ~torch.all(step.ends))
 
 
@@ -626,6 +669,10 @@ def _fixed(beams: _Beams, settings: _Settings) -> list[int]:
     improve on their finished hypotheses (every later ending of theirs scores NEG)."""
     can_improve = beams.can_improve[:, 0].tolist()
     return [b for b in range(settings.batch) if not can_improve[b] or beams.cur_len >= settings.limits[b]]
+
+
+# the tensors of _Beams with a row per sentence (`parents` is rebuilt)
+_PER_SENTENCE = tuple("running running_scores finished finished_scores is_finished fills can_improve".split())
 
 
 def _drop_fixed(
@@ -647,7 +694,7 @@ def _drop_fixed(
     for b in fixed:
         done.results[done.origin[b]] = _result(b, beams, settings, tracker)
     index = torch.tensor(keep, dtype=torch.long, device=device)
-    for name in ("running", "running_scores", "finished", "finished_scores", "is_finished", "can_improve"):
+    for name in _PER_SENTENCE:
         setattr(beams, name, getattr(beams, name).index_select(0, index))
     beams.parents = torch.arange(len(keep) * num_beams, device=device).view(len(keep), num_beams)
     moved = {old: new for new, old in enumerate(keep)}

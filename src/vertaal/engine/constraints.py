@@ -26,7 +26,9 @@ output's pairs nest as the source's do). A code ends no word: anything may follo
 
 Only the forms still usable count towards the tokens still needed (which decides when forcing
 starts): not a form allowed only to open the sentence, not a glued form, not a form that holds a
-forbidden sequence.
+forbidden sequence. The head of a forbidden sequence whose rest is made of required tokens
+(the "r" of "r level" when "level" is required) is a *lead-in*: forcing could not start right
+after it, so the decoder avoids one in the slot before forcing starts.
 """
 
 from __future__ import annotations
@@ -148,8 +150,23 @@ class SentenceConstraints:
     def gap(self) -> int:
         """1 when a forbidden sequence is made of required tokens alone (two terms side by side may
         then need a token between them), else 0: the slack forcing leaves per unmet requirement."""
-        required = {t for alternatives in self.requirements for p in alternatives for t in p}
-        return int(any(set(f) <= required for f in self.forbidden))
+        return int(any(set(f) <= self._required_tokens for f in self.forbidden))
+
+    @cached_property
+    def _required_tokens(self) -> frozenset[int]:
+        return frozenset(t for alternatives in self.requirements for p in alternatives for t in p)
+
+    @cached_property
+    def _lead_ins(self) -> dict[Phrase, set[int]]:
+        """Heads of forbidden sequences whose rest is made of required tokens alone, by all but
+        their last token: forcing, which emits only required tokens, could run into the rest."""
+        lead_ins: dict[Phrase, set[int]] = {}
+        for phrase in self.forbidden:
+            for i in range(len(phrase) - 1, 0, -1):
+                if phrase[i] not in self._required_tokens:
+                    break
+                lead_ins.setdefault(phrase[: i - 1], set()).add(phrase[i - 1])
+        return lead_ins
 
     def slack(self, state: State) -> int:
         """Tokens forcing keeps in hand for gaps between terms (see :attr:`gap`)."""
@@ -246,6 +263,18 @@ class SentenceConstraints:
                     if head <= len(tokens) and (head == 0 or tuple(tokens[-head:]) == phrase[:-1]):
                         banned.add(phrase[-1])
         return banned
+
+    def leads_in_next(self, tokens: list[int], state: State, at_start: bool = False) -> set[int]:
+        """Tokens that, taken next, would end the head of a forbidden sequence whose rest forcing
+        might have to emit (see :attr:`_lead_ins`): to avoid in the slot before forcing starts, so a
+        term never waits behind a token it may not follow. Tokens that advance a constraint stay."""
+        lead_ins = self._lead_ins
+        if not lead_ins:
+            return set()
+        found: set[int] = set()
+        for n in range(min(self._longest_banned, len(tokens)) + 1):
+            found |= lead_ins.get(tuple(tokens[len(tokens) - n :]), set())
+        return found - self.advancing(state, at_start) if found else found
 
     def breaks_word(self, state: State, token: int) -> bool:
         """Whether `token` would glue onto a term that just ended (not an accepted ending)."""
