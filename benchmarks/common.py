@@ -42,7 +42,15 @@ def opus_shaped_model() -> Path:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    """Peak resident memory of this process so far, in MB: VmHWM, the high-water mark of this
+    program's own memory. (ru_maxrss is not: Linux carries it over an exec from the parent, so a
+    worker started by a parent of 900 MB reports 900 MB.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -1,12 +1,13 @@
-"""--fast with the starter glossary where the model produces most terms: the tiny trained model.
+"""The default engine with the starter glossary where the model produces most terms: the tiny
+trained model.
 
 The corpus sentences that hold a starter-glossary term (and, apart, those of them whose terms
-CTranslate2 writes by itself) are translated by whole `vertaal translate` processes: `--fast`
-without the glossary (CTranslate2 alone, the baseline: within the noise of bare CTranslate2),
-`--fast` with the glossary, and the default decoder with the glossary. Each process starts on a
-fresh database holding the starter glossary, with no memory. `--verbose` tells how many
-sentences had a term placed in CTranslate2's output and how many went to the constrained
-decoder (which imports torch and loads the model).
+CTranslate2 writes by itself) are translated by whole `vertaal translate` processes: the default
+engine (CTranslate2 int8) without the glossary (CTranslate2 alone, the baseline: within the
+noise of bare CTranslate2), the default engine with the glossary, and `--engine torch` with the
+glossary. Each process starts on a fresh database holding the starter glossary, with no memory.
+`--verbose` tells how many sentences had a term placed in CTranslate2's output and how many went
+to the constrained decoder (which imports torch and loads the model).
 
     python -m benchmarks.fast_terms [--json]
 """
@@ -28,9 +29,9 @@ from benchmarks.common import VERTAAL, factory
 ROOT = Path(__file__).resolve().parents[1]
 STARTER = ROOT / "glossary" / "nl-en-government.tsv"
 VARIANTS = {
-    "--fast, no glossary (CTranslate2 alone)": ["--fast", "--no-glossary"],
-    "--fast, starter glossary": ["--fast"],
-    "default, starter glossary": [],
+    "default engine, no glossary (CTranslate2 alone)": ["--no-glossary"],
+    "default engine, starter glossary": [],
+    "--engine torch, starter glossary": ["--engine", "torch"],
 }
 
 
@@ -124,7 +125,7 @@ def main() -> None:
         (tmp / "warm").mkdir()
         all_text = tmp / "all.txt"
         all_text.write_text("\n\n".join(sentences) + "\n", encoding="utf-8")
-        free = run(model, ["--fast", "--no-glossary"], all_text, tmp / "warm")  # also converts the model once
+        free = run(model, ["--no-glossary"], all_text, tmp / "warm")  # also converts the model once
         written = produced(sentences, free["output"])
         texts = [
             measure(model, sentences, tmp, "every corpus sentence with a starter-glossary term"),

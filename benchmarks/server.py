@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=32)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    variants = [measure("default", [], args), measure("--fast", ["--fast"], args)]
+    variants = [measure("default", [], args), measure("--engine torch", ["--engine", "torch"], args)]
     result = {"variants": variants}
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
 

@@ -53,14 +53,14 @@ def test_speed_benchmark_runs_on_a_tiny_model(trained_model):
 
 
 def test_parity_benchmark_runs_small(trained_model):
-    command = [sys.executable, "-m", "benchmarks.parity", "--models", "trained", "--limit", "40", "--json"]
+    command = [sys.executable, "-m", "benchmarks.parity", "--models", "trained", "--limit", "20", "--json"]
     out = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-2000:]
     summary = json.loads(out.stdout)
     [trained] = summary["models"]
     runs = {(r["run"], r["glossary"]): r for r in trained["runs"]}
-    assert trained["sentences"] == 40 and trained["sentences_with_terms"] > 0
-    assert 0 <= runs["ctranslate2 int8", False]["identical"] <= 40
+    assert trained["sentences"] == 20 and trained["sentences_with_terms"] > 0
+    assert 0 <= runs["ctranslate2 int8", False]["identical"] <= 20
     assert 0 < runs["ctranslate2 int8", False]["chrf"] <= 100
     assert runs["torch fp32", True]["terms"]["terms"] == runs["ctranslate2 int8", True]["terms"]["terms"] > 0
     assert summary["unconfirmed_claims"] == 0  # every enforced or unforced term is one check finds
