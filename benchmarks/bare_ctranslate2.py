@@ -8,6 +8,10 @@ the sentencepiece files and the vocabulary), tokenises as Marian does and transl
     python -m benchmarks.bare_ctranslate2 --converted DIR --model DIR --beams 4 --max-length 48 \
         [--min-length 48] [--repeat 2] [--segments FILE.json | SENTENCE...]
 
+``--max-length`` counts new tokens as transformers does: where the model's generation config forces
+end-of-sentence at the last position (Marian's does), that position is the end, so CTranslate2 is
+given one token less and every hypothesis counts its end, written or forced.
+
 It prints one JSON line: load seconds, the best of ``--repeat`` translations, decoding steps,
 peak RSS, the translations. Keep it small: ``benchmarks.speed`` times it as a whole process.
 """
@@ -55,6 +59,14 @@ def main() -> None:
     target = sentencepiece.SentencePieceProcessor(model_file=os.path.join(args.model, "target.spm"))
     with open(os.path.join(args.model, "vocab.json"), encoding="utf-8") as file:
         vocab = set(json.load(file))
+    forced_end = False
+    for name in ("config.json", "generation_config.json"):
+        try:
+            with open(os.path.join(args.model, name), encoding="utf-8") as file:
+                forced_end = forced_end or json.load(file).get("forced_eos_token_id") is not None
+        except (OSError, ValueError):
+            continue
+    longest = max(1, args.max_length - 1) if forced_end else args.max_length
     translator = ctranslate2.Translator(
         args.converted,
         device="cuda" if args.device.startswith("cuda") else "cpu",
@@ -74,12 +86,12 @@ def main() -> None:
             results = translator.translate_batch(
                 encoded[i : i + 16],
                 beam_size=args.beams,
-                max_decoding_length=args.max_length,
-                min_decoding_length=args.min_length,
+                max_decoding_length=longest,
+                min_decoding_length=min(args.min_length, longest),
             )
             for result in results:
                 pieces = result.hypotheses[0]
-                steps += len(pieces) + (len(pieces) < args.max_length)  # a cut hypothesis has no EOS
+                steps += len(pieces) + (forced_end or len(pieces) < longest)  # a cut one has no end
                 kept = [p for p in pieces if p not in ("</s>", "<pad>", "<unk>")]
                 texts.append(target.decode_pieces(kept).replace("\u2581", " ").strip())
         return steps, texts

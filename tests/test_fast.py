@@ -58,7 +58,7 @@ def test_the_default_engine_never_imports_torch_for_a_sentence_without_a_missed_
         "import sys; from typer.testing import CliRunner; from vertaal.cli import app;"
         f"r = CliRunner().invoke(app, ['translate', *{flags!r}, '-m', {str(trained_model)!r}, '--no-memory',"
         "'De minister deelt het rapport.']);"
-        "print(r.exit_code, r.stdout.strip(), 'torch' in sys.modules)"
+        "print(r.exit_code, r.stdout.strip(), 'torch' in sys.modules, 'pandas' in sys.modules)"
     )
     env = {"VERTAAL_DB": str(db), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     runs = [
@@ -66,7 +66,7 @@ def test_the_default_engine_never_imports_torch_for_a_sentence_without_a_missed_
         for _ in range(2)
     ]
     assert runs[0].stdout.startswith("0 The minister shares the report."), runs[0].stdout + runs[0].stderr
-    assert runs[1].stdout.strip() == "0 The minister shares the report. False", (
+    assert runs[1].stdout.strip() == "0 The minister shares the report. False False", (
         runs[1].stdout + runs[1].stderr
     )
 
@@ -130,3 +130,25 @@ def test_random_model_every_term_is_repaired_and_enforced(tiny_model):
     rows = translator.translate_document(f"{words[1]} {words[2]}.").sentences
     assert translator.placed + translator.repaired == 1
     assert [t.status for t in rows[0].terms] in (["enforced"], ["failed"])
+
+
+@pytest.mark.parametrize("limit", [3, 9])
+def test_both_engines_stop_at_the_same_length_limit(tiny_model, limit):
+    """Marian's generation config forces end-of-sentence at the last position, so a sentence that
+    runs to a limit of N new tokens holds N - 1 pieces on torch; CTranslate2 (told the same limit)
+    must stop there too, not write one piece more. Random weights run every sentence to the limit;
+    at float32 the two engines then give the same pieces."""
+    from transformers import MarianTokenizer
+
+    marian = MarianTokenizer.from_pretrained(tiny_model)
+    sentences = ["De dienst onderzoekt de dreiging in Nederland.", "Twee."]
+    pieces = {}
+    for engine in ("torch", "ctranslate2"):
+        translator = Translator(
+            model=str(tiny_model), engine=engine, compute_type="float32", glossary=None, memory=False,
+            beams=1, max_new_tokens=limit,
+        )  # fmt: skip
+        targets = [row.target for row in translator.translate_blocks(sentences).sentences]
+        pieces[engine] = [marian(text_target=t, add_special_tokens=False)["input_ids"] for t in targets]
+    assert all(len(p) <= limit - 1 for p in pieces["ctranslate2"]), pieces
+    assert pieces["ctranslate2"] == pieces["torch"]

@@ -1,4 +1,5 @@
-"""Commands that do not translate never import torch or transformers."""
+"""Commands that do not translate never import torch or transformers (nor pandas, which sqlite-utils
+would load for nothing)."""
 
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import sys
 from typer.testing import CliRunner
 from vertaal.cli import app
 result = CliRunner().invoke(app, {args!r})
-heavy = sorted(m for m in ("torch", "transformers") if m in sys.modules)
+heavy = sorted(m for m in ("torch", "transformers", "pandas") if m in sys.modules)
 print(result.exit_code, heavy)
 """
 

@@ -9,11 +9,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from ..config import data_dir, db_path
 from ..errors import StoreError
 from .migrations import KNOWN, migrations
+from .sqlite_utils_fence import sqlite_utils
 
 BUSY_TIMEOUT_MS = 30_000
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from .sqlite_utils_fence import Database, Migrations
 
 migrations = Migrations("vertaal")
 KNOWN: list[str] = []  # the names of the migrations this vertaal has, in order
@@ -15,6 +14,7 @@ def migration(function: Callable[[Database], None]) -> Callable[[Database], None
     """Register a migration (named by its function) with the set, and remember its name."""
     KNOWN.append(function.__name__)
     return migrations()(function)
+
 
 _ENTRY_JSON = """json_object('id', {r}.id, 'glossary_id', {r}.glossary_id, 'source_lang', {r}.source_lang,
     'target_lang', {r}.target_lang, 'source', {r}.source, 'target', {r}.target, 'kind', {r}.kind,

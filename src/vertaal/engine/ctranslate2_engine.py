@@ -105,6 +105,15 @@ def _config(directory: Path) -> dict:
     return found
 
 
+def decoding_length(config: dict, limit: int) -> int:
+    """CTranslate2's max_decoding_length for a limit of `limit` new tokens as the torch engine
+    counts them: where the model's generation config forces end-of-sentence at the last position
+    (Marian's does), that position holds the end, not a word, so one token less."""
+    if config.get("forced_eos_token_id") is not None:
+        return max(1, limit - 1)
+    return limit
+
+
 class PieceTokenizer:
     """Marian's tokenization with sentencepiece alone (no transformers, no torch): source pieces in
     the model's vocabulary (unknown pieces as ``<unk>``) and ``</s>``; target pieces back to text."""
@@ -144,6 +153,10 @@ class CTranslate2Engine:
         self.load_seconds = load_seconds
         self.config = config  # config.json and generation_config.json: beams, positions, without the model
         self.generated_tokens = 0
+
+    def decoding_length(self, limit: int) -> int:
+        """CTranslate2's max_decoding_length for this model and a limit of `limit` new tokens."""
+        return decoding_length(self.config, limit)
 
     @classmethod
     def create(
@@ -204,12 +217,13 @@ class CTranslate2Engine:
     ) -> list[Decoded]:
         """Translations of a batch of source pieces under one length limit: the best, the beam's
         other hypotheses, and the best one's pieces."""
+        longest = self.decoding_length(max_new_tokens)
         results = self.translator.translate_batch(
             batch,
             beam_size=beams,
             num_hypotheses=beams,
-            max_decoding_length=max_new_tokens,
-            min_decoding_length=min_new_tokens,
+            max_decoding_length=longest,
+            min_decoding_length=min(min_new_tokens, longest),
             max_batch_size=len(batch),
         )
         decoded = []
@@ -217,7 +231,7 @@ class CTranslate2Engine:
             texts = [self.tokenizer.decode(h) for h in result.hypotheses]
             best = result.hypotheses[0]
             # decoding steps, as the torch engine counts them: a hypothesis cut at the limit has no EOS
-            self.generated_tokens += len(best) + (len(best) < max_new_tokens)
+            self.generated_tokens += len(best) + 1  # its end-of-sentence, written or forced
             decoded.append(Decoded(texts[0], None, tuple(texts[1:]), tuple(best)))
         return decoded
 

@@ -104,8 +104,8 @@ def _continue(
             target_prefix=[jobs[n][1] for n in group],
             beam_size=max(1, decoding.beams or 1),
             num_hypotheses=1,
-            max_decoding_length=limit,
-            min_decoding_length=decoding.min_new_tokens or 0,
+            max_decoding_length=fast.decoding_length(limit),
+            min_decoding_length=min(decoding.min_new_tokens or 0, fast.decoding_length(limit)),
             max_batch_size=BATCH,
         )
         for n, result in zip(group, results, strict=True):

@@ -9,9 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
-
-from ..db.connection import now, transaction
+from ..db.connection import Database, now, transaction
 from ..db.migrations import history_json
 from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError
 from ..skips import Skipped

@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from ..db.connection import now, transaction
+from ..db.connection import Database, now, transaction
 from ..text.reflow import collapse, strip_control
 
 ORIGINS = ("machine", "human", "edited")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..text import lexicon
+
 VOWELS = frozenset("aeiouy")
 _APOSTROPHES = ("'", "\u2019")
 _DIMINUTIVES = ("etjes", "etje", "tjes", "tje", "pjes", "pje", "jes", "je")
@@ -27,10 +29,8 @@ def base_forms(word: str) -> tuple[str, ...]:
             head = word.split(mark, 1)[0]
             return (head,) if len(head) >= 1 else ()
     lower = word.lower()
-    import simplemma
-
-    if simplemma.is_known(lower, lang="nl"):
-        lemma = simplemma.lemmatize(lower, lang="nl")
+    if lexicon.is_known(lower):
+        lemma = lexicon.lemma(lower)
         if lemma == lower:
             return ()
         return (_recase(lemma, word),)

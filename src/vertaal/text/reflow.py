@@ -150,11 +150,9 @@ def _keeps_hyphen(left: str, right: str) -> bool:
         return True
     right_word = re.match(r"\w+", right)
     right_word_s = right_word.group(0) if right_word else right
-    import simplemma  # loaded only when a line-end hyphen needs judging
+    from . import lexicon  # the dictionary loads only when a line-end hyphen needs judging
 
     joined = (left + right_word_s).lower()
-    if simplemma.is_known(joined, lang="nl"):
+    if lexicon.is_known(joined):
         return False
-    return simplemma.is_known(left.lower(), lang="nl") and simplemma.is_known(right_word_s.lower(), lang="nl")
-
-
+    return lexicon.is_known(left.lower()) and lexicon.is_known(right_word_s.lower())
