@@ -155,13 +155,10 @@ def test_format_from_content_and_override(db, tmp_path):
 
 BAD_ROWS = [
     ("missing.tsv", "a\tb\nonly-source\n", "missing.tsv:2: missing target column"),
-    ("empty.tsv", "a\tb\n\tx\n", "empty.tsv:2: an empty source term"),
-    ("empty-target.tsv", "a\t \n", "empty-target.tsv:1: an empty target term"),
     ("control.tsv", "a\tb\nx\x07y\tz\n", "control.tsv:2: a control character in the source term"),
     ("long.tsv", "a\tb\n" + "x" * 400 + "\ty\n", "long.tsv:2: the source term is longer than"),
     ("newline.csv", 'nl,en\na,b\n"two\nlines",c\n', "newline.csv:3: a newline inside the source term"),
     ("header.csv", "a,b\nc,d\n", "header.csv:1: the first row must name the languages"),
-    ("dup.tsv", "a\tb\nc\td\na\tx\n", "dup.tsv:3: 'a' is already defined differently on line 1"),
     ("broken.tbx", "<martif><text><body><termEntry>", "broken.tbx:1: not well-formed XML"),
     ("meta.tsv", "a\tb\t\t{not json\n", "meta.tsv:1: the vertaal column is not a JSON object"),
 ]
@@ -179,6 +176,45 @@ def test_malformed_rows_stop_the_import_and_change_nothing(db, tmp_path, name, c
     assert message in result.stderr, result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert listing() == before
+
+
+SKIPPED_ROWS = [
+    ("empty.tsv", "a\tb\n\tx\nc\td\n", "1 skipped (empty nl term: line 2)", {"a": "b", "c": "d"}),
+    ("empty-target.tsv", "a\t \nc\td\n", "1 skipped (empty en term: line 1)", {"c": "d"}),
+    ("dup.tsv", "a\tb\nc\td\na\tx\n", "1 skipped (defined differently on an earlier line: line 3)",
+     {"a": "b", "c": "d"}),
+    ("dup.csv", "nl,en\na,b\nc,d\nd,x\na,y\nc,z\n",
+     "2 skipped (defined differently on an earlier line: lines 5, 6)", {"a": "b", "c": "d", "d": "x"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "content", "message", "kept"), SKIPPED_ROWS)
+def test_empty_and_conflicting_rows_are_skipped_with_their_lines_first_kept(
+    db, tmp_path, name, content, message, kept
+):
+    """An import keeps going past an empty term or a term defined again differently (the first
+    definition is kept); --strict refuses the file and imports nothing."""
+    file = tmp_path / name
+    file.write_text(content, encoding="utf-8")
+    strict = run("import", file, "--strict")
+    assert strict.exit_code == 1 and message in strict.stderr and "nothing imported" in strict.stderr
+    assert "no glossary named" in run("list").stderr  # nothing was written
+    result = run("import", file)
+    assert result.exit_code == 0, result.output
+    assert message in result.stderr, result.stderr
+    assert {row["source"]: row["target"] for row in listing()} == kept
+
+
+def test_the_editor_still_refuses_an_empty_or_repeated_term(db, tmp_path):
+    from vertaal.errors import GlossaryError
+    from vertaal.glossary import delimited
+    from vertaal.glossary.importing import check_duplicates
+
+    with pytest.raises(GlossaryError, match="edit.tsv:2: an empty source term"):
+        delimited.read("edit.tsv", "a\tb\n\tx\n", ("nl", "en"), "tsv")
+    rows = delimited.read("edit.tsv", "a\tb\na\tx\n", ("nl", "en"), "tsv")
+    with pytest.raises(GlossaryError, match="edit.tsv:2: 'a' is already defined differently on line 1"):
+        check_duplicates("edit.tsv", rows)
 
 
 def test_exact_duplicates_are_reported_and_imported_once(db, tmp_path):
@@ -333,3 +369,34 @@ def test_streamed_scan_json_equals_the_report(db):
         write_scan_json(text, found, out, file="f", glossary="g", pair="nl-en")
         expected = scan_report(text, found, file="f", glossary="g", pair="nl-en")
         assert out.getvalue() == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+
+
+TBX_WITH_GAPS = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en"><text><body>
+<termEntry id="c1"><langSet xml:lang="nl"><tig><term>bank</term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>bank</term></tig></langSet></termEntry>
+<termEntry id="c2"><langSet xml:lang="nl"><tig><term/></tig></langSet>
+  <langSet xml:lang="en"><tig><term>empty</term></tig></langSet></termEntry>
+<termEntry id="c3"><langSet xml:lang="nl"><tig><term>bank</term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>bench</term></tig></langSet></termEntry>
+<termEntry id="c4"><langSet xml:lang="nl"><tig><term>kabinet</term></tig><tig><term> </term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>cabinet</term></tig></langSet></termEntry>
+<termEntry id="c5"><langSet xml:lang="de"><tig><term></term></tig></langSet>
+  <langSet xml:lang="en"><tig><term>only English</term></tig></langSet></termEntry>
+</body></text></martif>
+"""
+
+
+def test_a_termbase_with_an_empty_term_and_a_homonym_imports_the_rest(db, tmp_path):
+    """An empty <term/> (c2, and a blank second term in c4) and a homonym (c3: 'bank' again, as
+    'bench') are skipped and counted with their lines; every other concept is imported."""
+    file = tmp_path / "gaps.tbx"
+    file.write_text(TBX_WITH_GAPS, encoding="utf-8")
+    result = run("import", file)
+    assert result.exit_code == 0, result.output
+    assert (
+        "4 skipped (2 empty nl term: lines 5, 9, 1 no nl term, "
+        "1 defined differently on an earlier line: line 7)" in result.stderr
+    ), result.stderr
+    assert {row["source"]: row["target"] for row in listing()} == {"bank": "bank", "kabinet": "cabinet"}
+    assert run("import", file, "--strict", "--glossary", "other").exit_code == 1

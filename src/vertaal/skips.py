@@ -19,11 +19,16 @@ class Skipped:
     counts: dict[str, int] = field(default_factory=dict)
     first_line: dict[str, int] = field(default_factory=dict)
     merged: int = 0  # not skipped: rows that repeated an entry for another language, imported once
+    lines: dict[str, list[int]] = field(default_factory=dict)  # reasons whose every line is listed
 
-    def add(self, reason: str, line: int | None = None) -> None:
+    def add(self, reason: str, line: int | None = None, *, listed: bool = False) -> None:
+        """Count one item skipped for `reason`; `listed`: name its line in the summary (for items
+        a user should look at, such as a term defined twice, rather than a language left out)."""
         self.counts[reason] = self.counts.get(reason, 0) + 1
         if line is not None:
             self.first_line.setdefault(reason, line)
+            if listed:
+                self.lines.setdefault(reason, []).append(line)
 
     @property
     def total(self) -> int:
@@ -34,9 +39,19 @@ class Skipped:
         if not self.counts:
             return ""
         if len(self.counts) == 1:
-            return f"{self.total} skipped ({next(iter(self.counts))})"
-        reasons = ", ".join(f"{n} {reason}" for reason, n in self.counts.items())
+            reason = next(iter(self.counts))
+            return f"{self.total} skipped ({reason}{self._where(reason)})"
+        reasons = ", ".join(f"{n} {reason}{self._where(reason)}" for reason, n in self.counts.items())
         return f"{self.total} skipped ({reasons})"
+
+    def _where(self, reason: str, most: int = 5) -> str:
+        lines = self.lines.get(reason)
+        if not lines:
+            return ""
+        shown = ", ".join(map(str, lines[:most]))
+        if len(lines) > most:
+            shown += f" and {len(lines) - most} more"
+        return f": line{'s' * (len(lines) > 1)} {shown}"
 
     def refuse(self, name: str, error: type[VertaalError]) -> None:
         """Under --strict: raise `error` naming what would be skipped (nothing is imported)."""

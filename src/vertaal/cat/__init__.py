@@ -54,25 +54,64 @@ def open_bilingual(path: str | Path) -> BilingualFile:
     return open_xliff(path, data)
 
 
-def check_languages(file: BilingualFile, pair: tuple[str, str], given: bool) -> None:
-    """Refuse a file whose languages differ from the translation direction (`given`: the user
-    chose it; else it was taken from the file)."""
+def file_pair(file: BilingualFile, given: str | None, flag: str, supported: list[str] | None = None) -> Any:
+    """The language pair for `file`: `given` (what the user passed as `flag`), checked against the
+    languages the file names; else the file's own, which must be one of `supported` (None: any).
+
+    Every refusal is one line whose hint, when followed, works: it names a direction that is
+    supported and that the file agrees with, or says that there is none.
+    """
+    from ..languages import Pair
+
+    own = file_direction(file)
+    if given is None:
+        if own is None:
+            raise InputError(f"{file.path}: {_unknown(file, flag, supported)}")
+        if supported is not None and own not in supported:
+            raise InputError(f"{file.path}: the file is {own}; vertaal translates {', '.join(supported)}")
+        return Pair.parse(own)
+    pair = Pair.parse(given)
     for side, lang, want in (("source", file.source_lang, pair[0]), ("target", file.target_lang, pair[1])):
         if lang and lang != want:
-            how = "--direction" if given else "the model"
+            if own and (supported is None or own in supported):
+                hint = f"pass {flag} {own}"
+            elif supported is not None:
+                hint = f"vertaal translates {', '.join(supported)}"
+            else:
+                hint = f"pass {flag} with its {side} language {lang}"
             raise InputError(
-                f"{file.path}: its {side} language is {lang}, but {how} translates {pair[0]}-{pair[1]}; "
-                f"pass --direction {file.source_lang or pair[0]}-{file.target_lang or pair[1]}"
+                f"{file.path}: its {side} language is {lang}, not {want} ({flag} {given}); {hint}"
             )
+    return pair
+
+
+def _unknown(file: BilingualFile, flag: str, supported: list[str] | None) -> str:
+    """Why a file's direction is unknown, and what to pass."""
+    named = file.target_lang or file.source_lang
+    if not named:
+        what = "no Language header" if file.dialect == "PO" else "no source or target language"
+        choices = " or ".join(f"{flag} {d}" for d in supported or ["nl-en", "en-nl"])
+        return f"the file does not say its languages ({what}); say which with {choices}"
+    side, other = ("target", "source") if file.target_lang else ("source", "target")
+    if supported is not None:  # one side named, neither Dutch nor English
+        return f"its {side} language is {named}; vertaal translates {', '.join(supported)}"
+    example = f"nl-{named}" if side == "target" else f"{named}-en"
+    return (
+        f"the file names only its {side} language ({named}); "
+        f"pass {flag} with its {other} language, e.g. {flag} {example}"
+    )
 
 
 def file_direction(file: BilingualFile) -> str | None:
-    """The direction the file asks for ('nl-en'), when it names its languages."""
+    """The direction the file asks for ('nl-en'), when it names its languages; a file naming one
+    side, Dutch or English, is taken to be between the two (a PO file names only its target)."""
     if file.source_lang and file.target_lang:
         return f"{file.source_lang}-{file.target_lang}"
     other = {"en": "nl", "nl": "en"}
-    if file.target_lang in other:  # a PO file names only its target language
+    if file.target_lang in other:
         return f"{other[file.target_lang]}-{file.target_lang}"
+    if not file.target_lang and file.source_lang in other:
+        return f"{file.source_lang}-{other[file.source_lang]}"
     return None
 
 
@@ -153,12 +192,22 @@ def pretranslate(
     grouped: list[list[SentenceResult]] = [[] for _ in chosen]
     for row in result.sentences:
         grouped[row.paragraph].append(row)
-    note = f"machine translation by {translator.spec.model_id}"
+    note = f"machine translation by {provenance(translator.spec)}"
     for segment, (lead, core, trail), rows in zip(chosen, cores, grouped, strict=True):
         target = respace(" ".join(r.target for r in rows if r.target), core) if rows else core
         file.set_target(segment, lead + target + trail, note)
         report.translated.append((segment, rows))
     return report
+
+
+def provenance(spec: Any) -> str:
+    """'vertaal, model ID revision REV': what wrote a machine translation, never a local path (a
+    local model is named by its folder's name and a digest of its files)."""
+    from ..memory.lookup import model_key
+
+    model, revision = model_key(spec)
+    name = Path(model).name if spec.is_local else model
+    return f"vertaal, model {name}" + (f" revision {revision}" if revision else "")
 
 
 def choose(file: BilingualFile, overwrite: bool = False) -> tuple[list[Segment], dict[str, int]]:

@@ -177,7 +177,7 @@ class Xliff1(_XliffBase):
             if sdl is not None:
                 sdl.set("conf", "Draft")
                 sdl.set("origin", "mt")
-                sdl.set("origin-system", "vertaal")
+                sdl.set("origin-system", note.removeprefix("machine translation by "))
                 for stale in ("percent", "text-match"):
                     sdl.attrib.pop(stale, None)
         if self.dialect != "SDLXLIFF":

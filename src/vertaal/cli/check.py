@@ -78,7 +78,7 @@ def check(
     from ..text.files import refuse_overwriting_inputs
 
     refuse_overwriting_inputs(output, [source, target])
-    pair_given = pair or _file_pair(source, target) or "nl-en"
+    pair_given = _file_pair(source, target, pair) or "nl-en"
     segments = _segments(source, target, align.value, encoding)
     highlight = (output_format or _format_of(output)) == "html"
     report = check_segments(
@@ -141,13 +141,13 @@ def write_report(report, output: Path | None, output_format: str | None) -> None
     write_atomic("-" if output is None else output, content)
 
 
-def _file_pair(source: str, target: str | None) -> str | None:
-    """A bilingual file's own languages (when no --pair is given)."""
-    from ..cat import file_direction, format_of, open_bilingual
+def _file_pair(source: str, target: str | None, pair: str | None) -> str | None:
+    """--pair, checked against a bilingual file's own languages; else the file's."""
+    from ..cat import file_pair, format_of, open_bilingual
 
     if target is not None or not format_of(source):
-        return None
-    return file_direction(open_bilingual(source))
+        return pair
+    return "-".join(file_pair(open_bilingual(source), pair, "--pair"))
 
 
 def _format_of(output: Path | None) -> str:

@@ -81,9 +81,7 @@ def _import_bilingual(file: str, origin: str, strict: bool, pair: str | None, db
     from ..errors import InputError
 
     bilingual = cat.open_bilingual(file)
-    chosen = pair or cat.file_direction(bilingual) or "nl-en"
-    languages = parse_pair(chosen)
-    cat.check_languages(bilingual, languages, pair is not None)
+    languages = cat.file_pair(bilingual, pair, "--pair")
     units, skipped, unapproved = cat.approved_units(bilingual, languages, origin)
     store = _store(db, write=True)
     refuse = (lambda: skipped.refuse(file, InputError)) if strict else None

@@ -20,9 +20,7 @@ KeysOption = Annotated[
 ]
 AddKeyOption = Annotated[
     Optional[Path],
-    typer.Option(
-        "--add-key", metavar="FILE", show_default=False, help="Make an API key, hash it into FILE."
-    ),
+    typer.Option("--add-key", metavar="FILE", show_default=False, help="Make an API key, hash it into FILE."),
 ]
 CorsOption = Annotated[
     Optional[list[str]],

@@ -66,9 +66,7 @@ BatchSizeOption = Annotated[
 
 DeviceOption = Annotated[str, typer.Option("--device", metavar="NAME", help="cpu, cuda or cuda:N.")]
 
-GlossaryOption = Annotated[
-    str, typer.Option("--glossary", "-g", metavar="NAME", help="Glossary to enforce.")
-]
+GlossaryOption = Annotated[str, typer.Option("--glossary", "-g", metavar="NAME", help="Glossary to enforce.")]
 
 NoGlossaryOption = Annotated[bool, typer.Option("--no-glossary", help="Translate without a glossary.")]
 
@@ -134,7 +132,7 @@ ClusterOption = Annotated[
         "--cluster",
         metavar="auto|ray://HOST:PORT",
         show_default=False,
-        help="Folders and globs: run the translation on a Ray cluster (pip install \"vertaal[cluster]\").",
+        help='Folders and globs: run the translation on a Ray cluster (pip install "vertaal[cluster]").',
     ),
 ]
 

@@ -66,7 +66,7 @@ def bilingual_blocks(job: FileJob, pair: tuple[str, str]) -> tuple[Any, list[str
     from .. import cat
 
     file = cat.open_bilingual(job.source)
-    cat.check_languages(file, pair, given=True)
+    cat.file_pair(file, "-".join(pair), "--pair")
     return file, cat.texts_to_translate(file)
 
 

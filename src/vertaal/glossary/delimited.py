@@ -71,8 +71,8 @@ def _entry(
         source_lang=pair[0],
         target_lang=pair[1],
     )
-    if not target.strip() and kind == "preferred":
-        raise GlossaryError(f"{name}:{line}: an empty target term")
+    if not (source.strip() and (target.strip() or kind != "preferred")):
+        return entry  # an empty term: refused or skipped by read()
     problem = entry.problem()
     if problem:
         raise GlossaryError(f"{name}:{line}: {problem}")
@@ -94,10 +94,32 @@ def _field_types(fields: dict[str, object]) -> str | None:
 
 
 def read(name: str, text: str, pair: tuple[str, str], fmt: str, skipped: Skipped | None = None) -> list[Row]:
-    """Parse TSV or CSV text; raises GlossaryError naming file:line on the first bad row."""
-    if fmt == "tsv":
-        return list(_read_tsv(name, text, pair))
-    return list(_read_csv(name, text, pair, skipped if skipped is not None else Skipped()))
+    """Parse TSV or CSV text; raises GlossaryError naming file:line on the first bad row.
+
+    With `skipped` (an import), a row with an empty source or target term is skipped and counted
+    with its line instead; without it (an edit), it is an error to fix.
+    """
+    rows = _read_tsv(name, text, pair) if fmt == "tsv" else _read_csv(name, text, pair, skipped or Skipped())
+    if skipped is None:
+        found = list(rows)
+        for row in found:
+            problem = row.entry.problem()
+            if problem:
+                raise GlossaryError(f"{name}:{row.line}: {problem}")
+        return found
+    return [row for row in rows if not _empty(row, pair, skipped)]
+
+
+def _empty(row: Row, pair: tuple[str, str], skipped: Skipped) -> bool:
+    entry = row.entry
+    for lang, term in (
+        (pair[0], entry.source),
+        (pair[1], entry.target if entry.kind == "preferred" else "x"),
+    ):
+        if not term.strip():
+            skipped.add(f"empty {lang} term", row.line, listed=True)
+            return True
+    return False
 
 
 def _read_tsv(name: str, text: str, pair: tuple[str, str]):

@@ -108,10 +108,8 @@ class _Term:
 
     def __init__(self, name: str, group) -> None:
         term = next((t for t in group.iter() if local(t.tag) == "term"), None)
-        if term is None:
-            raise GlossaryError(f"{name}:{group.sourceline}: a term group without <term>")
-        self.text = _clean(term)
-        self.line = term.sourceline or 0
+        self.text = _clean(term) if term is not None else ""  # empty: skipped and counted
+        self.line = (term if term is not None else group).sourceline or 0
         statuses = [_clean(c) for c in _own(group, ()) if _category(c) in _STATUS_CATEGORIES]
         self.status = status(statuses[0]) if statuses else "preferred"
         self.notes = _notes(group, ())
@@ -131,30 +129,41 @@ def read(
     return rows
 
 
-def _languages(name: str, concept) -> dict[str, tuple[list[_Term], list[str]]]:
-    """Terms and notes per primary language subtag."""
+def _languages(
+    name: str, concept, pair: tuple[str, str], skipped: Skipped, emptied: set[str]
+) -> dict[str, tuple[list[_Term], list[str]]]:
+    """Terms and notes per primary language subtag; an empty term of the pair is skipped and counted."""
     found: dict[str, tuple[list[_Term], list[str]]] = {}
     for section in concept:
         if not isinstance(section.tag, str) or local(section.tag) not in _LANGUAGES:
             continue
-        terms, notes = found.setdefault(primary(section.get(XML_LANG) or section.get("lang")), ([], []))
+        lang = primary(section.get(XML_LANG) or section.get("lang"))
+        terms, notes = found.setdefault(lang, ([], []))
         notes += _notes(section, _TERM_GROUPS)
-        terms += [_Term(name, g) for g in section if isinstance(g.tag, str) and local(g.tag) in _TERM_GROUPS]
+        for group in section:
+            if not isinstance(group.tag, str) or local(group.tag) not in _TERM_GROUPS:
+                continue
+            term = _Term(name, group)
+            if term.text:
+                terms.append(term)
+            elif lang in pair:
+                skipped.add(f"empty {lang} term", term.line, listed=True)
+                emptied.add(lang)  # the concept is counted once, for its empty term
     return found
 
 
 def _concept(name: str, concept, pair: tuple[str, str], skipped: Skipped) -> list[Row]:
     categories = {_category(d): _clean(d).lower() for d in concept if isinstance(d.tag, str)}
     flags = {flag: categories.get(kind) in ("true", "yes", "1") for flag, kind in _FLAG_DESCRIPS.items()}
-    by_lang = _languages(name, concept)
+    emptied: set[str] = set()
+    by_lang = _languages(name, concept, pair, skipped, emptied)
     sources, source_notes = by_lang.get(pair[0], ([], []))
     targets, _ = by_lang.get(pair[1], ([], []))
     line = concept.sourceline or 0
-    if not sources:
-        skipped.add(f"no {pair[0]} term", line)
-        return []
-    if not targets:
-        skipped.add(f"no {pair[1]} term", line)
+    if not sources or not targets:
+        missing = pair[0] if not sources else pair[1]
+        if missing not in emptied:
+            skipped.add(f"no {missing} term", line)
         return []
     preferred = [t.text for t in targets if t.status == "preferred"]
     admitted = [t.text for t in targets if t.status == "admitted"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from ...errors import GlossaryError, InputError, UsageError
+from ...errors import GlossaryError, UsageError
 from ...inputs import Input
 from ...options import TranslateOptions
 from .common import Progress, Run, print_notices, refuse_missing_folder, report_times
@@ -57,17 +57,8 @@ def file_pair(path: Path, file: Any, direction: str | None) -> Any:
     languages, which must be a direction vertaal has a model for."""
     from ... import cat
     from ...engine.registry import directions
-    from ...languages import Pair
 
-    chosen = direction or cat.file_direction(file) or "nl-en"
-    if direction is None and chosen not in directions():
-        raise InputError(
-            f"{path}: the file is {chosen}; vertaal translates {', '.join(directions())} "
-            "(pass --direction to override the file)"
-        )
-    pair = Pair.parse(chosen)
-    cat.check_languages(file, pair, direction is not None)
-    return pair
+    return cat.file_pair(file, direction, "--direction", directions())
 
 
 def _report_failures(report: Any, strict: bool) -> None:
