@@ -12,6 +12,7 @@ import simplemma
 WORDS = [
     "huizen", "bleven", "weten", "wet", "diensten", "was", "onderzoekt", "dreigingsniveau", "aivd",
     "inlichtingendiensten", "ministeries", "kinderen", "gegevens", "veiligheid", "xyzzy", "liep",
+    "\x00", "a\x00b", "huis\x00",  # a NUL ends a marisa key (found by the matcher's fuzz test)
 ]  # fmt: skip
 
 PROBE = """
@@ -37,6 +38,10 @@ def test_the_trie_answers_as_simplemma_does_and_is_built_once(tmp_path):
     expected = [[simplemma.is_known(w, lang="nl"), simplemma.lemmatize(w, lang="nl")] for w in WORDS]
     assert expected[1] == [True, "blijven"] and expected[8][0] is False  # the dictionary decides
     assert _probe(tmp_path) == expected  # builds the trie
+    from vertaal.text import lexicon
+
+    for word in ("\ud800", "a\udcff"):  # a lone surrogate (simplemma itself raises on it)
+        assert lexicon.is_known(word) is False and lexicon.lemma(word) == word
     built = list((tmp_path / "vertaal" / "simplemma").glob("*/nl.dic"))
     assert len(built) == 1 and built[0].stat().st_size > 100_000
     assert [p.name for p in built[0].parent.iterdir()] == ["nl.dic"]  # no build folder left behind

@@ -51,7 +51,10 @@ def test_xliff_and_docx_round_trips_are_unchanged(tiny_model, tmp_path, monkeypa
     ctranslate2 DOCX changed on purpose with issue 26, when CTranslate2's batches began to hold
     one length limit each (its long sentence had been decoded under a batchmate's limit), and
     again when CTranslate2 stopped where torch stops on a model that forces end-of-sentence at
-    the limit (one piece less in a cell the random model runs to its limit)."""
+    the limit (one piece less in a cell the random model runs to its limit), and again with
+    issue 27, when a DOCX paragraph's inline content (formats, the link, the note reference, the
+    field, the comment anchors) began to travel as inline codes and the tracked insertion to be
+    accepted."""
     import zipfile
 
     from tests.documents import report_docx

@@ -17,11 +17,11 @@ from .glossary import DEFAULT_GLOSSARY
 from .languages import Pair
 from .memory.lookup import Memory, fingerprint
 from .options import TranslateOptions
-from .results import FAILED, MEMORY, UNFORCED, CodeStatus, DocumentResult, SentenceResult
+from .results import ENFORCED, FAILED, MEMORY, UNFORCED, CodeStatus, DocumentResult, SentenceResult
 from .terms.entry import Entry
 from .terms.matcher import Hit, Matcher
 from .terms.statuses import remembered_statuses
-from .text.codes import codes_in
+from .text.codes import codes_in, edges
 from .text.sentences import segment_document, split_long
 from .text.sentences import sentences as split_sentences
 
@@ -235,6 +235,23 @@ class Translator:
         given, are their glossary hits (found elsewhere, as a cluster's tasks do)."""
         return [target for target, _, _ in self._translate(sentences, hits=hits)] if sentences else []
 
+    def _align_codes(self, sources: list[str], hits: list[list[Hit]] | None) -> dict[int, Outcome]:
+        """Sentences whose code pairs a free translation places with certainty
+        (`engine.code_alignment`), by index; the others are decoded with their codes."""
+        from .engine import code_alignment
+
+        chosen = [i for i, s in enumerate(sources) if codes_in(s) and code_alignment.pairs(s) is not None]
+        if not chosen:
+            return {}
+        plain = [code_alignment.without_codes(sources[i]) for i in chosen]
+        plain_hits = [self.matcher.find(p) for p in plain] if self.matcher else None
+        aligned: dict[int, Outcome] = {}
+        for i, (target, terms, _) in zip(chosen, self._translate(plain, None, plain_hits), strict=True):
+            placed = code_alignment.place(sources[i], target, terms, self.pair[1])
+            if placed is not None:
+                aligned[i] = (placed[0], terms, placed[1])
+        return aligned
+
     def _translate(
         self,
         sources: list[str],
@@ -242,9 +259,33 @@ class Translator:
         hits: list[list[Hit]] | None = None,
     ) -> list[Outcome]:
         """Targets with, under a glossary, per-term statuses, and per-code statuses of sentences
-        that hold inline codes."""
+        that hold inline codes. Codes at a sentence's edges (`text.codes.edges`) are not decoded:
+        they are put back at the translation's edges, as they were."""
         if not sources:
             return []
+        split = [edges(s) for s in sources]
+        if any(lead or trail for lead, _, trail in split):
+            cores = [core for _, core, _ in split]
+            if hits is not None:
+                hits = [
+                    [_shifted(h, -len(lead)) for h in found]
+                    for found, (lead, _, _) in zip(hits, split, strict=True)
+                ]
+            outcomes = self._translate(cores, on_progress, hits)
+            return [
+                (lead + target + trail, terms, _edge_statuses(lead, codes, trail))
+                for (lead, _, trail), (target, terms, codes) in zip(split, outcomes, strict=True)
+            ]
+        aligned = self._align_codes(sources, hits)
+        if aligned:
+            rest = [i for i in range(len(sources)) if i not in aligned]
+            if on_progress:
+                on_progress(len(aligned))
+            others = self._translate(
+                [sources[i] for i in rest], on_progress, [hits[i] for i in rest] if hits is not None else None
+            )
+            outcomes = dict(aligned) | dict(zip(rest, others, strict=True))
+            return [outcomes[i] for i in range(len(sources))]
         engine = self.engine
         spelled = None
         if any(map(codes_in, sources)):
@@ -257,6 +298,21 @@ class Translator:
             hits = [self.matcher.find(s) for s in sources] if self.matcher else [[] for _ in sources]
         batch = Batch(read, hits, spelled or [None] * len(sources))
         return self.strategy.translate(batch, on_progress)
+
+
+def _shifted(hit: Hit, by: int) -> Hit:
+    from dataclasses import replace
+
+    return replace(hit, start=hit.start + by, end=hit.end + by)
+
+
+def _edge_statuses(lead: str, codes: list[CodeStatus], trail: str) -> list[CodeStatus]:
+    """The codes put back at the edges (enforced: vertaal placed them) around the core's own."""
+    return (
+        [CodeStatus(c, ENFORCED) for c in codes_in(lead)]
+        + codes
+        + [CodeStatus(c, ENFORCED) for c in codes_in(trail)]
+    )
 
 
 def block_sentences(blocks: list[str]) -> list[str]:

@@ -12,20 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..text.codes import CODE, codes_in, kind_of
+from ..text.codes import CODE, Code, codes_in, kind_of
 
 NEW, DRAFT, FINAL = "new", "draft", "final"  # empty; translated, not approved; approved/final/signed off
-
-
-@dataclass
-class Code:
-    """One inline code: how the file writes it (`label`, for messages and reports), what names it
-    across source and target (`key`: element and id, or the placeholder itself), and whatever
-    the format needs to write it back (`data`)."""
-
-    label: str
-    key: str = ""
-    data: Any = None
 
 
 @dataclass

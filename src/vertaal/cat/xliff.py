@@ -1,7 +1,7 @@
 """XLIFF 1.2 (with Trados SDLXLIFF and memoQ MQXLIFF) and XLIFF 2.x, read with translate-toolkit.
 
 translate-toolkit parses the file and gives its units and their states; vertaal reads and writes
-the units' inline content itself (:mod:`vertaal.cat.inline`) on the same lxml tree, and writes
+the units' inline content itself (:mod:`vertaal.text.markup`) on the same lxml tree, and writes
 the tree back with the file's own XML declaration, byte-order mark and everything before the
 root element. (translate-toolkit's own writer re-indents the whole file, which changes text where
 whitespace matters, and fails on a comment inside a unit.)
@@ -33,9 +33,9 @@ from lxml import etree
 
 from ..errors import InputError
 from ..languages import primary
-from .inline import local as tag_name
-from .inline import read as read_inline
-from .inline import write as write_inline
+from ..text.markup import local as tag_name
+from ..text.markup import read as read_inline
+from ..text.markup import write as write_inline
 from .segments import DRAFT, FINAL, NEW, Segment
 
 SDL = "http://sdl.com/FileTypes/SdlXliff/1.0"

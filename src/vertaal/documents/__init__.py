@@ -63,7 +63,13 @@ def open_document(path: str | Path, encoding: str | None = None, warn: Callable[
     if kind == "docx":
         from .docx import DocxDocument
 
-        return DocxDocument(name)
+        document = DocxDocument(name)
+        if document.revisions and warn:
+            warn(
+                f"{name}: {document.revisions} tracked change{'s' * (document.revisions != 1)} accepted: "
+                "inserted text translated, deleted text left out; the output holds no revisions"
+            )
+        return document
     if kind == "odt":
         from .odt import OdtDocument
 

@@ -19,6 +19,7 @@ from .blocks import Translated
 
 
 def write(translated: list[Translated], path: Path, fmt: str, bilingual: bool = False) -> None:
+    translated = [_plain(t) for t in translated]  # a new document has no inline markup to place codes in
     if bilingual:
         if fmt == "docx":
             save_atomic(path, lambda tmp: _bilingual_docx(translated, tmp))
@@ -195,10 +196,22 @@ def _bilingual_odt(translated: list[Translated], path: str) -> None:
 
 def _bilingual_html(translated: list[Translated]) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(s)}</td><td>{html.escape(t)}</td></tr>\n"
-        for s, t in _pairs(translated)
+        f"<tr><td>{html.escape(s)}</td><td>{html.escape(t)}</td></tr>\n" for s, t in _pairs(translated)
     )
     style = "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px}"
     return _html_page(
         f"<style>{style}</style>\n<table>\n<tr><th>Source</th><th>Translation</th></tr>\n{rows}</table>\n"
+    )
+
+
+def _plain(item: Translated) -> Translated:
+    """`item` without inline code characters (an HTML block's links and emphasis, as codes)."""
+    from dataclasses import replace
+
+    from ..text.codes import CODE, without_codes
+
+    if not (CODE.search(item.text) or CODE.search(item.block.text)):
+        return item
+    return replace(
+        item, block=replace(item.block, text=without_codes(item.block.text)), text=without_codes(item.text)
     )

@@ -55,6 +55,13 @@ def _same_codec(a: str, b: str) -> bool:
 
 def _binary(name: str, head: bytes = b"") -> InputError:
     """Binary data; or, when every other byte is NUL, UTF-16 without a byte-order mark."""
+    return utf16_hint(name, head) or InputError(
+        f"{name} looks like a binary file, not text; pass a plain text file"
+    )
+
+
+def utf16_hint(name: str, head: bytes) -> InputError | None:
+    """The error for UTF-16 without a byte-order mark (every other byte NUL), or None."""
     sample = head[:4096]
     half = len(sample) // 2
     for nul, text, order in ((sample[1::2], sample[0::2], "le"), (sample[0::2], sample[1::2], "be")):
@@ -62,7 +69,7 @@ def _binary(name: str, head: bytes = b"") -> InputError:
             return InputError(
                 f"{name} looks like UTF-16 without a byte-order mark; pass --encoding utf-16-{order}"
             )
-    return InputError(f"{name} looks like a binary file, not text; pass a plain text file")
+    return None
 
 
 def _not_encoded(name: str, encoding: str, byte: int | None, offset: int) -> InputError:

@@ -43,18 +43,29 @@ def _tools() -> tuple[Any, Any]:
     factory = _trie_factory(simplemma.__version__)
     if factory is None:
         return (
-            lambda word: simplemma.is_known(word, lang=LANGUAGE),
-            lambda word: simplemma.lemmatize(word, lang=LANGUAGE),
+            lambda word: not _unsafe(word) and simplemma.is_known(word, lang=LANGUAGE),
+            lambda word: word if _unsafe(word) else simplemma.lemmatize(word, lang=LANGUAGE),
         )
     from simplemma.lemmatizer import normalize_token  # what simplemma.is_known does first
     from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 
     lookup = DictionaryLookupStrategy(dictionary_factory=factory)
     lemmatizer = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
-    return (
-        lambda word: lookup.get_lemma(normalize_token(word), LANGUAGE) is not None,
-        lambda word: lemmatizer.lemmatize(word, LANGUAGE),
-    )
+
+    def known(word: str) -> bool:
+        return not _unsafe(word) and lookup.get_lemma(normalize_token(word), LANGUAGE) is not None
+
+    def lemma(word: str) -> str:
+        return word if _unsafe(word) else lemmatizer.lemmatize(word, LANGUAGE)
+
+    return known, lemma
+
+
+def _unsafe(word: str) -> bool:
+    """A word no dictionary holds and the trie cannot look up: a NUL (marisa keys are C strings,
+    so it would answer for a prefix, with bytes that are not UTF-8) or a lone surrogate (which
+    UTF-8 cannot encode; JSON can carry one to the server)."""
+    return "\x00" in word or (not word.isascii() and any("\ud800" <= c <= "\udfff" for c in word))
 
 
 def _trie_factory(version: str) -> Any | None:

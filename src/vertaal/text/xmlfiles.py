@@ -9,6 +9,7 @@ would otherwise trust the XML declaration); otherwise libxml2 reads the declared
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -55,7 +56,9 @@ def _source(head: bytes, encoding: str) -> tuple[str | None, int]:
 
 def _syntax_error(name: str, exc: etree.XMLSyntaxError, error: type[VertaalError]) -> VertaalError:
     line = exc.lineno or (exc.position[0] if exc.position else 0)
-    return error(f"{name}:{line}: not well-formed XML: {exc.msg}")
+    message = " ".join(str(exc.msg).split())  # libxml2's can run over two lines
+    message = re.sub(r"[ ,]*line \d+, column \d+$", "", message).rstrip(" ,")
+    return error(f"{name}:{line}: not well-formed XML: {message}")
 
 
 def parse(name: str, data: bytes, error: type[VertaalError], encoding: str = "utf-8"):

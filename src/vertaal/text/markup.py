@@ -1,4 +1,6 @@
-"""XLIFF inline content to text with placeholder characters, and back.
+"""Inline markup of an XML or HTML element to text with code characters, and back.
+
+XLIFF units (`vertaal.cat`) and HTML blocks (`vertaal.documents.html`) both go through it.
 
 Every inline element becomes one code character (:mod:`vertaal.engine.placeholders`):
 
@@ -21,10 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
-
-from ..text.codes import CLOSE, OPEN, STANDALONE, code_char, kind_of
-from .segments import Code
+from .codes import CLOSE, OPEN, STANDALONE, Code, code_char, kind_of
 
 WRAPPING = {"g", "pc", "mrk"}
 STARTS = {"bpt": "ept", "bx": "ex", "sc": "ec", "sm": "em"}
@@ -33,7 +32,8 @@ PROTECTED = {"protected"}  # mrk types whose content is not translated (1.2 mtyp
 
 
 def local(tag: Any) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """An element's name without its namespace ('' for a comment or processing instruction)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 @dataclass
@@ -170,7 +170,11 @@ def write(container: Any, text: str, codes: dict[str, Code]) -> None:
         buffer = []
         kind, element = code.data
         if kind == "wrap-open":
-            shell = etree.SubElement(stack[-1], element.tag, attrib=dict(element.attrib), nsmap=element.nsmap)
+            shell = copy.copy(element)  # (not a new element: HTML allows names XML would refuse)
+            for inner in list(shell):
+                shell.remove(inner)
+            shell.text = shell.tail = None
+            stack[-1].append(shell)
             stack.append(shell)
             last = None
         elif kind == "wrap-close":
