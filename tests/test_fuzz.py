@@ -239,6 +239,6 @@ def test_document_readers_and_writers_work_or_fail_with_one_line(tmp_path_factor
     except Exception as exc:  # noqa: BLE001
         one_line(exc)
         return
-    translated = [Translated(b, b.text.upper(), list(b.spans)) for b in document.blocks]
+    translated = [Translated(b, b.text.upper()) for b in document.blocks]
     document.write(directory / f"out.{suffix}", translated)
     assert (directory / f"out.{suffix}").exists()

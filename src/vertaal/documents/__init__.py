@@ -63,17 +63,11 @@ def open_document(path: str | Path, encoding: str | None = None, warn: Callable[
     if kind == "docx":
         from .docx import DocxDocument
 
-        document = DocxDocument(name)
-        if document.revisions and warn:
-            warn(
-                f"{name}: {document.revisions} tracked change{'s' * (document.revisions != 1)} accepted: "
-                "inserted text translated, deleted text left out; the output holds no revisions"
-            )
-        return document
+        return _accepted(DocxDocument(name), name, warn)
     if kind == "odt":
         from .odt import OdtDocument
 
-        return OdtDocument(name)
+        return _accepted(OdtDocument(name), name, warn)
     if kind == "html":
         from .html import HtmlDocument
 
@@ -85,6 +79,16 @@ def open_document(path: str | Path, encoding: str | None = None, warn: Callable[
     from .pdf import PdfDocument
 
     return PdfDocument(name, warn=warn)
+
+
+def _accepted(document: Any, name: str, warn: Callable[[str], None] | None) -> Any:
+    """The document, after one warning line when it holds tracked changes (its reader accepts them)."""
+    if document.revisions and warn:
+        warn(
+            f"{name}: {document.revisions} tracked change{'s' * (document.revisions != 1)} accepted: "
+            "inserted text translated, deleted text left out; the output holds no revisions"
+        )
+    return document
 
 
 def output_path(source: str | Path, output: str | Path | None, target_lang: str) -> tuple[Path, str]:
@@ -106,17 +110,15 @@ def output_path(source: str | Path, output: str | Path | None, target_lang: str)
 
 def translate(translator: Any, document: Document, on_progress=None, on_start=None):
     """Translate every block; returns the sentence results (for JSONL, reports, --strict) and the
-    translated blocks with their inline formats placed."""
-    from .inline import assemble
-
+    translated blocks, their inline codes placed by the decoder."""
     texts = block_texts(document)
     result = translator.translate_blocks(texts, on_progress, on_start)
-    grouped: list[list[Any]] = [[] for _ in document.blocks]
+    grouped: list[list[str]] = [[] for _ in document.blocks]
     for sentence in result.sentences:
-        grouped[sentence.paragraph].append(sentence)
+        grouped[sentence.paragraph].append(sentence.target)
     translated = [
-        assemble(block, sentences) if text else Translated(block, block.text, list(block.spans))
-        for block, text, sentences in zip(document.blocks, texts, grouped, strict=True)
+        Translated(block, " ".join(t for t in targets if t) if text else block.text)
+        for block, text, targets in zip(document.blocks, texts, grouped, strict=True)
     ]
     return result, translated
 
@@ -151,12 +153,3 @@ def write(
 
 
 _SAME = {"docx": (".docx",), "odt": (".odt",), "html": (".html", ".htm"), "markdown": (".md",)}
-
-
-def dropped_summary(translated: list[Translated]) -> str | None:
-    """'4 inline formats dropped in 3 paragraphs', or None when every format was placed."""
-    dropped = [t.dropped for t in translated if t.dropped]
-    if not dropped:
-        return None
-    total, blocks = sum(dropped), len(dropped)
-    return f"{total} inline format{'s' * (total != 1)} dropped in {blocks} paragraph{'s' * (blocks != 1)}"

@@ -305,9 +305,7 @@ class DocxDocument:
         self._paragraphs.append(paragraph)
         place = _cell_place(p) if kind == "cell" else None
         self.blocks.append(
-            Block(
-                text, kind, place or f"{part_kind} paragraph {number}", level, [], len(self._paragraphs) - 1
-            )
+            Block(text, kind, place or f"{part_kind} paragraph {number}", level, len(self._paragraphs) - 1)
         )
 
     def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:

@@ -198,7 +198,7 @@ class HtmlDocument:
             if value and value.strip() and _tag(element) not in ("html", "head"):
                 self._attributes.append((element, name))
                 self.blocks.append(
-                    Block(" ".join(value.split()), "caption", f"<{_tag(element)}> {name}", 0, [], None)
+                    Block(" ".join(value.split()), "caption", f"<{_tag(element)}> {name}", 0, None)
                 )
 
     def _close(self, segment: _Segment, kind: str, level: int) -> None:
@@ -213,7 +213,7 @@ class HtmlDocument:
         self._segments.append(segment)
         place = f"<{_tag(segment.parent)}> {len(self._segments)}"
         text = " ".join(segment.source.split())
-        self.blocks.append(Block(text, kind, place, level, [], ("segment", len(self._segments) - 1)))
+        self.blocks.append(Block(text, kind, place, level, ("segment", len(self._segments) - 1)))
 
     def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:
         """Put the translations back and write the page as UTF-8."""

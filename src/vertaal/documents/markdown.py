@@ -1,12 +1,13 @@
 """Markdown (markdown-it-py, CommonMark with tables): translate paragraphs, headings, list items and
 table cells in place; every other line stays as written.
 
-Emphasis, strong emphasis and links become spans that `documents.inline` places on the
-translation where it can, and are written back as ``*``, ``**`` and ``[text](target)`` with the
-link target untouched. Code (fenced, indented and inline), images, raw HTML and link targets are
-never translated: inline code or HTML splits its line into pieces translated apart, so it is
-never lost or changed. A translated paragraph is written on one line, after the prefix its first
-line had (``- ``, ``1. ``, ``> ``, indentation); a heading as an ATX heading.
+Emphasis, strong emphasis and links around words are pairs of the inline codes XLIFF uses
+(`vertaal.text.markup`), placed once each and nested as in the source, and are written back as
+``*``, ``**`` and ``[text](target)`` with the link target untouched. Inline code, images, raw
+HTML and hard breaks are standalone codes, written back exactly as they were; fenced and indented
+code is never read. A paragraph, heading or row without text of its own (a line of badges) stays
+exactly as written. A translated paragraph is written on one line, after the prefix its
+first line had (``- ``, ``1. ``, ``> ``, indentation); a heading as an ATX heading.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from ..text.codes import respace
 from ..text.files import read_file
-from .blocks import Block, TextBuilder, Translated
+from ..text.reflow import strip_control
+from .blocks import Block, Translated
 
 _UNTOUCHED_INLINE = {"code_inline", "html_inline", "image", "hardbreak"}
 
@@ -58,6 +61,7 @@ class MarkdownDocument:
             raise InputError(f"{path} cannot be read as Markdown ({exc})") from exc
         self._units: list[_Unit] = []
         self.blocks: list[Block] = []
+        self._pieces: dict[int, tuple[str, dict, list[object]]] = {}  # block -> source, codes, kept
         self._collect(tokens)
 
     def _collect(self, tokens) -> None:
@@ -91,46 +95,59 @@ class MarkdownDocument:
                     self._cell(unit, token.children or [])
 
     def _cell(self, unit: _Unit, children) -> None:
-        pieces: list[object] = []
-        builder = TextBuilder()
-        chain: list[tuple] = []
-        raw: list[str] = []
+        """One paragraph, heading or cell: a block whose emphasis and links are pairs of codes and
+        whose code, images, raw HTML and hard breaks are standalone codes kept as written."""
+        from lxml import etree
 
-        def close() -> None:
-            nonlocal builder, raw
-            text = builder.text()
-            if text:
-                number = len(self.blocks)
-                place = f"line {unit.lines[0] + 1}"
-                self.blocks.append(Block(text, unit.kind, place, unit.level, builder.spans, number))
-                joined = "".join(raw)
-                pieces.append((number, " " * joined[:1].isspace(), " " * joined[-1:].isspace()))
-            builder, raw = TextBuilder(), []
+        from ..text.markup import read
+
+        holder = etree.Element("markdown")
+        stack = [holder]
+        kept: list[object] = []
+
+        def text(value: str) -> None:
+            node = stack[-1]
+            if len(node):
+                node[-1].tail = (node[-1].tail or "") + value
+            else:
+                node.text = (node.text or "") + value
 
         for child in children:
             if child.type in _UNTOUCHED_INLINE:
-                close()
-                pieces.append(_raw(child))
-            elif child.type in ("strong_open", "em_open"):
-                chain.append((child.type[:-5], child.markup))
-            elif child.type == "link_open":
-                chain.append(("link", child.attrs.get("href", ""), child.attrs.get("title") or ""))
+                etree.SubElement(stack[-1], "code", n=str(len(kept)))
+                kept.append(_raw(child))
+            elif child.type in ("strong_open", "em_open", "link_open"):
+                mark = (
+                    ("link", child.attrs.get("href", ""), child.attrs.get("title") or "")
+                    if child.type == "link_open"
+                    else (child.type[:-5], child.markup)
+                )
+                stack.append(etree.SubElement(stack[-1], "wrap", n=str(len(kept))))
+                kept.append(mark)
             elif child.type in ("strong_close", "em_close", "link_close"):
-                chain.pop() if chain else None
+                if len(stack) > 1:
+                    stack.pop()
             elif child.type == "softbreak":
-                builder.add(" ")
-                raw.append(" ")
+                text(" ")
             else:
-                builder.add(child.content, tuple(chain) if chain else None)
-                raw.append(child.content)
-        close()
-        unit.cells.append(pieces)
+                text(strip_control(child.content))
+        source, codes = read(holder, lambda e: e.tag == "wrap" and bool("".join(e.itertext()).strip()))
+        if not _words(holder).strip():
+            unit.cells.append([_source(holder, kept)])  # no text, only kept pieces: as written
+            return
+        number = len(self.blocks)
+        block = Block(" ".join(source.split()), unit.kind, f"line {unit.lines[0] + 1}", unit.level, number)
+        self.blocks.append(block)
+        self._pieces[number] = (source, codes, kept)
+        unit.cells.append([number])
 
     def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:
         by_block = {t.block.ref: t for t in translated}
         lines = list(self._lines)
         for unit in sorted(self._units, key=lambda u: -u.lines[0]):
-            cells = ["".join(_piece(p, by_block) for p in cell).strip() for cell in unit.cells]
+            if not any(isinstance(piece, int) for cell in unit.cells for piece in cell):
+                continue  # nothing translated in it: its lines stay exactly as written
+            cells = ["".join(self._piece(p, by_block) for p in cell).strip() for cell in unit.cells]
             if unit.kind == "cell":
                 row = "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
                 lines[unit.lines[0] : unit.lines[1]] = [row]
@@ -140,30 +157,41 @@ class MarkdownDocument:
                 lines[unit.lines[0] : unit.lines[1]] = [unit.prefix + cells[0]]
         Path(path).write_text("\n".join(lines), encoding="utf-8")
 
+    def _piece(self, piece: object, by_block: dict) -> str:
+        """Raw Markdown kept as it was, or a translated block with its codes written back."""
+        from lxml import etree
 
-def _piece(piece: object, by_block: dict) -> str:
-    """Raw Markdown kept as it was, or a translated piece with the spaces it had around it."""
-    if isinstance(piece, str):
-        return piece
-    number, lead, trail = piece  # type: ignore[misc]
-    return lead + _markdown(by_block[number]) + trail
+        from ..text.markup import write
+
+        if isinstance(piece, str):
+            return piece
+        source, codes, kept = self._pieces[piece]  # type: ignore[index]
+        holder = etree.Element("markdown")
+        write(holder, respace(by_block[piece].text, source.strip()), codes)
+        return _source(holder, kept)
 
 
-def _markdown(item: Translated) -> str:
-    """A translated piece with its spans written back as Markdown emphasis and links."""
-    out, cursor = [], 0
-    for span in item.spans:
-        out.append(_escape(item.text[cursor : span.start]))
-        text = _escape(item.text[span.start : span.end])
-        for mark in reversed(span.key):
-            if mark[0] == "link":
-                title = f' "{mark[2]}"' if mark[2] else ""
-                text = f"[{text}]({mark[1]}{title})"
+def _words(holder) -> str:
+    """The text of a stand-in tree outside its kept codes (the words a block would translate)."""
+    return "".join(holder.itertext())
+
+
+def _source(holder, kept: list[object]) -> str:
+    """A stand-in tree written back as Markdown: text escaped, marks around their content, kept
+    pieces as written."""
+    out = [_escape(holder.text or "")]
+    for child in holder:
+        mark = kept[int(child.get("n"))]
+        if child.tag == "code":
+            out.append(str(mark))
+        else:
+            inner = _source(child, kept)
+            if mark[0] == "link":  # type: ignore[index]
+                title = f' "{mark[2]}"' if mark[2] else ""  # type: ignore[index]
+                out.append(f"[{inner}]({mark[1]}{title})")  # type: ignore[index]
             else:
-                text = f"{mark[1]}{text}{mark[1]}"
-        out.append(text)
-        cursor = span.end
-    out.append(_escape(item.text[cursor:]))
+                out.append(f"{mark[1]}{inner}{mark[1]}")  # type: ignore[index]
+        out.append(_escape(child.tail or ""))
     return "".join(out)
 
 

@@ -499,11 +499,11 @@ def _to_blocks(paragraphs: list, notes: list[_Paragraph]) -> list[Block]:
             for r, row in enumerate(item.rows, start=1):
                 for c, cell in enumerate(row, start=1):
                     place = f"table {tables} row {r} cell {c}"
-                    blocks.append(Block(strip_control(cell), "cell", place, 0, [], None))
+                    blocks.append(Block(strip_control(cell), "cell", place, 0, None))
             continue
         text = strip_control(item.text)  # a font's odd code points: no document format holds them
         if text:
-            blocks.append(Block(text, item.kind, f"page {item.lines[0].page}", item.level, [], None))
+            blocks.append(Block(text, item.kind, f"page {item.lines[0].page}", item.level, None))
     for number, note in enumerate(notes, start=1):
-        blocks.append(Block(strip_control(note.text), "note", f"page {note.page} note {number}", 0, [], None))
+        blocks.append(Block(strip_control(note.text), "note", f"page {note.page} note {number}", 0, None))
     return blocks

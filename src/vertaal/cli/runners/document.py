@@ -53,8 +53,7 @@ def run(given: Input, options: TranslateOptions, settings: Run) -> None:
     summary = f"{path} -> {target}: {len(document.blocks)} blocks, {len(result.sentences)} sentences"
     if result.remembered:
         summary += f" ({result.remembered} from memory)"
-    dropped = documents.dropped_summary(translated)
-    typer.echo(summary + (f"; {dropped}" if dropped else ""), err=True)
+    typer.echo(summary, err=True)
     if settings.report:
         check_report(translator, result, settings.report, str(path), target)
     report_failed_terms(result, options.strict)
