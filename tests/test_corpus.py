@@ -255,3 +255,18 @@ def test_cluster_without_ray_gives_an_install_hint(tiny_model, tree, tmp_path, m
     monkeypatch.setattr(builtins, "__import__", no_ray)
     result = run(tiny_model, "-i", tree, "-o", tmp_path / "o", "--cluster", "auto", code=2)
     assert 'pip install "vertaal[cluster]"' in result.stderr
+
+
+def test_a_linked_folder_loop_is_visited_once(tmp_path):
+    """B/self -> ../B: the glob and the folder forms each find the two real files once, and end."""
+    from vertaal.corpus import plan
+
+    folder = tmp_path / "B"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("De dienst.\n", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("Het kabinet.\n", encoding="utf-8")
+    (folder / "self").symlink_to("../B")
+    (folder / "sub" / "up").symlink_to("..")
+    for given in (f"{folder}/**/*.txt", str(folder)):
+        jobs = plan([given], tmp_path / "out")
+        assert sorted(str(j.relative) for j in jobs) == ["a.txt", "sub/b.txt"], given

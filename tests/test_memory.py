@@ -208,3 +208,11 @@ def test_tmx_reader_rejects_unknown_origin():
     )
     with pytest.raises(InputError, match="unknown origin 'robot'"):
         tmx.read("x.tmx", data, ("nl", "en"))
+
+
+def test_importing_a_document_names_the_formats_memory_import_reads(db, tmp_path):
+    letter = tmp_path / "letter.docx"
+    letter.write_bytes(b"PK\x03\x04 not a memory")
+    result = runner.invoke(app, ["memory", "import", str(letter)])
+    assert result.exit_code == 2 and "reads TMX" in result.stderr and "XLIFF" in result.stderr, result.output
+    assert "well-formed" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -41,12 +41,10 @@ def make(path: Path) -> Path:
         parts = {info: package.read(info.filename) for info in package.infolist()}
     content = next(data for info, data in parts.items() if info.filename == "content.xml").decode()
     content = content.replace("<office:text/>", f"<office:text>{CHANGES}{BODY}</office:text>")
-    content = content.replace(
-        "<office:document-content ",
-        '<office:document-content xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:xlink="http://www.w3.org/1999/xlink" ',
-        1,
-    )
+    for prefix, uri in (("dc", "http://purl.org/dc/elements/1.1/"), ("xlink", "http://www.w3.org/1999/xlink")):
+        if f"xmlns:{prefix}=" not in content:  # (odfpy declares the namespaces it has seen in the process)
+            root = "<office:document-content "
+            content = content.replace(root, f'{root}xmlns:{prefix}="{uri}" ', 1)
     with zipfile.ZipFile(path, "w") as package:
         for info, data in parts.items():
             package.writestr(info, content.encode() if info.filename == "content.xml" else data)
@@ -85,3 +83,24 @@ def test_inline_elements_parts_and_tracked_changes(tiny_model, tmp_path):
         for info in a.infolist():
             if info.filename != "content.xml":  # untouched parts: byte for byte
                 assert b.read(info.filename) == a.read(info.filename), info.filename
+
+
+def test_a_broken_odt_gets_one_line_and_nothing_on_stdout(tmp_path):
+    """No content.xml, or a truncated one: one line on stderr, nothing on stdout, no output file."""
+    whole = make(tmp_path / "whole.odt")
+    with zipfile.ZipFile(whole) as package:
+        parts = {info.filename: package.read(info.filename) for info in package.infolist()}
+    cases = {
+        "missing.odt": {k: v for k, v in parts.items() if k != "content.xml"},
+        "truncated.odt": {**parts, "content.xml": parts["content.xml"][: len(parts["content.xml"]) // 2]},
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as package:
+            for part, data in content.items():
+                package.writestr(part, data)
+        result = runner.invoke(app, ["translate", str(path), "--db", str(tmp_path / "v.db")])
+        assert result.exit_code == 1, result.output
+        assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.output
+        assert name in result.stderr
+        assert not list(tmp_path.glob(f"{path.stem}.en.*"))

@@ -8,6 +8,8 @@ from pathlib import Path
 ENV_DB = "VERTAAL_DB"
 ENV_MODEL = "VERTAAL_MODEL"
 ENV_MODELS_FILE = "VERTAAL_MODELS_FILE"
+ENV_MAX_PART_MB = "VERTAAL_MAX_PART_MB"
+MAX_PART_MB = 256  # the largest unpacked part of a DOCX or ODT package read, by default
 
 
 def data_dir() -> Path:
@@ -50,3 +52,9 @@ def models_file() -> str | None:
 def editor() -> str:
     """The user's editor command line: $VISUAL, then $EDITOR, then vi."""
     return os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+
+
+def max_part_mb() -> int:
+    """The largest unpacked part of a DOCX or ODT package vertaal reads ($VERTAAL_MAX_PART_MB)."""
+    value = os.environ.get(ENV_MAX_PART_MB, "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_PART_MB

@@ -32,6 +32,7 @@ RUBY = r"%\{\w+\}"
 BRACES = r"\{[\w.\[\]-]*(?:[:!][^{}]*)?\}"
 PLACEHOLDER = re.compile(f"\\{{\\{{|\\}}\\}}|{RUBY}|{PRINTF}|{BRACES}")  # {{ and }}: escaped braces
 NOTE_PREFIX = "vertaal:"
+MAX_PLURALS = 6  # the most plural forms a language has in CLDR (Arabic)
 
 
 def _unnumbered(placeholder: str) -> bool:
@@ -120,11 +121,18 @@ class PoFile:
         return segments
 
     def _plural_count(self) -> int:
+        """The header's nplurals (2 when it says none); a count no language has is refused."""
         try:
             count, _ = self.store.getheaderplural()
-            return max(1, int(count)) if count else 2
+            number = int(count) if count else 2
         except (ValueError, TypeError):
             return 2
+        if not 1 <= number <= MAX_PLURALS:
+            raise InputError(
+                f"{self.path}: the header's Plural-Forms says nplurals={number}; a language has 1 to "
+                f"{MAX_PLURALS} plural forms (CLDR): correct the header"
+            )
+        return number
 
     def set_target(self, segment: Segment, target: str, note: str) -> None:
         from translate.misc.multistring import multistring

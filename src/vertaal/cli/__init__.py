@@ -10,11 +10,49 @@ from typer.core import TyperGroup
 
 from ..errors import VertaalError
 
+INTERRUPTED = (
+    "interrupted: files already written and the translation memory are kept, no temporary file is left; "
+    "run the same command again to go on (finished files are skipped)"
+)
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP, raised where the process is, so that cleanup (`finally`) runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
 
 class _Group(TyperGroup):
-    """Turns library errors into one-line messages instead of tracebacks."""
+    """Turns library errors into one-line messages instead of tracebacks, and signals into a clean
+    stop: SIGINT exits 130, SIGTERM 143 and SIGHUP 129, after temporary files are removed."""
 
     def invoke(self, ctx: typer.Context) -> object:
+        import signal
+        import threading
+
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                previous[signum] = signal.signal(signum, _stop)
+        try:
+            return self._invoke(ctx)
+        except KeyboardInterrupt as exc:
+            typer.echo(f"\n{INTERRUPTED}", err=True)
+            raise SystemExit(130) from exc
+        except _Stopped as exc:
+            typer.echo(INTERRUPTED, err=True)
+            raise SystemExit(128 + exc.signum) from exc
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except VertaalError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -56,6 +57,11 @@ def import_tmx(
     if format_of(file):
         _import_bilingual(file, origin, strict, pair, db)
         return
+    if file != "-" and Path(file).suffix.lower() not in TMX_SUFFIXES:
+        raise UsageError(
+            f"{name}: memory import reads TMX ({', '.join(TMX_SUFFIXES)}), XLIFF (.xlf, .xliff, .sdlxliff, "
+            ".mqxliff) and PO (.po); to translate a document, use vertaal translate"
+        )
     store = _store(db, write=True)
     with open_input(file) as handle:
         units = tmx.iter_units(
@@ -64,6 +70,9 @@ def import_tmx(
         refuse = (lambda: skipped.refuse(name, InputError)) if strict else None
         report = store.store(units, before_commit=refuse)
     _imported(name, report, skipped)
+
+
+TMX_SUFFIXES = (".tmx", ".xml")
 
 
 def _imported(name: str, report, skipped, unapproved: int = 0) -> None:

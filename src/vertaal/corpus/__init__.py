@@ -9,7 +9,9 @@ translation memory, which is written after every chunk of sentences.
 
 from __future__ import annotations
 
-import glob
+import fnmatch
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,10 +128,11 @@ def _expand(given: str, out_root: Path):
     """(file, path relative to its root) for a folder, a glob or a file."""
     path = Path(given)
     if path.is_dir():
-        root, candidates = path, (p for p in path.rglob("*"))
+        root, candidates = path, _walk(path, None)
     elif MAGIC & set(given) and not path.exists():
         root = _glob_root(given)
-        candidates = (Path(p) for p in glob.glob(given, recursive=True))
+        skip = 0 if root == Path(".") else len(root.parts)
+        candidates = _walk(root, Path(given).parts[skip:])
     else:
         root, candidates = path.parent, iter([path])
     for candidate in candidates:
@@ -138,6 +141,33 @@ def _expand(given: str, out_root: Path):
         inside_output = candidate.resolve().is_relative_to(out_root)
         if candidate.is_file() and supported(candidate) and not hidden and not inside_output:
             yield candidate, relative
+
+
+def _walk(root: Path, pattern: tuple[str, ...] | None) -> Iterator[Path]:
+    """The files under `root` (matching `pattern`, a glob's parts after the root, where ``**`` is
+    any number of folders), each real folder visited once: a linked folder is followed unless it
+    leads back to one already visited, so a link loop (``B/self -> ../B``) ends."""
+    seen: set[str] = set()
+    for folder, folders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders.sort()
+        for name in sorted(files):
+            candidate = Path(folder) / name
+            if pattern is None or _matches(candidate.relative_to(root).parts, pattern):
+                yield candidate
+
+
+def _matches(parts: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    """Whether path parts match glob parts (``**``: zero or more parts; others: fnmatch)."""
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_matches(parts[i:], pattern[1:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], pattern[0]) and _matches(parts[1:], pattern[1:])
 
 
 def _glob_root(pattern: str) -> Path:

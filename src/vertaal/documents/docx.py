@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import InputError
 from ..text.codes import respace
 from .blocks import Block, Translated
-from .packages import package
+from .packages import check_parts, package
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -254,6 +254,7 @@ class DocxDocument:
 
     def __init__(self, path: str) -> None:
         docx = package(path, "DOCX", "docx", "python-docx", "; is it an old .doc, or encrypted?")
+        check_parts(path, "DOCX")
         _register_note_parts()
         try:
             self._doc = docx.Document(path)

@@ -27,6 +27,7 @@ from typing import Any
 from ..errors import InputError
 from ..text.codes import respace
 from .blocks import Block, Translated
+from .packages import check_parts
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -149,6 +150,7 @@ class OdtDocument:
         self._path = path
         if not zipfile.is_zipfile(path):
             raise InputError(f"{path} is not an ODT file (not a zip archive)")
+        check_parts(path, "ODT")
         try:
             with zipfile.ZipFile(path) as package:
                 names = package.namelist()
