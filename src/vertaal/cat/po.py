@@ -80,6 +80,8 @@ class PoFile:
         from translate.storage import pypo
 
         self.path = path
+        self._data = data
+        self._changed: list[Any] = []  # units given a translation: spliced into the original bytes
         self._bom = data.startswith(b"\xef\xbb\xbf")
         self._trailing = len(data) - len(data.rstrip(b"\r\n"))
         try:
@@ -151,14 +153,59 @@ class PoFile:
         unit.removenotes("translator")
         for line in [*notes, f"{NOTE_PREFIX} {note}"]:
             unit.addnote(line, origin="translator")
+        if all(unit is not other for other in self._changed):
+            self._changed.append(unit)
         segment.target, segment.state = target, DRAFT
 
     def save(self, path: str | Path) -> None:
+        """Write the file: the original bytes with each changed entry spliced in (every other
+        entry, its wrapping, comments and line endings as they were); the whole store written by
+        translate-toolkit when the entries cannot be matched to the file's blocks."""
         from ..text.files import save_atomic
 
+        spliced = self._spliced()
+        if spliced is not None:
+            save_atomic(path, lambda tmp: Path(tmp).write_bytes(spliced))
+            return
         data = bytes(self.store)
         if self._bom and not data.startswith(b"\xef\xbb\xbf"):
             data = b"\xef\xbb\xbf" + data
         ending = b"\r\n" if b"\r\n" in data[:4096] else b"\n"
         data = data.rstrip(b"\r\n") + ending * max(1, self._trailing // len(ending))
         save_atomic(path, lambda tmp: Path(tmp).write_bytes(data))
+
+    def _spliced(self) -> bytes | None:
+        data = self._data
+        blocks = _blocks(data)
+        if len(blocks) != len(self.store.units):
+            return None
+        pieces, cursor = [], 0
+        crlf = b"\r\n" in data
+        for number, unit in enumerate(self.store.units):
+            if any(unit is changed for changed in self._changed):
+                start, end = blocks[number]
+                written = str(unit).rstrip("\n").encode(self.store.encoding or "utf-8")
+                pieces += [data[cursor:start], written.replace(b"\n", b"\r\n") if crlf else written]
+                cursor = end
+        return b"".join(pieces) + data[cursor:]
+
+
+def _blocks(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each run of non-blank lines: a PO file's entries, header and obsolete
+    entries included, each with its comments."""
+    blocks: list[tuple[int, int]] = []
+    start = None
+    at = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    for line in data[at:].splitlines(keepends=True):
+        content = line.rstrip(b"\r\n")
+        if content.strip():
+            if start is None:
+                start = at
+            end = at + len(content)
+        elif start is not None:
+            blocks.append((start, end))
+            start = None
+        at += len(line)
+    if start is not None:
+        blocks.append((start, end))
+    return blocks

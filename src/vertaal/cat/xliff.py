@@ -74,17 +74,88 @@ class _XliffBase:
         match = _ROOT.search(data)
         self._prolog = data[: match.start()] if match else b""
         self._encoding = self.tree.docinfo.encoding or "UTF-8"
+        self._data = data
+        self._root_attributes = dict(self.root.attrib)
+        self._changed: list[Any] = []  # the units whose content changed, to splice into the bytes
         self.segments: list[Segment] = []
 
+    unit_name = "trans-unit"
+
+    def changed(self, unit: Any) -> None:
+        """Mark a unit as changed: on saving, it is written anew and spliced into the original bytes."""
+        if all(unit is not other for other in self._changed):
+            self._changed.append(unit)
+
     def save(self, path: str | Path) -> None:
-        """Write the file: the original prolog, then the (changed) tree."""
+        """Write the file: the original bytes with each changed unit spliced in (everything else,
+        line endings, quoting, entities and the last newline included, as it was); the whole tree
+        when a unit cannot be found in the bytes (a unit's tag inside a comment, say)."""
         from ..text.files import save_atomic
 
-        body = etree.tostring(self.root, encoding=self._encoding, xml_declaration=False)
-        after = b"".join(
-            etree.tostring(sibling, encoding=self._encoding) for sibling in _following(self.root)
-        )
-        save_atomic(path, lambda tmp: Path(tmp).write_bytes(self._prolog + body + after + b"\n"))
+        data = self._spliced()
+        if data is None:
+            body = etree.tostring(self.root, encoding=self._encoding, xml_declaration=False)
+            after = b"".join(
+                etree.tostring(sibling, encoding=self._encoding) for sibling in _following(self.root)
+            )
+            data = self._prolog + body + after + b"\n"
+        save_atomic(path, lambda tmp: Path(tmp).write_bytes(data))
+
+    def _spliced(self) -> bytes | None:
+        data = self._data
+        if self._encoding.lower().replace("-", "") not in ("utf8", "ascii", "usascii"):
+            return None  # the byte patterns below are ASCII-compatible encodings' only
+        name = self.unit_name.encode()
+        units = [e for e in self.root.iter() if isinstance(e.tag, str) and local(e) == self.unit_name]
+        starts = [m.start() for m in re.finditer(rb"<(?:[\w.-]+:)?" + name + rb"[\s/>]", data)]
+        if len(starts) != len(units):
+            return None
+        position = {id(unit): n for n, unit in enumerate(units)}
+        pieces, cursor = [], 0
+        for unit in sorted(self._changed, key=lambda u: position[id(u)]):
+            start = starts[position[id(unit)]]
+            end = _end_of(data, start, name)
+            if end is None or start < cursor:
+                return None
+            pieces += [data[cursor:start], self._written(unit, b"\r\n" in data)]
+            cursor = end
+        pieces.append(data[cursor:])
+        out = b"".join(pieces)
+        for key, value in self.root.attrib.items():  # an attribute set on the root (XLIFF 2 trgLang)
+            if key not in self._root_attributes:
+                out = _add_root_attribute(out, key, value)
+        return out
+
+    def _written(self, unit: Any, crlf: bool) -> bytes:
+        """A unit serialised, without the namespace declarations its ancestors already make."""
+        raw = etree.tostring(unit, encoding=self._encoding, xml_declaration=False, with_tail=False)
+        head, rest = raw.split(b">", 1)
+        for prefix, uri in (unit.getparent().nsmap if unit.getparent() is not None else {}).items():
+            declaration = f' xmlns="{uri}"' if prefix is None else f' xmlns:{prefix}="{uri}"'
+            head = head.replace(declaration.encode(), b"", 1)
+        raw = head + b">" + rest
+        return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") if crlf else raw
+
+
+def _end_of(data: bytes, start: int, name: bytes) -> int | None:
+    """Where the element whose start tag begins at `start` ends (its end tag; units do not nest)."""
+    close = data.find(b">", start)
+    if close < 0:
+        return None
+    if data[close - 1 : close] == b"/":
+        return close + 1
+    end = re.compile(rb"</(?:[\w.-]+:)?" + name + rb"\s*>").search(data, close)
+    return end.end() if end else None
+
+
+def _add_root_attribute(data: bytes, key: str, value: str) -> bytes:
+    match = _ROOT.search(data)
+    if match is None or key.startswith("{"):
+        return data
+    close = data.find(b">", match.start())
+    at = close - 1 if data[close - 1 : close] == b"/" else close
+    quoted = value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return data[:at] + f' {key}="{quoted}"'.encode() + data[at:]
 
 
 def _following(element: Any) -> list[Any]:
@@ -185,6 +256,7 @@ class Xliff1(_XliffBase):
             target_el.set("state-qualifier", "mt-suggestion")
         if element.get(f"{{{MEMOQ}}}status") is not None:
             element.set(f"{{{MEMOQ}}}status", "MachineTranslated")
+        self.changed(element)
         segment.target, segment.state = target, DRAFT
 
     def _new_target(self, element: Any) -> Any:
@@ -222,6 +294,7 @@ class Xliff2(_XliffBase):
     """An XLIFF 2.x file: one segment per ``<segment>``."""
 
     dialect = "XLIFF 2"
+    unit_name = "unit"
 
     def __init__(self, path: Path, data: bytes) -> None:
         from translate.storage import xliff2
@@ -254,6 +327,7 @@ class Xliff2(_XliffBase):
         element.set("state", "translated")
         if not self.root.get("trgLang") and self.target_lang:
             self.root.set("trgLang", self.target_lang)
+        self.changed(element.getparent() if element.getparent() is not None else element)
         segment.target, segment.state = target, DRAFT
 
 

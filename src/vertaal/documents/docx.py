@@ -321,15 +321,9 @@ class DocxDocument:
 
 def _rebuild(paragraph: _Paragraph, target: str) -> None:
     """Replace the paragraph's content (all but its properties) with `target`, its codes rebuilt."""
-    from lxml import etree
+    from ..text.markup import rewritten
 
-    from ..text.markup import write
-
-    source = paragraph.source
-    lead = source[: len(source) - len(source.lstrip())]
-    trail = source[len(source.rstrip()) :]
-    holder = etree.Element("paragraph")
-    write(holder, lead + target + trail, paragraph.codes)
+    holder = rewritten(paragraph.source, target, paragraph.codes)
     p = paragraph.element
     for child in list(p):
         if _local(child) != "pPr":

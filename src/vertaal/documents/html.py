@@ -241,13 +241,10 @@ class HtmlDocument:
 
     @staticmethod
     def _replace(segment: _Segment, target: str) -> None:
-        from ..text.markup import write
+        from ..text.markup import rewritten
 
         source, codes = segment.read()
-        lead = source[: len(source) - len(source.lstrip())]
-        trail = source[len(source.rstrip()) :]
-        holder_element = _gathered("", [])
-        write(holder_element, lead + respace(target, source.strip()) + trail, codes)
+        holder_element = rewritten(source, respace(target, source.strip()), codes)
         where, holder = segment.holder
         parent = segment.parent
         position = 0 if where == "text" else list(parent).index(holder) + 1

@@ -90,15 +90,9 @@ def _read(paragraph: _Paragraph) -> None:
 
 def _rebuild(paragraph: _Paragraph, target: str) -> None:
     """Replace the paragraph's content with `target`, its codes rebuilt from the kept elements."""
-    from lxml import etree
+    from ..text.markup import rewritten
 
-    from ..text.markup import write
-
-    source = paragraph.source
-    lead = source[: len(source) - len(source.lstrip())]
-    trail = source[len(source.rstrip()) :]
-    holder = etree.Element("paragraph")
-    write(holder, lead + target + trail, paragraph.codes)
+    holder = rewritten(paragraph.source, target, paragraph.codes)
     p = paragraph.element
     for child in list(p):
         p.remove(child)

@@ -186,3 +186,15 @@ def write(container: Any, text: str, codes: dict[str, Code]) -> None:
             stack[-1].append(whole)
             last = whole
     add_text("".join(buffer))
+
+
+def rewritten(source: str, target: str, codes: dict[str, Code]) -> Any:
+    """A new element holding `target` with its codes rebuilt (:func:`write`), and the spaces that
+    `source` (the text as read) had at its edges: what a writer puts back in place of the source."""
+    from lxml import etree
+
+    lead = source[: len(source) - len(source.lstrip())]
+    trail = source[len(source.rstrip()) :]
+    holder = etree.Element("rewritten")
+    write(holder, lead + target + trail, codes)
+    return holder
