@@ -542,3 +542,35 @@ def test_bilingual_output_must_keep_its_format(tiny_model, tmp_path):
     path = write(tmp_path, "report.xlf", XLIFF12)
     result = runner.invoke(app, ["translate", "-m", str(tiny_model), str(path), "-o", str(tmp_path / "x.docx")])
     assert result.exit_code == 2 and "written as .xlf" in result.stderr
+
+
+SDL_UNSEGMENTED = """<?xml version="1.0" encoding="utf-8"?>
+<xliff xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="brief.docx" source-language="nl-NL" target-language="en-GB" datatype="x-sdlfilterframework2">
+    <body>
+      <trans-unit id="u1">
+        <source>De dienst werkt <g id="1">samen</g>.</source>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+
+
+def test_an_unsegmented_sdlxliff_unit_is_segmented_and_marked_as_trados_does(tiny_model, tmp_path):
+    """A source-only unit (not yet segmented by Trados) gets a seg-source with one mrk segment, a
+    target with the same mrk, and an sdl:seg marking it a machine-translated draft."""
+    source = write(tmp_path, "brief.sdlxliff", SDL_UNSEGMENTED)
+    pretranslate(tiny_model, source, "-o", tmp_path / "out.sdlxliff")
+    unit = units(tmp_path / "out.sdlxliff")["u1"]
+    names = [etree.QName(c).localname for c in unit if isinstance(c.tag, str)]
+    assert names == ["source", "seg-source", "target", "seg-defs"]
+    marks = unit.findall(f"{X12}seg-source/{X12}mrk")
+    assert [(m.get("mtype"), m.get("mid")) for m in marks] == [("seg", "1")]
+    assert etree.tostring(marks[0], with_tail=False).count(b"<g ") == 1  # the source's code, in the segment
+    target = unit.find(f"{X12}target/{X12}mrk[@mid='1']")
+    assert target is not None and "".join(target.itertext()).strip() and target.find(f"{X12}g") is not None
+    seg = unit.find(f"{SDL}seg-defs/{SDL}seg")
+    assert (seg.get("id"), seg.get("conf"), seg.get("origin")) == ("1", "Draft", "mt")
+    assert seg.get("origin-system").startswith("vertaal, model ")
+    assert open_bilingual(tmp_path / "out.sdlxliff").segments[0].state == "draft"

@@ -268,5 +268,7 @@ def test_a_linked_folder_loop_is_visited_once(tmp_path):
     (folder / "self").symlink_to("../B")
     (folder / "sub" / "up").symlink_to("..")
     for given in (f"{folder}/**/*.txt", str(folder)):
-        jobs = plan([given], tmp_path / "out")
+        notes: list[str] = []
+        jobs = plan([given], tmp_path / "out", notes)
         assert sorted(str(j.relative) for j in jobs) == ["a.txt", "sub/b.txt"], given
+        assert sorted(n.split(":")[0].rsplit("/", 1)[-1] for n in notes) == ["self", "up"], notes

@@ -400,3 +400,9 @@ def test_a_termbase_with_an_empty_term_and_a_homonym_imports_the_rest(db, tmp_pa
     ), result.stderr
     assert {row["source"]: row["target"] for row in listing()} == {"bank": "bank", "kabinet": "cabinet"}
     assert run("import", file, "--strict", "--glossary", "other").exit_code == 1
+
+
+def test_a_huge_term_is_not_echoed_whole(db):
+    result = run("add", "x" * 100_000, "y")
+    assert result.exit_code == 1
+    assert len(result.stderr) < 400 and "(100,002 characters)" in result.stderr, result.stderr[:300]

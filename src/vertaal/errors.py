@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+ECHO = 80  # the most characters of a user's input an error line repeats
+
+
+def shown(value: object, limit: int = ECHO) -> str:
+    """A user's input as an error line repeats it: whole when short, else its start and its length
+    (a 100 KB term is never echoed whole)."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}… ({len(text):,} characters)"
+
 
 class VertaalError(Exception):
     """Base error: its message is one line that says what to do."""

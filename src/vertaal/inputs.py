@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, shown
 
 
 class Kind(StrEnum):
@@ -90,13 +90,13 @@ def require_file(given: str | Path) -> Path:
         mode = path.stat().st_mode
     except OSError:
         raise InputError(
-            f"{given}: no such file (words that look like a file name translate from stdin: "
+            f"{shown(given, 240)}: no such file (words that look like a file name translate from stdin: "
             "echo WORDS | vertaal translate)"
         ) from None
     if stat.S_ISDIR(mode):
         raise InputError(f"{given}: is a folder; translate a folder with -i {given} -o OUTDIR")
     if not stat.S_ISREG(mode):
-        raise InputError(f"{given}: not a regular file (a pipe or device); save it to a file first")
+        raise InputError(f"{shown(given, 240)}: not a regular file (a pipe or device); save it to a file")
     return path
 
 

@@ -234,6 +234,8 @@ class Xliff1(_XliffBase):
 
     def set_target(self, segment: Segment, target: str, note: str) -> None:
         element, mid = segment.handle
+        if mid is None and self.dialect == "SDLXLIFF" and child(element, "seg-source") is None:
+            mid = self._segment_unit(element, note.removeprefix("machine translation by "))
         target_el = child(element, "target")
         if target_el is None:
             target_el = self._new_target(element)
@@ -258,6 +260,31 @@ class Xliff1(_XliffBase):
             element.set(f"{{{MEMOQ}}}status", "MachineTranslated")
         self.changed(element)
         segment.target, segment.state = target, DRAFT
+
+    @staticmethod
+    def _segment_unit(element: Any, system: str) -> str:
+        """Segment a Trados unit that is not segmented yet, as Trados does: the source as one
+        ``mrk mtype="seg"`` in a ``seg-source``, and an ``sdl:seg`` for it in ``sdl:seg-defs``
+        (marked as machine translation below); its id, "1"."""
+        namespace = etree.QName(element).namespace
+        inner, closing = element.text, element[-1].tail  # the indentation of children, and of </trans-unit>
+        source = child(element, "source")
+        seg_source = etree.Element(f"{{{namespace}}}seg-source" if namespace else "seg-source")
+        mark = etree.SubElement(seg_source, etree.QName(element, "mrk").text, mtype="seg", mid="1")
+        mark.text = source.text
+        for node in source:
+            mark.append(copy.deepcopy(node))
+        source.addnext(seg_source)
+        defs = next((d for d in element if isinstance(d.tag, str) and d.tag == f"{{{SDL}}}seg-defs"), None)
+        if defs is None:
+            defs = etree.SubElement(element, f"{{{SDL}}}seg-defs")
+        for node in element[:-1]:
+            if not (node.tail or "").strip():
+                node.tail = inner
+        element[-1].tail = closing
+        seg = etree.SubElement(defs, f"{{{SDL}}}seg", id="1", conf="Draft", origin="mt")
+        seg.set("origin-system", system)
+        return "1"
 
     def _new_target(self, element: Any) -> Any:
         """A ``<target>`` right after ``<seg-source>`` or ``<source>``; for a segmented unit, a copy

@@ -37,7 +37,10 @@ class _Group(TyperGroup):
         import threading
 
         previous = {}
-        if threading.current_thread() is threading.main_thread():
+        # `serve`: uvicorn handles the signals itself (a clean shutdown, exit 0)
+        named = getattr(ctx, "_protected_args", None) or getattr(ctx, "protected_args", None) or ctx.args
+        serving = bool(named) and named[0] == "serve"
+        if threading.current_thread() is threading.main_thread() and not serving:
             for signum in (signal.SIGTERM, signal.SIGHUP):
                 previous[signum] = signal.signal(signum, _stop)
         try:

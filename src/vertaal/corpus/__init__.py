@@ -104,13 +104,14 @@ def output_name(relative: Path) -> Path:
     return relative.with_suffix(".docx") if relative.suffix.lower() == ".pdf" else relative
 
 
-def plan(inputs: list[str], output_dir: Path) -> list[FileJob]:
+def plan(inputs: list[str], output_dir: Path, notes: list[str] | None = None) -> list[FileJob]:
     """Every supported file under the inputs, each with its mirrored output path; one line for
-    inputs that match nothing or two files that would write one output."""
+    inputs that match nothing or two files that would write one output. `notes` receives a line
+    per linked folder not followed because it leads back to a folder already visited."""
     out_root = output_dir.resolve()
     jobs: dict[Path, FileJob] = {}
     for given in inputs:
-        found = list(_expand(given, out_root))
+        found = list(_expand(given, out_root, notes))
         if not found:
             raise UsageError(f"{given}: no files vertaal translates (text, documents, XLIFF, PO) match")
         for source, relative in found:
@@ -124,15 +125,15 @@ def plan(inputs: list[str], output_dir: Path) -> list[FileJob]:
     return sorted(jobs.values(), key=lambda j: str(j.relative))
 
 
-def _expand(given: str, out_root: Path):
+def _expand(given: str, out_root: Path, notes: list[str] | None = None):
     """(file, path relative to its root) for a folder, a glob or a file."""
     path = Path(given)
     if path.is_dir():
-        root, candidates = path, _walk(path, None)
+        root, candidates = path, _walk(path, None, notes)
     elif MAGIC & set(given) and not path.exists():
         root = _glob_root(given)
         skip = 0 if root == Path(".") else len(root.parts)
-        candidates = _walk(root, Path(given).parts[skip:])
+        candidates = _walk(root, Path(given).parts[skip:], notes)
     else:
         root, candidates = path.parent, iter([path])
     for candidate in candidates:
@@ -143,7 +144,7 @@ def _expand(given: str, out_root: Path):
             yield candidate, relative
 
 
-def _walk(root: Path, pattern: tuple[str, ...] | None) -> Iterator[Path]:
+def _walk(root: Path, pattern: tuple[str, ...] | None, notes: list[str] | None = None) -> Iterator[Path]:
     """The files under `root` (matching `pattern`, a glob's parts after the root, where ``**`` is
     any number of folders), each real folder visited once: a linked folder is followed unless it
     leads back to one already visited, so a link loop (``B/self -> ../B``) ends."""
@@ -152,6 +153,8 @@ def _walk(root: Path, pattern: tuple[str, ...] | None) -> Iterator[Path]:
         real = os.path.realpath(folder)
         if real in seen:
             folders[:] = []
+            if notes is not None:
+                notes.append(f"{folder}: a link to {real}, visited already; not followed again")
             continue
         seen.add(real)
         folders.sort()

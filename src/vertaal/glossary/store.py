@@ -11,7 +11,7 @@ from typing import Any
 
 from ..db.connection import Database, now, transaction
 from ..db.migrations import history_json
-from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError
+from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError, shown
 from ..skips import Skipped
 from ..terms.entry import STORED, Entry
 from ..text.reflow import collapse
@@ -418,5 +418,5 @@ class _Rollback(GlossaryError):
 def _checked(entry: Entry) -> Entry:
     problem = entry.problem()
     if problem:
-        raise GlossaryError(f"invalid entry {entry.source!r}: {problem}")
+        raise GlossaryError(f"invalid entry {shown(repr(entry.source))}: {problem}")
     return entry.normalised()

@@ -24,7 +24,11 @@ def run(given: Input, options: TranslateOptions, settings: Run) -> None:
         raise UsageError("a folder or glob is translated into a folder: -o OUTDIR")
     if output.exists() and not output.is_dir():
         raise UsageError(f"-o {output}: not a folder; a corpus is written into a folder")
-    jobs = corpus.plan(given.inputs, output)
+    notes: list[str] = []
+    jobs = corpus.plan(given.inputs, output, notes)
+    if settings.verbose:
+        for note in notes:
+            typer.echo(note, err=True)
     output.mkdir(parents=True, exist_ok=True)
     translator = Translator.from_options(options)
     with CorpusProgress() as progress:
