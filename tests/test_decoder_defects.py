@@ -14,6 +14,7 @@ import torch
 from transformers import MarianTokenizer
 
 from tests import factory
+from vertaal import Translator
 from vertaal.engine.beam import constrained_beam_search
 from vertaal.engine.constraints import SentenceConstraints, TokenClasses
 from vertaal.terms.entry import Entry
@@ -117,3 +118,19 @@ def test_beam_one_enforces_a_term_whose_forbidden_target_ends_in_it(random_model
     assert [t.status for t in row.terms] == ["enforced"], row.target
     assert presence(Matcher([entry]).find(row.source), row.target) == [True], row.target
     assert not forbidden_used(entry, row.target), row.target
+
+
+def test_codes_that_need_more_positions_than_the_model_has_do_not_crash(tiny_model):
+    """A sentence whose spelled codes need more decoding steps than the model has positions (found
+    in odfpy's api-for-odfpy.odt: 'index out of range in self' from the position embedding) is cut
+    at the model's last position; the codes that did not fit are failed and still in the output."""
+    from vertaal.text.codes import STANDALONE, code_char
+
+    codes = [code_char(STANDALONE, k) for k in range(240)]
+    sentence = "De " + "".join(f"a{c}" for c in codes) + " dienst."  # one piece (under 500 characters)
+    translator = Translator(model=str(tiny_model), engine="torch", glossary=None, memory=False, beams=1)
+    rows = translator.translate_blocks([sentence]).sentences
+    assert len(rows) == 1
+    assert all(rows[0].target.count(c) == 1 for c in codes)
+    statuses = {c.status for c in rows[0].codes}
+    assert "failed" in statuses and len(rows[0].codes) == 240

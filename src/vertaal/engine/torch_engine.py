@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .constraints import SentenceConstraints
-from .decoding import Decoded, Decoding
+from .decoding import MAX_SOURCE_TOKENS, Decoded, Decoding
 from .loading import LoadedModel
 
 
@@ -125,6 +125,8 @@ class TorchEngine:
 
     def length_limit(self, source_len: int, constraints: SentenceConstraints | None) -> int:
         """One sentence's max_length (the decoder start token included): from its own source length
-        and constraints alone, never from its batchmates."""
+        and constraints alone, never from its batchmates; never past the model's positions (a
+        sentence whose codes and terms need more is cut there, and what did not fit is failed)."""
         needed = constraints.total_units if constraints is not None else 0
-        return 1 + max(self.decoding.new_token_limit(source_len), needed + 3)
+        wanted = 1 + max(self.decoding.new_token_limit(source_len), needed + 3)
+        return min(wanted, self.decoding.positions or MAX_SOURCE_TOKENS)
