@@ -129,4 +129,5 @@ class TorchEngine:
         sentence whose codes and terms need more is cut there, and what did not fit is failed)."""
         needed = constraints.total_units if constraints is not None else 0
         wanted = 1 + max(self.decoding.new_token_limit(source_len), needed + 3)
-        return min(wanted, self.decoding.positions or MAX_SOURCE_TOKENS)
+        positions = self.decoding.positions or MAX_SOURCE_TOKENS
+        return min(wanted, positions + 1)  # + 1: the last token is written, never fed back
