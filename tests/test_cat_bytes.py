@@ -39,13 +39,17 @@ def translate(model: Path, source: Path, out: Path, *flags: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+def round_trip(model: Path, tmp_path: Path, name: str, text: str) -> tuple[bytes, bytes]:
+    """The bytes of a file written from `text`, and of its translation."""
+    source, out = tmp_path / name, tmp_path / f"out{Path(name).suffix}"
+    source.write_bytes(text.encode())
+    translate(model, source, out)
+    return source.read_bytes(), out.read_bytes()
+
+
 def test_only_the_translated_unit_changes_and_crlf_stays(tiny_model, tmp_path, monkeypatch):
     monkeypatch.setenv("VERTAAL_DB", str(tmp_path / "v.db"))
-    source = tmp_path / "crlf.xlf"
-    source.write_bytes(CRLF.encode())
-    out = tmp_path / "out.xlf"
-    translate(tiny_model, source, out)
-    before, after = source.read_bytes(), out.read_bytes()
+    before, after = round_trip(tiny_model, tmp_path, "crlf.xlf", CRLF)
     start = before.index(b'   <trans-unit id="new">')
     end = before.index(b"</trans-unit>", start) + len(b"</trans-unit>")
     assert after[:start] == before[:start]  # root attributes' order and quotes, the final unit's entities
@@ -83,11 +87,7 @@ PO = (
 
 def test_a_po_file_keeps_every_untranslated_entry_as_written(tiny_model, tmp_path, monkeypatch):
     monkeypatch.setenv("VERTAAL_DB", str(tmp_path / "v.db"))
-    source = tmp_path / "messages.po"
-    source.write_bytes(PO.encode())
-    out = tmp_path / "out.po"
-    translate(tiny_model, source, out)
-    before, after = source.read_bytes(), out.read_bytes()
+    before, after = round_trip(tiny_model, tmp_path, "messages.po", PO)
     start = before.index(b'msgid "Het kabinet')
     end = before.index(b"\r\n\r\n#~")
     assert after[:start] == before[:start]  # the header and the hand-wrapped entry, as written
