@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vertaal.engine.code_alignment import pairs, place, without_codes
+from vertaal.engine.code_alignment import pairs, place
 from vertaal.results import TermStatus
-from vertaal.text.codes import edges, respace
+from vertaal.text.codes import edges, respace, without_codes
 
 OP = [chr(0xE600 + k) for k in range(3)]  # opening codes
 C = [chr(0xEC00 + k) for k in range(3)]  # their closing codes

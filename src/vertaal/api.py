@@ -21,7 +21,7 @@ from .results import ENFORCED, FAILED, MEMORY, UNFORCED, CodeStatus, DocumentRes
 from .terms.entry import Entry
 from .terms.matcher import Hit, Matcher
 from .terms.statuses import remembered_statuses
-from .text.codes import codes_in, edges
+from .text.codes import codes_in, edges, without_codes
 from .text.sentences import segment_document, split_long
 from .text.sentences import sentences as split_sentences
 
@@ -243,7 +243,7 @@ class Translator:
         chosen = [i for i, s in enumerate(sources) if codes_in(s) and code_alignment.pairs(s) is not None]
         if not chosen:
             return {}
-        plain = [code_alignment.without_codes(sources[i]) for i in chosen]
+        plain = [without_codes(sources[i]) for i in chosen]
         plain_hits = [self.matcher.find(p) for p in plain] if self.matcher else None
         aligned: dict[int, Outcome] = {}
         for i, (target, terms, _) in zip(chosen, self._translate(plain, None, plain_hits), strict=True):

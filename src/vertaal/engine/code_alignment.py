@@ -37,14 +37,6 @@ def pairs(sentence: str) -> list[tuple[str, str, str]] | None:
     return found if not opened and found else None
 
 
-def without_codes(sentence: str) -> str:
-    """The sentence as it reads without its codes (no doubled spaces where one stood)."""
-    text = CODE.sub("", sentence)
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return text
-
-
 def place(
     sentence: str, target: str, terms: list[TermStatus] | None, target_lang: str = "en"
 ) -> tuple[str, list[CodeStatus]] | None:
