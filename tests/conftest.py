@@ -46,6 +46,12 @@ def tiny_model(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_model_en_nl(tiny_model, tmp_path_factory) -> Path:
+    """The tiny random model declared as English to Dutch (its tokenizer's languages swapped)."""
+    return factory.redeclared(tiny_model, tmp_path_factory.mktemp("tiny-model-en-nl"), "en", "nl")
+
+
+@pytest.fixture(scope="session")
 def trained_model() -> Path:
     """A tiny Marian trained on tests/data/corpus.tsv (cached between runs)."""
     CACHE.mkdir(parents=True, exist_ok=True)

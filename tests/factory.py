@@ -162,3 +162,14 @@ def trained_model(cache: Path, steps: int = 1500) -> Path:
     shutil.rmtree(directory, ignore_errors=True)
     tmp.rename(directory)
     return directory
+
+
+def redeclared(model: Path, directory: Path, source: str, target: str) -> Path:
+    """A copy of `model` whose tokenizer says it translates `source` to `target`."""
+    for file in model.iterdir():
+        if file.name != "tokenizer_config.json":
+            shutil.copy2(file, directory / file.name)
+    config = json.loads((model / "tokenizer_config.json").read_text(encoding="utf-8"))
+    config.update(source_lang=source, target_lang=target)
+    (directory / "tokenizer_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+    return directory

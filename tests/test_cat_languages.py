@@ -95,9 +95,9 @@ def test_a_po_file_without_language_is_refused_until_the_user_says(tiny_model, t
     assert followed.exit_code in (0, 1) and "Language" not in followed.stderr, followed.output
 
 
-def test_a_file_naming_only_its_english_source_is_english_to_dutch(tiny_model, tmp_path):
+def test_a_file_naming_only_its_english_source_is_english_to_dutch(tiny_model_en_nl, tmp_path):
     path = xliff(tmp_path, 'source-language="en-US"', source="The service.", target="De dienst.")
-    result = runner.invoke(app, ["translate", "-m", str(tiny_model), "--no-memory", str(path)])
+    result = runner.invoke(app, ["translate", "-m", str(tiny_model_en_nl), "--no-memory", str(path)])
     assert result.exit_code == 0, result.output
     written = (tmp_path / "file.nl.xlf").read_text(encoding="utf-8")  # named for Dutch
     assert '<trans-unit id="1"><source>The service.</source><target' in written

@@ -406,3 +406,44 @@ def test_an_unknown_device_is_refused_before_any_model_loads(tmp_path, device):
     """No model exists at the path: the device is refused first, in one line, exit 2."""
     result = invoke("translate", "--model", tmp_path / "no-model", "--device", device, "Hallo.")
     one_line_error(result, f"unknown device {device!r}", code=2)
+
+
+def test_a_model_for_the_other_direction_is_refused_and_the_hint_works(tiny_model, monkeypatch):
+    """The tiny model's tokenizer says nl to en: asked for en-nl (through $VERTAAL_MODEL too) it is
+    refused in one line before it loads, and the direction the message suggests translates."""
+    monkeypatch.setenv("VERTAAL_MODEL", str(tiny_model))
+    refused = invoke("translate", "--no-memory", "--direction", "en-nl", "The service.")
+    one_line_error(refused, "translates nl to en, not en to nl", "--direction nl-en", code=2)
+    followed = invoke("translate", "--no-memory", "--direction", "nl-en", "De dienst.")
+    assert followed.exit_code == 0 and followed.stdout.strip(), followed.output
+    hub = invoke("translate", "--model", "Helsinki-NLP/opus-mt-en-nl", "--no-memory", "De dienst.")
+    one_line_error(hub, "translates en to nl, not nl to en", "--direction en-nl", code=2)
+
+
+def test_check_with_a_pair_the_glossary_does_not_hold_says_no_term_was_checked(db, tmp_path):
+    source, target = tmp_path / "nl.txt", tmp_path / "en.txt"
+    source.write_text("Het kabinet besluit.\n", encoding="utf-8")
+    target.write_text("The government decides.\n", encoding="utf-8")
+    assert invoke("glossary", "add", "kabinet", "cabinet").exit_code == 0
+    missed = invoke("check", source, target)
+    assert missed.exit_code == 1 and "term_missing" in missed.stdout  # the pair the entries have
+    other = invoke("check", source, target, "--pair", "xx-yy")
+    assert "has no xx-yy entries, so no term was checked" in other.stderr
+    po = tmp_path / "ok.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Het kabinet."\nmsgstr "The cabinet."\n')
+    one_line_error(invoke("check", po, "--pair", "xx-yy"), "its target language is en")
+
+
+def test_tables_written_to_a_pipe_or_a_file_are_not_cut(db, tmp_path):
+    """Even with a 40-column terminal setting, a piped or saved table keeps every word whole."""
+    long_note = "kept in every ministry letter since the reorganisation of 2017"
+    assert invoke("glossary", "add", "dreigingsniveau", "threat level", "--note", long_note).exit_code == 0
+    listing = invoke("glossary", "list", env={"COLUMNS": "40"})
+    assert listing.exit_code == 0 and long_note in listing.stdout and "…" not in listing.stdout
+    source, target = tmp_path / "s.txt", tmp_path / "t.txt"
+    source.write_text("Op 15 juni 2014 begon de JSCU.\n", encoding="utf-8")
+    target.write_text("On 16 June 2014 the JSCU started.\n", encoding="utf-8")
+    piped = invoke("check", source, target, env={"COLUMNS": "40"})
+    assert "number_mismatch" in piped.stdout and "missing in the target: 15; not in the source: 16" in piped.stdout
+    invoke("check", source, target, "-o", tmp_path / "report.txt", env={"COLUMNS": "40"})
+    assert "missing in the target: 15; not in the source: 16" in (tmp_path / "report.txt").read_text("utf-8")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -109,3 +110,16 @@ def engine_choice(engine: Engine, fast: bool) -> str:
     if fast and engine is Engine.torch:
         raise UsageError("--fast is the ctranslate2 engine; drop it to use --engine torch")
     return Engine.ctranslate2.value if fast else engine.value
+
+
+WIDE = 100_000  # columns: a table written to a pipe or file is never wrapped or cut
+
+
+def table_console(file: Any = None) -> Any:
+    """A rich console for tables: the terminal's width on a terminal; elsewhere (a pipe, a file)
+    as wide as the table, so no cell is cut."""
+    from rich.console import Console
+
+    if file is None and sys.stdout.isatty():
+        return Console()
+    return Console(width=WIDE, file=file, record=file is not None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -11,7 +10,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..options import glossary_choice
-from .arguments import Db, Encoding, GlossaryName, OptionalPair
+from .arguments import Db, Encoding, GlossaryName, OptionalPair, table_console
 
 
 class Align(StrEnum):
@@ -92,6 +91,12 @@ def check(
         pair=pair_given,
     )
     write_report(report, output, output_format)
+    if not no_glossary and report.meta.get("glossary") is None and _has_glossary(glossary, db):
+        typer.echo(
+            f"warning: glossary {glossary!r} has no {pair_given} entries, so no term was checked;"
+            " pass the --pair of its entries (see 'vertaal glossary list'), or --no-glossary",
+            err=True,
+        )
     if report.fails(fail_on.value):
         raise typer.Exit(1)
 
@@ -128,17 +133,24 @@ def write_report(report, output: Path | None, output_format: str | None) -> None
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; use table, json or html")
     if fmt == "table":
-        from rich.console import Console
-
         if output is None or str(output) == "-":
-            render_table(report, Console(soft_wrap=not sys.stdout.isatty()))
+            render_table(report, table_console())
             return
-        console = Console(record=True, width=120, file=io.StringIO())
+        console = table_console(io.StringIO())
         render_table(report, console)
         write_atomic(output, console.export_text())
         return
     content = (lambda handle: write_json(report, handle)) if fmt == "json" else render_html(report)
     write_atomic("-" if output is None else output, content)
+
+
+def _has_glossary(name: str, db: str | None) -> bool:
+    """Whether the database holds a glossary of this name (without creating the database)."""
+    from ..config import db_path
+    from ..db import open_db
+    from ..glossary.store import GlossaryStore
+
+    return db_path(db).exists() and GlossaryStore(open_db(db)).exists(name)
 
 
 def _file_pair(source: str, target: str | None, pair: str | None) -> str | None:

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .arguments import Db, Encoding, GlossaryName, Pair, open_database, parse_pair
+from .arguments import Db, Encoding, GlossaryName, Pair, open_database, parse_pair, table_console
 
 app = typer.Typer(
     help="Manage term glossaries (SQLite): add, list, import, export, history.", no_args_is_help=True
@@ -139,7 +139,6 @@ _FLAG_LABELS = {"case_sensitive": "case", "compounds": "compounds", "fold_diacri
 
 
 def _table(entries) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text  # user text as it is: "[/]" in a term is no markup
 
@@ -148,7 +147,7 @@ def _table(entries) -> None:
         flags = [label for flag, label in _FLAG_LABELS.items() if getattr(e, flag)]
         lists = [", ".join(flags), ", ".join(e.alternatives), ", ".join(e.forbidden)]
         table.add_row(*map(Text, [e.source, e.target, e.kind, *lists, e.note]))
-    Console(soft_wrap=not sys.stdout.isatty()).print(table)
+    table_console().print(table)
 
 
 @app.command()
@@ -519,7 +518,6 @@ def scan(
         names = {"file": file, "glossary": glossary, "pair": pair}
         write_atomic("-", lambda out: write_scan_json(text, hits, out, **names))
         return
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text  # user text as it is: "[/]" in a term is no markup
 
@@ -537,4 +535,4 @@ def scan(
                 "yes" if hit["inflected"] else "",
                 "yes" if hit["compound"] else "",
             )
-    Console(soft_wrap=not sys.stdout.isatty()).print(table)
+    table_console().print(table)

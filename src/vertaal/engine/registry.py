@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -77,8 +79,40 @@ def resolve(direction: str | None = None, model: str | None = None) -> ModelSpec
                 f"{override}: no such model directory; pass --model (or $VERTAAL_MODEL) a directory saved"
                 " with save_pretrained, or a hub id such as Helsinki-NLP/opus-mt-nl-en"
             )
+        _check_languages(spec, sorted(specs))
         return spec
     return specs[direction]
+
+
+def declared_languages(spec: ModelSpec) -> tuple[str, str] | None:
+    """The languages a model says it translates: its tokenizer's ``source_lang``/``target_lang``
+    (a local directory), or a hub id named ``opus-mt-XX-YY``; None where it does not say."""
+    if spec.is_local:
+        file = Path(spec.model_id).expanduser() / "tokenizer_config.json"
+        try:
+            config = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        languages = (config.get("source_lang"), config.get("target_lang")) if isinstance(config, dict) else ()
+        if all(isinstance(lang, str) and re.fullmatch(r"[a-z]{2,3}", lang) for lang in languages):
+            return languages[0], languages[1]
+        return None
+    named = re.search(r"opus-mt-([a-z]{2,3})-([a-z]{2,3})$", spec.model_id)
+    return (named.group(1), named.group(2)) if named else None
+
+
+def _check_languages(spec: ModelSpec, known: list[str]) -> None:
+    """Refuse a model that says it translates another pair than the direction asked for."""
+    declared = declared_languages(spec)
+    if declared is None or "-".join(declared) == spec.direction:
+        return
+    pair = "-".join(declared)
+    hint = f"pass --direction {pair}, or " if pair in known else "pass "
+    asked = spec.direction.replace("-", " to ")
+    raise UsageError(
+        f"{spec.model_id} translates {declared[0]} to {declared[1]}, not {asked};"
+        f" {hint}--model (or $VERTAAL_MODEL) a {spec.direction} model"
+    )
 
 
 def find(name: str) -> ModelSpec:
