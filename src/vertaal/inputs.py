@@ -94,7 +94,7 @@ def require_file(given: str | Path) -> Path:
             "echo WORDS | vertaal translate)"
         ) from None
     if stat.S_ISDIR(mode):
-        raise InputError(f"{given}: is a folder; translate a folder with -i {given} -o OUTDIR")
+        raise InputError(f"{shown(given, 240)}: is a folder; translate a folder with -i FOLDER -o OUTDIR")
     if not stat.S_ISREG(mode):
         raise InputError(f"{shown(given, 240)}: not a regular file (a pipe or device); save it to a file")
     return path

@@ -89,6 +89,12 @@ class PoFile:
         except (ValueError, UnicodeDecodeError, LookupError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise InputError(f"{path}: cannot read this PO file ({message})") from error
+        except (AttributeError, TypeError) as error:  # translate-toolkit trips on some malformed entries
+            raise InputError(
+                f"{path}: cannot read this PO file (an entry is malformed, e.g. msgid_plural without"
+                " msgstr[N]); check it with 'msgfmt --check'"
+            ) from error
+        _refuse_malformed(path, data)
         if (self.store.encoding or "utf-8").lower().replace("-", "") != "utf8" and _is_utf8(data):
             self.store.encoding = "utf-8"  # a UTF-8 file whose header says otherwise: written back as it came
         header = self.store.parseheader() if self.store.units and self.store.units[0].isheader() else {}
@@ -188,6 +194,26 @@ class PoFile:
                 pieces += [data[cursor:start], written.replace(b"\n", b"\r\n") if crlf else written]
                 cursor = end
         return b"".join(pieces) + data[cursor:]
+
+
+def _refuse_malformed(path: Path, data: bytes) -> None:
+    """Refuse, in one line, the entries msgfmt refuses and translate-toolkit reads inconsistently:
+    a msgid with no msgstr, a msgid_plural with no msgstr[N], and live lines in an obsolete (#~)
+    entry. (The same msgid twice is read: OmegaT's test files have it.)"""
+    for start, end in _blocks(data):
+        line = data.count(b"\n", 0, start) + 1
+        lines = [raw.strip() for raw in data[start:end].splitlines()]
+        live = [raw for raw in lines if raw and not raw.startswith(b"#")]
+        keys = {raw.split(None, 1)[0].split(b"[")[0] for raw in live if not raw.startswith(b'"')}
+        problem = ""
+        if live and any(raw.startswith(b"#~") for raw in lines):
+            problem = "mixes obsolete (#~) and live lines"
+        elif b"msgid_plural" in keys and not any(raw.startswith(b"msgstr[") for raw in live):
+            problem = "has msgid_plural but no msgstr[N]"
+        elif b"msgid" in keys and b"msgstr" not in keys:
+            problem = "has a msgid but no msgstr"
+        if problem:
+            raise InputError(f"{path}:{line}: the entry here {problem}; correct it (msgfmt --check finds it)")
 
 
 def _blocks(data: bytes) -> list[tuple[int, int]]:

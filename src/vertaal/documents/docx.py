@@ -78,6 +78,8 @@ class _Paragraph:
     codes: dict = field(default_factory=dict)
     styles: dict = field(default_factory=dict)  # style -> rPr element
     links: dict = field(default_factory=dict)  # number -> w:hyperlink
+    field_runs: list = field(default_factory=list)  # an open complex field's runs, begin to end
+    field_depth: int = 0  # its nesting, across revisions and hyperlinks (a field may start in one)
 
 
 def _rpr_key(run) -> tuple[str, Any]:
@@ -119,9 +121,8 @@ def _run_items(run, link, paragraph: _Paragraph) -> list[_Item]:
 
 
 def _stream(container, link, paragraph: _Paragraph, out: list[_Item]) -> None:
-    """The items of a paragraph (or of a hyperlink or accepted revision in it), in order."""
-    field_run: list = []  # a complex field's runs, begin to end: one code
-    depth = 0
+    """The items of a paragraph (or of a hyperlink or accepted revision in it), in order; a complex
+    field's runs, begin to end, are one code, wherever its begin and end sit."""
     for child in container:
         name = _local(child)
         if not name or name in _NOISE:
@@ -129,15 +130,15 @@ def _stream(container, link, paragraph: _Paragraph, out: list[_Item]) -> None:
         if name in _REJECTED:
             paragraph.revisions += 1
             continue
-        if depth or (name == "r" and child.find(_w("fldChar")) is not None):
-            field_run.append(child)
+        if paragraph.field_depth or (name == "r" and child.find(_w("fldChar")) is not None):
+            paragraph.field_runs.append(child)
             for mark in child.iter(_w("fldChar")):
                 kind = mark.get(_w("fldCharType"))
-                depth += 1 if kind == "begin" else -1 if kind == "end" else 0
-            if depth <= 0:
-                depth = 0
-                out.append(_Item(None, "", link, field_run))
-                field_run = []
+                paragraph.field_depth += 1 if kind == "begin" else -1 if kind == "end" else 0
+            if paragraph.field_depth <= 0:
+                paragraph.field_depth = 0
+                out.append(_Item(None, "", link, paragraph.field_runs))
+                paragraph.field_runs = []
             continue
         if name == "r":
             out.extend(_run_items(child, link, paragraph))
@@ -150,14 +151,13 @@ def _stream(container, link, paragraph: _Paragraph, out: list[_Item]) -> None:
             _stream(child, number, paragraph, out)
         else:  # bookmarks, comment anchors, a simple field, content controls: kept whole
             out.append(_Item(None, "", link, [child]))
-    if field_run:  # a field whose end is in another paragraph: its runs, kept whole
-        out.append(_Item(None, "", link, field_run))
 
 
 def _paragraph(p) -> _Paragraph:
-
     paragraph = _Paragraph(p)
     _stream(p, None, paragraph, paragraph.items)
+    if paragraph.field_runs:  # a field whose end is in another paragraph: its runs, kept whole
+        paragraph.items.append(_Item(None, "", None, paragraph.field_runs))
     paragraph.base = _base([i for i in paragraph.items if i.link is None])
     paragraph.source, paragraph.codes = _read(paragraph)
     return paragraph
