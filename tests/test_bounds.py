@@ -66,3 +66,32 @@ def test_a_package_part_past_the_limit_is_refused(tmp_path, suffix):
     assert done.returncode == 1, done.stderr
     assert f"its part {part} unpacks to 3 MB, over the limit of 2 MB; set VERTAAL_MAX_PART_MB" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+WHOLE = {
+    "page.html": ("translate", "<p>{}</p>"),
+    "notes.md": ("translate", "# Kop\n\n{}\n"),
+    "units.xlf": ("translate", '<xliff version="1.2"><file source-language="nl"><body>{}</body></file></xliff>'),
+    "messages.po": ("translate", 'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n#. {}\nmsgid "a"\nmsgstr ""\n'),
+    "terms.tsv": ("glossary import", "kabinet\tcabinet\t{}\n"),
+    "text.txt": ("translate -i", "{}\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE))
+def test_a_file_read_whole_past_the_limit_is_refused(tmp_path, name):
+    """Each reader that takes its file whole stops at $VERTAAL_MAX_FILE_MB (here 1 MB; 256 by
+    default), in one line naming the limit and the variable, under a memory limit, before any model."""
+    command, template = WHOLE[name]
+    path = tmp_path / name
+    path.write_text(template.format("woord " * 350_000), encoding="utf-8")
+    assert path.stat().st_size > 2 << 20
+    done = subprocess.run(
+        [sys.executable, "-c", "from vertaal.cli import main; main()", *command.split(), str(path)],
+        env={**os.environ, "VERTAAL_DB": str(tmp_path / "v.db"), "VERTAAL_MAX_FILE_MB": "1"},
+        capture_output=True, text=True, timeout=120, preexec_fn=limited(3000),
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert f"{path} is over the limit of 1 MB for a file read whole; set VERTAAL_MAX_FILE_MB" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "MemoryError" not in done.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name not in (name, "v.db")]  # nothing written

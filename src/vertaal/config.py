@@ -10,6 +10,8 @@ ENV_MODEL = "VERTAAL_MODEL"
 ENV_MODELS_FILE = "VERTAAL_MODELS_FILE"
 ENV_MAX_PART_MB = "VERTAAL_MAX_PART_MB"
 MAX_PART_MB = 256  # the largest unpacked part of a DOCX or ODT package read, by default
+ENV_MAX_FILE_MB = "VERTAAL_MAX_FILE_MB"
+MAX_FILE_MB = 256  # the largest file read whole (HTML, Markdown, XLIFF, PO, a glossary, text), by default
 
 
 def data_dir() -> Path:
@@ -52,6 +54,12 @@ def models_file() -> str | None:
 def editor() -> str:
     """The user's editor command line: $VISUAL, then $EDITOR, then vi."""
     return os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+
+
+def max_file_mb() -> int:
+    """The largest file vertaal reads whole into memory ($VERTAAL_MAX_FILE_MB)."""
+    value = os.environ.get(ENV_MAX_FILE_MB, "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_FILE_MB
 
 
 def max_part_mb() -> int:

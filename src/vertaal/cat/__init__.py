@@ -39,12 +39,9 @@ def open_bilingual(path: str | Path) -> BilingualFile:
     kind = format_of(path)
     if kind is None:
         raise UsageError(f"{path}: not a bilingual file ({', '.join(sorted(SUFFIXES))})")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror})") from None
+    from ..text.files import read_bytes
+
+    data = read_bytes(path)
     if kind == "po":
         from .po import PoFile
 

@@ -154,12 +154,25 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The whole content of a file ('-' is standard input)."""
+    """The whole content of a file ('-' is standard input), up to $VERTAAL_MAX_FILE_MB: a larger
+    one is refused in one line before it fills the memory."""
+    from ..config import ENV_MAX_FILE_MB, max_file_mb
+
+    limit = max_file_mb()
     handle = open_input(path)
-    if handle is sys.stdin.buffer:
-        return handle.read()
-    with handle:
-        return handle.read()
+    try:
+        data = handle.read((limit << 20) + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {display_name(path)}: {exc.strerror}") from exc
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+    if len(data) > limit << 20:
+        raise InputError(
+            f"{display_name(path)} is over the limit of {limit} MB for a file read whole;"
+            f" set {ENV_MAX_FILE_MB} to raise it"
+        )
+    return data
 
 
 def display_name(path: str | os.PathLike[str]) -> str:
