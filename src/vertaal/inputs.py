@@ -78,9 +78,12 @@ def classify(text: list[str] | None, files: list[Path] | None) -> Input:
 def looks_like_a_file(word: str) -> bool:
     """Whether a TEXT argument names a file: it has a path separator, or a document or CAT-file
     extension, and is one word."""
+    from .documents import UNSUPPORTED
+
     if not word or any(ch.isspace() for ch in word.strip()):
         return False
-    return os.sep in word or "/" in word or file_kind(word) is not Kind.TEXT
+    unsupported = Path(word).suffix.lower() in UNSUPPORTED
+    return os.sep in word or "/" in word or unsupported or file_kind(word) is not Kind.TEXT
 
 
 def require_file(given: str | Path) -> Path:

@@ -35,6 +35,9 @@ UNSUPPORTED = {
     ".xls": "Excel",
     ".xlsx": "Excel",
     ".epub": "EPUB",
+    ".ods": "OpenDocument spreadsheet",
+    ".odp": "OpenDocument presentation",
+    ".odg": "OpenDocument drawing",
 }
 OUTPUTS = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html", ".md": "markdown", ".txt": "text"}
 DEFAULT_OUTPUT = {"docx": ".docx", "odt": ".odt", "html": ".html", "markdown": ".md", "pdf": ".docx"}
