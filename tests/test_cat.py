@@ -574,3 +574,74 @@ def test_an_unsegmented_sdlxliff_unit_is_segmented_and_marked_as_trados_does(tin
     assert (seg.get("id"), seg.get("conf"), seg.get("origin")) == ("1", "Draft", "mt")
     assert seg.get("origin-system").startswith("vertaal, model ")
     assert open_bilingual(tmp_path / "out.sdlxliff").segments[0].state == "draft"
+
+
+CAN_REORDER = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="{X2[1:-1]}" version="2.0" srcLang="nl" trgLang="en">
+ <file id="f1">
+  <unit id="u1"><segment><source>Stap <ph id="1" canReorder="firstNo"/>een, dan <ph id="2" canReorder="no"/>twee en \
+<ph id="3" canReorder="no"/>drie, <ph id="4"/>klaar.</source></segment></unit>
+ </file>
+</xliff>
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_xliff2_codes_that_cannot_be_reordered_keep_their_order(tmp_path, seed):
+    """canReorder="no" (a sequence begun by firstNo) may not be reordered: on random models the
+    three such codes come back in the source's order, each once; the free one anywhere once."""
+    model = tmp_path / "model"
+    model.mkdir()
+    factory.build_model(model, seed=seed)
+    path = write(tmp_path, "steps.xlf", CAN_REORDER)
+    pretranslate(model, path)
+    [target] = etree.parse(str(tmp_path / "steps.en.xlf")).iter(f"{X2}target")
+    ids = [ph.get("id") for ph in target.iter(f"{X2}ph")]
+    assert sorted(ids) == ["1", "2", "3", "4"]
+    assert [i for i in ids if i != "4"] == ["1", "2", "3"]
+
+
+MEMOQ_PAIRS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="{X12[1:-1]}">
+ <file original="brief.docx" source-language="nl-NL" target-language="en-GB" datatype="x-docx"><body>
+  <trans-unit id="reversed"><source>Zie <bpt id="1" rid="7">&lt;a&gt;</bpt>de site<ept id="2" rid="7">&lt;/a&gt;</ept>.</source>\
+<target>See <ept id="2" rid="7">&lt;/a&gt;</ept>the site<bpt id="1" rid="7">&lt;a&gt;</bpt>.</target></trans-unit>
+  <trans-unit id="split"><source>Begin <bpt id="3" rid="8">&lt;b&gt;</bpt>vet</source>\
+<target>Start <bpt id="3" rid="8">&lt;b&gt;</bpt>bold</target></trans-unit>
+  <trans-unit id="by-rid"><source><bpt id="5" rid="9">&lt;i&gt;</bpt>schuin<ept id="6" rid="9">&lt;/i&gt;</ept> tekst</source>\
+<target><bpt id="5" rid="9">&lt;i&gt;</bpt>italic<ept id="6" rid="9">&lt;/i&gt;</ept> text</target></trans-unit>
+ </body></file>
+</xliff>
+"""
+
+
+def test_check_pairs_bpt_and_ept_by_rid_as_memoq_does(tmp_path):
+    """An ept placed before its bpt is a nesting error, not an added code; a pair split over
+    segments (memoQ does this) is no nesting error; ids that differ within a rid pair are fine."""
+    path = write(tmp_path, "brief.mqxliff.xlf", MEMOQ_PAIRS)
+    result = runner.invoke(app, ["check", str(path), "--format", "json"])
+    found = {(s["unit"], p["check"]) for s in json.loads(result.stdout)["segments"] for p in s["problems"]}
+    assert found == {("reversed", "tag_nesting")}, result.stdout
+
+
+ANNOTATED = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="{X2[1:-1]}" version="2.0" srcLang="nl" trgLang="en">
+ <file id="f1">
+  <unit id="added"><segment><source>De <mrk id="m1" translate="no">AIVD</mrk> werkt.</source>\
+<target>The <mrk id="m1" translate="no">AIVD</mrk> <mrk id="t1" type="comment" value="check">works</mrk>.</target>\
+</segment></unit>
+  <unit id="renamed"><segment><source>De <mrk id="m2" translate="no">MIVD</mrk> ook.</source>\
+<target>The <mrk id="x9" translate="no">MIVD</mrk> too.</target></segment></unit>
+ </file>
+</xliff>
+"""
+
+
+def test_target_annotations_are_judged_as_xliff2_says(tmp_path):
+    """XLIFF 2.0 (4.7.1 and the mrk constraints): a target may add annotations of its own under new
+    ids; an annotation that corresponds to one in the source keeps its id, so a renamed one is
+    missing (and the new id is no added code)."""
+    path = write(tmp_path, "annotated.xlf", ANNOTATED)
+    result = runner.invoke(app, ["check", str(path), "--format", "json"])
+    found = {(s["unit"], p["check"]) for s in json.loads(result.stdout)["segments"] for p in s["problems"]}
+    assert found == {("renamed", "tag_missing")}, result.stdout

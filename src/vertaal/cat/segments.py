@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..text.codes import CODE, Code, codes_in, kind_of
+from ..text.codes import CLOSE, CODE, OPEN, Code, codes_in, kind_of
 
 NEW, DRAFT, FINAL = "new", "draft", "final"  # empty; translated, not approved; approved/final/signed off
 
@@ -40,9 +40,11 @@ class Segment:
         return CODE.sub(lambda m: known[m.group()].label if m.group() in known else "", text)
 
     def refs(self, target: bool = False) -> list[tuple[str, str, str]]:
-        """(kind, key, label) of each code of the source (or the target, as read), in order."""
+        """(kind, key, label) of each code of the source (or the target, as read), in order. A
+        ``bpt``/``ept`` (``sc``/``ec``, ...) is an opening or closing code by what it is, also where
+        its partner is not in the same segment (then it is decoded as a standalone code)."""
         text, codes = (self.target, self.target_codes) if target else (self.source, self.codes)
-        return [(kind_of(c)[0], codes[c].key, codes[c].label) for c in codes_in(text) if c in codes]
+        return [(_role(c, codes[c]), codes[c].key, codes[c].label) for c in codes_in(text) if c in codes]
 
     def target_in_source_codes(self) -> str | None:
         """The target with its codes written as the source's characters (what the memory keeps),
@@ -58,6 +60,11 @@ class Segment:
             else:
                 out.append(ch)
         return "".join(out)
+
+
+def _role(char: str, code: Code) -> str:
+    kind = code.data[0] if isinstance(code.data, tuple) and code.data else None
+    return OPEN if kind == "start" else CLOSE if kind == "end" else kind_of(char)[0]
 
 
 class BilingualFile(Protocol):

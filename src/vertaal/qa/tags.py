@@ -25,6 +25,8 @@ def tag_problems(source: list[Ref], target: list[Ref]) -> list[Found]:
         if got[ref] == 0:
             problems.append(_problem("tag_missing", f"{labels[ref]} is missing from the target", ref))
     for ref, count in got.items():
+        if have[ref] == 0 and _annotation(ref[1]):
+            continue  # XLIFF 2 (4.7.1): a target may carry annotations of its own, under new ids
         if have[ref] == 0:
             problems.append(_problem("tag_added", f"{labels[ref]} is not in the source", ref))
         elif count > have[ref]:
@@ -35,12 +37,16 @@ def tag_problems(source: list[Ref], target: list[Ref]) -> list[Found]:
     if ordered_target != ordered_source and sorted(ordered_target) == sorted(ordered_source):
         message = f"out of order: {' '.join(ordered_target)} (the source has {' '.join(ordered_source)})"
         problems.append(("tag_order", message, {"source": ordered_source}))
-    problems += _nesting(target)
+    opening, closing = ({key for kind, key, _ in source if kind == role} for role in (OPEN, CLOSE))
+    paired = opening & closing
+    problems += _nesting([ref for ref in target if ref[1] in paired])
     return problems
 
 
 def _nesting(target: list[Ref]) -> list[Found]:
-    """Closing codes that close another pair than the innermost open one, or none."""
+    """Closing codes that close another pair than the innermost open one, or none. Only pairs
+    whose both codes are in the source's segment are judged (memoQ and Trados split a pair over
+    segments: its half in this one is judged by presence alone)."""
     opened: list[str] = []
     for kind, key, label in target:
         if kind == OPEN:
@@ -56,6 +62,11 @@ def _nesting(target: list[Ref]) -> list[Found]:
     if opened:
         return [("tag_nesting", f"{opened[-1]} is never closed", {"code": opened[-1]})]
     return []
+
+
+def _annotation(key: str) -> bool:
+    """An annotation marker (``<mrk>``, ``<sm>``/``<em>``) rather than a code of the original."""
+    return key.startswith(("mrk#", "sm/em#"))
 
 
 def _problem(check: str, message: str, ref: tuple[str, str]) -> Found:

@@ -10,7 +10,8 @@ Every inline element becomes one code character (:mod:`vertaal.engine.placeholde
   ``<sc>``/``<ec startRef>``, ``<sm>``/``<em startRef>``): an opening and a closing code when
   both are in the segment, else a standalone one;
 * everything else (``<x>``, ``<ph>``, ``<it>``, a protected ``<mrk>``, ``<cp>``, isolated
-  codes, elements of other namespaces): a standalone code, copied whole with its content.
+  codes, elements of other namespaces): a standalone code, copied whole with its content; an
+  ordered one (kept in the source's order) where XLIFF 2 says ``canReorder="no"`` or ``firstNo``.
 
 Writing a target rebuilds the elements from the source's: wrapping elements as empty copies
 that the translated content goes into, the others as whole copies. Nothing of a code is lost.
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .codes import CLOSE, OPEN, STANDALONE, Code, code_char, kind_of
+from .codes import CLOSE, OPEN, ORDERED, STANDALONE, Code, code_char, kind_of
 
 WRAPPING = {"g", "pc", "mrk"}
 STARTS = {"bpt": "ept", "bx": "ex", "sc": "ec", "sm": "em"}
@@ -102,7 +103,7 @@ def read(container: Any, wraps: Callable[[Any], bool] = _wraps) -> tuple[str, di
     tokens = _tokens(container, wraps)
     ends = {t.key for t in tokens if t.kind == "end"}
     starts = {t.key for t in tokens if t.kind == "start"}
-    counter = {OPEN: 0, STANDALONE: 0}
+    counter = {OPEN: 0, STANDALONE: 0, ORDERED: 0}
     pair_of: dict[str, int] = {}  # a pair's key or element -> its number
     stack: list[int] = []
     parts: list[str] = []
@@ -132,10 +133,11 @@ def read(container: Any, wraps: Callable[[Any], bool] = _wraps) -> tuple[str, di
             add(CLOSE, stack.pop(), token, closing=True)
         elif token.kind == "end" and token.key in starts and token.key in pair_of:
             add(CLOSE, pair_of.pop(token.key), token)
-        else:
-            k = counter[STANDALONE]
-            counter[STANDALONE] += 1
-            add(STANDALONE, k, token)
+        else:  # XLIFF 2's canReorder="no" (or "firstNo"): kept in the source's order
+            kind = ORDERED if token.element.get("canReorder") in ("no", "firstNo") else STANDALONE
+            k = counter[kind]
+            counter[kind] += 1
+            add(kind, k, token)
     return "".join(parts), codes
 
 
