@@ -645,3 +645,24 @@ def test_target_annotations_are_judged_as_xliff2_says(tmp_path):
     result = runner.invoke(app, ["check", str(path), "--format", "json"])
     found = {(s["unit"], p["check"]) for s in json.loads(result.stdout)["segments"] for p in s["problems"]}
     assert found == {("renamed", "tag_missing")}, result.stdout
+
+
+def test_xliff_notes_name_the_model_never_a_local_path_and_are_not_repeated(tiny_model, tmp_path):
+    """XLIFF 1.2 (and memoQ) get a <note from="vertaal" annotates="target">, XLIFF 2 a <notes><note
+    category="vertaal" appliesTo="target"> before the segments; a second run replaces its note."""
+    expected = re.compile(rf"machine translation by vertaal, model {tiny_model.name} revision [0-9a-f]{{16}}")
+    for name, text, namespace in (("one.xlf", XLIFF12, X12), ("two.xlf", XLIFF2, X2)):
+        path = write(tmp_path, name, text)
+        pretranslate(tiny_model, path)
+        out = tmp_path / name.replace(".xlf", ".en.xlf")
+        pretranslate(tiny_model, out, "--overwrite", "-o", tmp_path / f"again-{name}")
+        for written in (out, tmp_path / f"again-{name}"):
+            tree = etree.parse(str(written))
+            notes = [n for n in tree.iter(f"{namespace}note") if n.get("from") == "vertaal" or n.get("category")]
+            assert notes and all(expected.fullmatch(n.text) for n in notes), [n.text for n in notes]
+            assert str(tiny_model.parent) not in written.read_text(encoding="utf-8")
+            holders = [n.getparent() for n in notes]
+            assert len(holders) == len(set(holders))  # one note per unit, also after a second run
+        if namespace == X2:
+            unit = notes[0].getparent().getparent()
+            assert [etree.QName(c).localname for c in unit if isinstance(c.tag, str)][0] == "notes"

@@ -256,6 +256,7 @@ class Xliff1(_XliffBase):
         if self.dialect != "SDLXLIFF":
             target_el.set("state", "needs-review-translation")
             target_el.set("state-qualifier", "mt-suggestion")
+            _provenance_note(element, note, target_el, annotates="target", **{"from": "vertaal"})
         if element.get(f"{{{MEMOQ}}}status") is not None:
             element.set(f"{{{MEMOQ}}}status", "MachineTranslated")
         self.changed(element)
@@ -303,6 +304,8 @@ class Xliff1(_XliffBase):
                 write_inline(mark, "", {})
         anchor.addnext(target)
         target.tail = anchor.tail
+        if anchor.tail is not None and element.text is not None and not element.text.strip():
+            anchor.tail = element.text  # the children's indentation (the closing tag keeps its own)
         return target
 
 
@@ -352,10 +355,46 @@ class Xliff2(_XliffBase):
             target_el.tail = source.tail
         write_inline(target_el, target, segment.codes)
         element.set("state", "translated")
+        unit = next((a for a in element.iterancestors() if tag_name(a.tag) == "unit"), None)
+        if unit is not None:
+            notes = child(unit, "notes")
+            if notes is None:  # before originalData and the segments, as the schema orders them
+                notes = etree.Element(etree.QName(unit, "notes").text)
+                first = next(c for c in unit if tag_name(c.tag) in ("originalData", "segment", "ignorable"))
+                first.addprevious(notes)
+                notes.tail = unit.text if unit.text is not None and not unit.text.strip() else None
+            _provenance_note(notes, note, None, category="vertaal", appliesTo="target")
         if not self.root.get("trgLang") and self.target_lang:
             self.root.set("trgLang", self.target_lang)
         self.changed(element.getparent() if element.getparent() is not None else element)
         segment.target, segment.state = target, DRAFT
+
+
+def _provenance_note(parent: Any, text: str, after: Any, **attributes: str) -> None:
+    """One ``<note>`` in `parent` saying which model wrote the machine translation (its id and
+    revision, never a local path), after `after` (else last); the one an earlier run wrote (the
+    note with these attributes) is replaced. Indented as `parent`'s other children are."""
+    for old in [c for c in parent if tag_name(c.tag) == "note" and _has(c, attributes)]:
+        previous = old.getprevious()
+        if previous is not None:
+            previous.tail = old.tail
+        else:
+            parent.text = old.tail
+        parent.remove(old)
+    note = etree.Element(etree.QName(parent, "note").text, attributes)
+    note.text = text
+    place = after if after is not None and after.getparent() is parent else None
+    if place is None and len(parent):
+        place = parent[-1]
+    if place is None:
+        parent.append(note)
+        return
+    note.tail, place.tail = place.tail, parent.text if place.tail is not None else None
+    place.addnext(note)
+
+
+def _has(element: Any, attributes: dict[str, str]) -> bool:
+    return all(element.get(name) == value for name, value in attributes.items())
 
 
 def open_xliff(path: Path, data: bytes) -> Xliff1 | Xliff2:
