@@ -75,6 +75,12 @@ def glossary_model(tmp_path_factory) -> Path:
     return directory
 
 
+@pytest.fixture(scope="session")
+def glossary_model_en_nl(glossary_model, tmp_path_factory) -> Path:
+    """The glossary model declared as English to Dutch (its tokenizer's languages swapped)."""
+    return factory.redeclared(glossary_model, tmp_path_factory.mktemp("glossary-model-en-nl"), "en", "nl")
+
+
 # CI explores the same examples on every run (no flaky reds); a developer's run explores new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):

@@ -53,7 +53,7 @@ def test_fast_with_a_glossary_end_to_end(trained_model, db):
     assert rows[1]["target"] == "The minister shares the report." and rows[1]["terms"] == []
 
 
-def test_en_nl_uses_the_en_nl_glossary(glossary_model, db):
+def test_en_nl_uses_the_en_nl_glossary(glossary_model_en_nl, db):
     added = invoke("glossary", "add", "threat level", "dreigingsniveau", "--pair", "en-nl")
     assert added.exit_code == 0, added.output
     result = invoke(
@@ -61,7 +61,7 @@ def test_en_nl_uses_the_en_nl_glossary(glossary_model, db):
         "-d",
         "en-nl",
         "-m",
-        glossary_model,
+        glossary_model_en_nl,
         "--beams",
         "2",
         "-f",

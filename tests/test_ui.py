@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 pytest.importorskip("fastapi")
 playwright = pytest.importorskip("playwright.sync_api")
 
-from tests import factory  # noqa: E402
 from tests.servers import running  # noqa: E402
 from vertaal.cli import app as cli  # noqa: E402
 from vertaal.server.app import Settings  # noqa: E402
@@ -29,12 +28,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def site(glossary_model, db, tmp_path, monkeypatch):
+def site(glossary_model, glossary_model_en_nl, db, tmp_path, monkeypatch):
     """A server with a model for each direction (one model declared nl-en, its copy en-nl)."""
-    (tmp_path / "en-nl").mkdir()
-    en_nl = factory.redeclared(glossary_model, tmp_path / "en-nl", "en", "nl")
     models = tmp_path / "models.txt"
-    models.write_text(f"nl-en {glossary_model}\nen-nl {en_nl}\n", encoding="utf-8")
+    models.write_text(f"nl-en {glossary_model}\nen-nl {glossary_model_en_nl}\n", encoding="utf-8")
     monkeypatch.setenv("VERTAAL_MODELS_FILE", str(models))
     assert CliRunner().invoke(cli, ["glossary", "import", str(STARTER)]).exit_code == 0
     with running(Settings(db=str(db))) as url:
