@@ -71,7 +71,7 @@ def test_a_package_part_past_the_limit_is_refused(tmp_path, suffix):
 WHOLE = {
     "page.html": ("translate", "<p>{}</p>"),
     "notes.md": ("translate", "# Kop\n\n{}\n"),
-    "units.xlf": ("translate", '<xliff version="1.2"><file source-language="nl"><body>{}</body></file></xliff>'),
+    "units.xlf": ("translate", '<xliff version="1.2"><file source-language="nl"><body>{}</body></file></xliff>'),  # noqa: E501
     "messages.po": ("translate", 'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n#. {}\nmsgid "a"\nmsgstr ""\n'),
     "terms.tsv": ("glossary import", "kabinet\tcabinet\t{}\n"),
     "text.txt": ("translate -i", "{}\n"),

@@ -182,7 +182,10 @@ def test_a_long_input_shows_progress_before_its_sentences_are_known():
         assert short._task is None  # a short input shows no spinner
 
 
-@pytest.mark.parametrize("name", ["nosuchfile.docx", "rapport.xlf", "map/tekst.txt", "./verslag", "begroting.ods"])
+TYPOS = ["nosuchfile.docx", "rapport.xlf", "map/tekst.txt", "./verslag", "begroting.ods"]
+
+
+@pytest.mark.parametrize("name", TYPOS)
 def test_a_file_name_that_names_no_file_is_one_line_not_translated(tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)
     result = run("translate", name)
