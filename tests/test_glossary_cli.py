@@ -406,3 +406,21 @@ def test_a_huge_term_is_not_echoed_whole(db):
     result = run("add", "x" * 100_000, "y")
     assert result.exit_code == 1
     assert len(result.stderr) < 400 and "(100,002 characters)" in result.stderr, result.stderr[:300]
+
+
+def test_an_amazon_translate_csv_imports_every_distinct_source_of_the_pair(db, tmp_path):
+    """Amazon Translate's custom terminology CSV: one column per language. Rows made for another
+    column (Russian genders) repeat the en-fr pair with another fr: the first is kept, the rest
+    skipped with their lines; a source differing only in case is its own term."""
+    file = tmp_path / "terminology.csv"
+    file.write_text(
+        "en,fr,ru\nIntraday,Intraday,Внутридневной\nIntraday,Intrajournalier,Внутридневная\n"
+        "intraday,intrajournalier,внутридневной\nMarket,Marché,Рынок\n,vide,пусто\n",
+        encoding="utf-8",
+    )
+    result = run("import", file, "--pair", "en-fr")
+    assert result.exit_code == 0, result.output
+    assert "3 added" in result.stderr and "defined differently on an earlier line: line 3" in result.stderr
+    assert "1 no en term" in result.stderr
+    kept = {row["source"]: row["target"] for row in listing("--pair", "en-fr")}
+    assert kept == {"Intraday": "Intraday", "intraday": "intrajournalier", "Market": "Marché"}
