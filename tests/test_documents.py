@@ -344,3 +344,32 @@ def test_markdown_leaves_what_it_does_not_translate_byte_identical(tiny_model, d
     for kept in ("`vertaal check`", "![logo](logo.png)", "](https://politie.nl)"):
         assert kept in lines[4], kept
     assert "dropped" not in result.stderr
+
+
+LINK_FORMS = [
+    ("[de site](<https://example.org/a b> 'Titel')", "](<https://example.org/a b> 'Titel')"),
+    ("[het verslag][ref]", "][ref]"),
+    ("[ref][]", "][ref]"),  # the words were the reference: it is named
+    ("[ref]", "][ref]"),
+    ("<https://aivd.nl/over?x=1&y=2>", "<https://aivd.nl/over?x=1&y=2>"),
+    ("![het logo](img/a%20b.png 'T')", "![het logo](img/a%20b.png 'T')"),
+    ("[de pagina](https://example.org/%7Euser?q=a+b&amp;c \"Een \\\"titel\\\"\")",
+     "](https://example.org/%7Euser?q=a+b&amp;c \"Een \\\"titel\\\"\")"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "kept"), LINK_FORMS)
+def test_markdown_link_targets_come_back_as_written(tiny_model, db, tmp_path, written, kept):
+    """A link's target, title, reference and an autolink are the source's own bytes in the output
+    (markdown-it normalises them: %-encoding, quotes, the reference resolved), however the random
+    model translates the words around them."""
+    source = tmp_path / "links.md"
+    source.write_text(f"De dienst verwijst naar {written} voor meer.\n\n[ref]: https://example.org/r?a=1&b=2\n")
+    out = tmp_path / "links.en.md"
+    result = runner.invoke(
+        app, ["translate", "-m", str(tiny_model), "--no-memory", "--no-glossary", str(source), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").split("\n")
+    assert kept in lines[0], lines[0]
+    assert lines[2] == "[ref]: https://example.org/r?a=1&b=2"

@@ -3,16 +3,20 @@ table cells in place; every other line stays as written.
 
 Emphasis, strong emphasis and links around words are pairs of the inline codes XLIFF uses
 (`vertaal.text.markup`), placed once each and nested as in the source, and are written back as
-``*``, ``**`` and ``[text](target)`` with the link target untouched. Inline code, images, raw
-HTML and hard breaks are standalone codes, written back exactly as they were; fenced and indented
-code is never read. A paragraph, heading or row without text of its own (a line of badges) stays
-exactly as written. A translated paragraph is written on one line, after the prefix its
-first line had (``- ``, ``1. ``, ``> ``, indentation); a heading as an ATX heading.
+``*``, ``**`` and ``[text](target)``: a link's ``](target "title")`` or ``][ref]`` is the
+source's own text, byte for byte (every inline rule records where its tokens came from). Inline
+code, images, autolinks, raw HTML and hard breaks are standalone codes, written back exactly as
+they were; fenced and indented code is never read. A paragraph, heading or row without text of
+its own (a line of badges) stays exactly as written. A translated paragraph is written on one
+line, after the prefix its first line had (``- ``, ``1. ``, ``> ``, indentation); a heading as
+an ATX heading.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..text.codes import respace
@@ -21,6 +25,40 @@ from ..text.reflow import strip_control
 from .blocks import Block, Translated
 
 _UNTOUCHED_INLINE = {"code_inline", "html_inline", "image", "hardbreak"}
+_SPANNED = {"link_open", "code_inline", "image"}  # tokens whose source text is kept (meta["span"])
+
+
+def _parser() -> Any:
+    """CommonMark with tables, each inline rule wrapped to record the source span of the tokens
+    it makes (markdown-it-py keeps only block lines)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    ruler = md.inline.ruler
+    for name, rule in zip(ruler.get_active_rules(), ruler.getRules(""), strict=True):
+        ruler.at(name, _spanning(rule))
+    return md
+
+
+def _spanning(rule: Callable[[Any, bool], bool]) -> Callable[[Any, bool], bool]:
+    def spanning(state: Any, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        found = rule(state, silent)
+        if found and not silent:
+            for token in state.tokens[count:]:
+                if token.type in _SPANNED and "span" not in token.meta:
+                    token.meta["span"] = (start, state.pos)
+        return found
+
+    return spanning
+
+
+def _label_end(md: Any, src: str, start: int) -> int:
+    """Where the ``]`` of the link label that opens at `start` is (-1: not found)."""
+    from markdown_it.helpers import parseLinkLabel
+    from markdown_it.rules_inline import StateInline
+
+    return parseLinkLabel(StateInline(src, md, {}, []), start, True)
 
 
 class _Unit:
@@ -36,7 +74,10 @@ class _Unit:
         self.cells: list[list[object]] = []  # per cell (one for a paragraph): pieces, str = raw kept
 
 
-def _raw(token) -> str:
+def _raw(token, src: str) -> str:
+    if "span" in token.meta:
+        start, end = token.meta["span"]
+        return src[start:end]
     if token.type == "code_inline":
         return f"{token.markup}{token.content}{token.markup}"
     if token.type == "image":
@@ -51,12 +92,11 @@ class MarkdownDocument:
     suffix = ".md"
 
     def __init__(self, path: str, encoding: str = "utf-8") -> None:
-        from markdown_it import MarkdownIt
-
         self._text = read_file(path, encoding)
         self._lines = self._text.split("\n")
+        self._md = _parser()
         try:
-            tokens = MarkdownIt("commonmark").enable("table").parse(self._text)
+            tokens = self._md.parse(self._text)
         except Exception as exc:  # markdown-it raises on pathological input only
             raise InputError(f"{path} cannot be read as Markdown ({exc})") from exc
         self._units: list[_Unit] = []
@@ -90,11 +130,11 @@ class MarkdownDocument:
                     prefix = first[: max(at, 0)]
                     current = _Unit(tuple(token.map), kind, level, "" if kind == "heading" else prefix)
                     self._units.append(current)
-                    self._cell(current, token.children or [])
+                    self._cell(current, token.children or [], token.content)
                 else:
-                    self._cell(unit, token.children or [])
+                    self._cell(unit, token.children or [], token.content)
 
-    def _cell(self, unit: _Unit, children) -> None:
+    def _cell(self, unit: _Unit, children, src: str) -> None:
         """One paragraph, heading or cell: a block whose emphasis and links are pairs of codes and
         whose code, images, raw HTML and hard breaks are standalone codes kept as written."""
         from lxml import etree
@@ -112,16 +152,16 @@ class MarkdownDocument:
             else:
                 node.text = (node.text or "") + value
 
+        inside_autolink = False
         for child in children:
-            if child.type in _UNTOUCHED_INLINE:
+            if inside_autolink:  # an autolink's text is its address: kept whole with it
+                inside_autolink = child.type != "link_close"
+            elif child.type in _UNTOUCHED_INLINE or (child.type, child.markup) == ("link_open", "autolink"):
                 etree.SubElement(stack[-1], "code", n=str(len(kept)))
-                kept.append(_raw(child))
+                kept.append(_raw(child, src))
+                inside_autolink = child.type == "link_open"
             elif child.type in ("strong_open", "em_open", "link_open"):
-                mark = (
-                    ("link", child.attrs.get("href", ""), child.attrs.get("title") or "")
-                    if child.type == "link_open"
-                    else (child.type[:-5], child.markup)
-                )
+                mark = self._link(child, src) if child.type == "link_open" else (child.markup, child.markup)
                 stack.append(etree.SubElement(stack[-1], "wrap", n=str(len(kept))))
                 kept.append(mark)
             elif child.type in ("strong_close", "em_close", "link_close"):
@@ -140,6 +180,21 @@ class MarkdownDocument:
         self.blocks.append(block)
         self._pieces[number] = (source, codes, kept)
         unit.cells.append([number])
+
+    def _link(self, token: Any, src: str) -> tuple[str, str]:
+        """What opens and closes a link around its words: ``[`` and the source's own ``](...)``
+        or ``][ref]`` (a collapsed or shortcut reference, ``[words][]`` or ``[words]``, becomes
+        ``[translation][words]``); rebuilt from the token only where the source span is unknown."""
+        if "span" in token.meta:
+            start, end = token.meta["span"]
+            label_end = _label_end(self._md, src, start)
+            if src.startswith("[", start) and start < label_end < end:
+                closing = src[label_end:end]
+                if closing in ("]", "][]"):  # the words are the reference: name it, as they change
+                    closing = f"][{src[start + 1 : label_end]}]"
+                return "[", closing
+        title = f' "{token.attrs["title"]}"' if token.attrs.get("title") else ""
+        return "[", f"]({token.attrs.get('href', '')}{title})"
 
     def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:
         by_block = {t.block.ref: t for t in translated}
@@ -185,12 +240,8 @@ def _source(holder, kept: list[object]) -> str:
         if child.tag == "code":
             out.append(str(mark))
         else:
-            inner = _source(child, kept)
-            if mark[0] == "link":  # type: ignore[index]
-                title = f' "{mark[2]}"' if mark[2] else ""  # type: ignore[index]
-                out.append(f"[{inner}]({mark[1]}{title})")  # type: ignore[index]
-            else:
-                out.append(f"{mark[1]}{inner}{mark[1]}")  # type: ignore[index]
+            opening, closing = mark  # type: ignore[misc]
+            out.append(f"{opening}{_source(child, kept)}{closing}")
         out.append(_escape(child.tail or ""))
     return "".join(out)
 
