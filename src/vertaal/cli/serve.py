@@ -9,6 +9,16 @@ import typer
 
 from .arguments import ComputeTypeOption, Db, Engine, EngineOption, FastOption, Model, engine_choice
 
+ServeGlossary = Annotated[
+    str,
+    typer.Option(
+        "--glossary", "-g", metavar="NAME",
+        help="The glossary applied to every request that names none ('default' if it exists).",
+    ),
+]  # fmt: skip
+NoGlossaryOption = Annotated[bool, typer.Option("--no-glossary", help="No glossary unless a request asks.")]
+NoMemoryOption = Annotated[bool, typer.Option("--no-memory", help="Translate without the memory.")]
+
 HostOption = Annotated[
     str, typer.Option("--host", help="Address to bind; any other than 127.0.0.1 needs --api-keys.")
 ]
@@ -43,9 +53,14 @@ def serve(
     engine: EngineOption = Engine.ctranslate2,
     fast: FastOption = False,
     compute_type: ComputeTypeOption = "int8",
+    glossary: ServeGlossary = "default",
+    no_glossary: NoGlossaryOption = False,
+    no_memory: NoMemoryOption = False,
     db: Db = None,
 ) -> None:
-    """Serve translation over HTTP with LibreTranslate's API; the model stays loaded."""
+    """Serve translation over HTTP with LibreTranslate's API; the model stays loaded. Every
+    request gets the glossary (unless it names another, or "" for none) and the memory, as the
+    CLI does."""
     from .. import server
 
     if add_key is not None:
@@ -57,6 +72,13 @@ def serve(
         return
     server.require()
     server.check_exposure(host, str(api_keys) if api_keys else None)
+    if not no_glossary and glossary != "default":
+        from ..db import open_db
+        from ..errors import GlossaryError
+        from ..glossary.store import GlossaryStore
+
+        if not GlossaryStore(open_db(db)).exists(glossary):
+            raise GlossaryError(f"no glossary named {glossary!r}; see 'vertaal glossary names'")
     import uvicorn
 
     from ..server.app import Settings, create_app
@@ -71,6 +93,8 @@ def serve(
         keys=KeyRing.load(api_keys) if api_keys else None,
         max_upload=max_upload_mb * 1_000_000,
         cors_origins=list(cors or []),
+        glossary=None if no_glossary else glossary,
+        memory=not no_memory,
     )
     app = create_app(settings, preload=preload)
     typer.echo(f"vertaal serving on http://{host}:{port} (LibreTranslate's API; Ctrl-C stops)", err=True)

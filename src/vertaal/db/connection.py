@@ -84,7 +84,9 @@ def open_db(path: str | os.PathLike[str] | None = None, *, create: bool = True) 
         raise StoreError(f"cannot open the database {file}: folder {where} does not exist; create it first")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)  # the default location is made on first use
-        connection = sqlite3.connect(str(file), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        connection = sqlite3.connect(  # SQLite is built serialized (threadsafety 3): the server's
+            str(file), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )  # model thread may use a connection its preloading thread opened
         db = Database(connection, file)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 
-def translate_html(translator: Any, text: str) -> str:
-    """`text` (a fragment or a whole page) translated with every tag kept."""
+def translate_html(translator: Any, text: str) -> tuple[str, list[Any]]:
+    """`text` (a fragment or a whole page) translated with every tag kept, and the statuses of
+    the glossary's terms in it (as for text)."""
     from .. import documents
     from ..documents.html import HtmlDocument
 
     page = HtmlDocument.from_text(text)
-    _, translated = documents.translate(translator, page)
-    return page.serialise(translated, translator.pair[1])
+    result, translated = documents.translate(translator, page)
+    terms = [term for sentence in result.sentences for term in sentence.terms or []]
+    return page.serialise(translated, translator.pair[1]), terms

@@ -65,13 +65,12 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     fmt = params.get("format") or "text"
     if fmt not in ("text", "html"):
         raise RequestError(400, "Invalid request: format must be text or html")
-    glossary = params.get("glossary") or None
+    glossary = _glossary(params, state)
     work = state.batcher(pair)
     if fmt == "html":
-        translated = [
-            await work.run(glossary, lambda t, text=text: translate_html(t, text)) for text in texts
-        ]
-        terms: list[list[dict]] = [[] for _ in texts]
+        done = [await work.run(glossary, lambda t, text=text: translate_html(t, text)) for text in texts]
+        translated = [text for text, _ in done]
+        terms: list[list[dict]] = [[t.to_dict() for t in found] for _, found in done]
     else:
         translated, terms = await _texts(work, texts, glossary)
     answer: dict[str, Any] = {"translatedText": translated if isinstance(q, list) else translated[0]}
@@ -106,7 +105,7 @@ async def translate_file(request: Request, state: State) -> dict[str, str]:
     folder.mkdir()
     source = folder / f"source{suffix}"  # the server names every file; the client names none
     source.write_bytes(data)
-    glossary = params.get("glossary") or None
+    glossary = _glossary(params, state)
     target = await state.batcher(pair).run(glossary, lambda t: translate_upload(t, source, folder))
     state.downloads[token] = target
     name = Path(upload.filename).stem + target.suffix
@@ -140,6 +139,17 @@ async def _params(request: Request) -> dict[str, Any]:
         else:
             params[key] = value
     return params
+
+
+def _glossary(params: dict[str, Any], state: Any) -> str | None:
+    """The glossary a request names (vertaal's extension), the server's (``serve --glossary``,
+    by default ``default`` where it exists) when it names none, and none for ``""``."""
+    if "glossary" not in params:
+        return state.settings.glossary
+    value = params["glossary"]
+    if not isinstance(value, str):
+        raise RequestError(400, "Invalid request: glossary must be a glossary's name, or '' for none")
+    return value or None
 
 
 def _pair(params: dict[str, Any], pairs: list[Pair]) -> tuple[Pair, str | None]:

@@ -46,6 +46,8 @@ class Settings:
     max_upload: int = 20_000_000  # bytes of a /translate_file upload
     cors_origins: list[str] = field(default_factory=list)
     window: float = 0.01  # seconds a batch waits for more requests
+    glossary: str | None = "default"  # applied to a request that names none ("" in a request: none)
+    memory: bool = True  # exact matches from the translation memory, edited above machine output
 
     def translate_options(self) -> TranslateOptions:
         """The options every Translator of the server is made from (a request changes the pair)."""
@@ -54,6 +56,7 @@ class Settings:
             device=self.device,
             db=self.db,
             glossary=None,
+            memory=self.memory,
             engine=self.engine,
             compute_type=self.compute_type,
         )

@@ -1,0 +1,71 @@
+"""The server as the MT backend of clients that know nothing of vertaal (Weblate, OmegaT plugins,
+browser extensions, libretranslatepy): the server's glossary and the translation memory apply to
+every request, as the CLI applies them (issue 28)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+pytest.importorskip("fastapi")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from vertaal.cli import app as cli  # noqa: E402
+from vertaal.db import open_db  # noqa: E402
+from vertaal.memory.store import MemoryStore, Unit  # noqa: E402
+from vertaal.server.app import Settings, create_app  # noqa: E402
+
+runner = CliRunner()
+STARTER = Path(__file__).resolve().parents[1] / "glossary" / "nl-en-government.tsv"
+SENTENCE = "Het dreigingsniveau blijft substantieel."
+
+
+def ask(client, **extra):
+    body = {"q": SENTENCE, "source": "nl", "target": "en", **extra}
+    answer = client.post("/translate", json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+@pytest.fixture
+def starter(db):
+    assert runner.invoke(cli, ["glossary", "import", str(STARTER)]).exit_code == 0
+    return db
+
+
+def test_a_request_without_a_glossary_gets_the_default_and_empty_means_none(glossary_model, starter):
+    with TestClient(create_app(Settings(model=str(glossary_model), db=str(starter)))) as client:
+        plain = ask(client)  # what Weblate sends: no glossary field
+        assert [(t["source"], t["status"]) for t in plain["terms"]] == [("dreigingsniveau", "enforced")]
+        assert "threat level" in plain["translatedText"]
+        none = ask(client, glossary="")
+        assert "terms" not in none
+
+
+def test_serve_glossary_names_the_glossary_for_every_request(glossary_model, starter):
+    added = runner.invoke(cli, ["glossary", "add", "-g", "eigen", "substantieel", "substantial"])
+    assert added.exit_code == 0, added.output
+    settings = Settings(model=str(glossary_model), db=str(starter), glossary="eigen")
+    with TestClient(create_app(settings)) as client:
+        assert [t["source"] for t in ask(client)["terms"]] == ["substantieel"]
+        assert [t["source"] for t in ask(client, glossary="default")["terms"]] == ["dreigingsniveau"]
+    refused = runner.invoke(cli, ["serve", "--glossary", "nergens", "--db", str(starter)])
+    assert refused.exit_code == 1 and "no glossary named 'nergens'" in refused.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_an_edited_translation_in_the_memory_answers_and_no_memory_turns_it_off(glossary_model, starter, fmt):
+    """A sentence saved in Review as edited is what /translate answers (for HTML too), not the
+    model's output; with the memory off the model translates it again."""
+    edited = "The threat level remains substantial (checked)."
+    MemoryStore(open_db(starter)).store([Unit(SENTENCE, edited, "nl", "en", "edited")])
+    q = f"<p>{SENTENCE}</p>" if fmt == "html" else SENTENCE
+    for memory, expected in ((True, True), (False, False)):
+        settings = Settings(model=str(glossary_model), db=str(starter), memory=memory)
+        with TestClient(create_app(settings)) as client:
+            answer = ask(client, q=q, format=fmt)
+        assert (edited in answer["translatedText"]) is expected, answer
+        assert [t["source"] for t in answer["terms"]] == ["dreigingsniveau"]  # terms for HTML too
