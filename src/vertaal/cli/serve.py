@@ -19,6 +19,20 @@ ServeGlossary = Annotated[
 NoGlossaryOption = Annotated[bool, typer.Option("--no-glossary", help="No glossary unless a request asks.")]
 NoMemoryOption = Annotated[bool, typer.Option("--no-memory", help="Translate without the memory.")]
 
+AllowedHostOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--allowed-host", metavar="NAME", show_default=False,
+                 help="Another Host name clients use (the bound address and localhost always are)."),
+]  # fmt: skip
+PublicReadOption = Annotated[bool, typer.Option("--public-read", help="With keys: reads need no key.")]
+PublicUrlOption = Annotated[
+    Optional[str],
+    typer.Option("--public-url", metavar="URL", show_default=False,
+                 help="How clients reach the server, for download links (default http://HOST:PORT)."),
+]  # fmt: skip
+CharLimitOption = Annotated[int, typer.Option("--char-limit", min=1, help="Characters per /translate.")]
+BatchLimitOption = Annotated[int, typer.Option("--batch-limit", min=1, help="Texts per /translate request.")]
+
 HostOption = Annotated[
     str, typer.Option("--host", help="Address to bind; any other than 127.0.0.1 needs --api-keys.")
 ]
@@ -53,6 +67,11 @@ def serve(
     engine: EngineOption = Engine.ctranslate2,
     fast: FastOption = False,
     compute_type: ComputeTypeOption = "int8",
+    allowed_host: AllowedHostOption = None,
+    public_read: PublicReadOption = False,
+    public_url: PublicUrlOption = None,
+    char_limit: CharLimitOption = 100_000,
+    batch_limit: BatchLimitOption = 1_000,
     glossary: ServeGlossary = "default",
     no_glossary: NoGlossaryOption = False,
     no_memory: NoMemoryOption = False,
@@ -95,7 +114,22 @@ def serve(
         cors_origins=list(cors or []),
         glossary=None if no_glossary else glossary,
         memory=not no_memory,
+        allowed_hosts=[host, *LOCAL_NAMES, *(allowed_host or [])],
+        public_read=public_read,
+        public_url=public_url or _public_url(host, port, allowed_host or []),
+        char_limit=char_limit,
+        batch_limit=batch_limit,
     )
     app = create_app(settings, preload=preload)
     typer.echo(f"vertaal serving on http://{host}:{port} (LibreTranslate's API; Ctrl-C stops)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
+
+
+LOCAL_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+def _public_url(host: str, port: int, names: list[str]) -> str:
+    """Where clients reach the server: the bound address, or the first --allowed-host where the
+    server listens on every address."""
+    name = names[0] if host in ("0.0.0.0", "::") and names else host
+    return f"http://{f'[{name}]' if ':' in name and not name.startswith('[') else name}:{port}"

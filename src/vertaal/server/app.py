@@ -14,9 +14,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI  # the server's own module: imported only once the extra is there
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from . import handlers, libretranslate, rest, ui
-from .middleware import BodyLimit, SameSite
+from .middleware import BodyLimit, KeyGate, SameSite, SecurityHeaders
 from .state import ServerState, Settings
 
 __all__ = ["Settings", "create_app"]
@@ -35,12 +36,18 @@ def create_app(settings: Settings, preload: bool = False) -> FastAPI:
         title="vertaal",
         description="Offline Dutch-English translation with an enforced glossary",
         lifespan=lifespan,
+        docs_url=None,  # Swagger's page loads its assets from a CDN: /spec and /openapi.json stay
+        redoc_url=None,
     )
     app.state.vertaal = state
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
-    app.add_middleware(BodyLimit, limit=max(settings.max_body, settings.max_upload))
+    app.add_middleware(BodyLimit, limit=settings.max_body, upload=settings.max_upload)
+    app.add_middleware(KeyGate, keys=settings.keys, public_read=settings.public_read)
     app.add_middleware(SameSite, allowed=set(settings.cors_origins))
+    if settings.allowed_hosts is not None:  # DNS rebinding: only the names the server is reached by
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders)
     handlers.install(app)
     for router in (libretranslate.router, rest.router, ui.router, ui.pages, ui.home):
         app.include_router(router)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from pathlib import Path
 
@@ -57,7 +58,9 @@ class KeyRing:
 def add_key(path: str | Path, label: str = "") -> str:
     """Make a new key, append its hash to the file, and return the key (shown once)."""
     key = secrets.token_urlsafe(32)
-    with open(path, "a", encoding="utf-8") as handle:
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file too: only its owner reads the hashes
+    with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
         handle.write(f"{digest(key)} {label}".rstrip() + "\n")
     return key
 

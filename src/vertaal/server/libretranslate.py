@@ -8,16 +8,20 @@ the glossary as it is when the batch runs.
 from __future__ import annotations
 
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
+from ..errors import VertaalError
 from ..languages import Pair
 from ..text.reflow import paragraphs
-from .batching import Batcher
+from .batching import Batcher, Translated
 from .files import translate_upload, upload_kind
 from .handlers import ERRORS, RequestError
 from .html import translate_html
@@ -25,6 +29,7 @@ from .keys import authorise
 from .state import State
 
 NAMES = {"nl": "Dutch", "en": "English"}
+CHUNK = 32  # paragraphs of one request translated at a time
 
 router = APIRouter(responses=ERRORS)
 
@@ -49,6 +54,42 @@ async def languages(state: State) -> list[dict[str, Any]]:
     ]
 
 
+@router.get("/health")
+async def health() -> dict[str, str]:
+    """Whether the server answers (LibreTranslate's health check)."""
+    return {"status": "ok"}
+
+
+@router.get("/frontend/settings")
+async def frontend_settings(state: State) -> dict[str, Any]:
+    """What a LibreTranslate front end asks before it starts: the limits, whether keys are
+    needed, the file types, the default languages."""
+    from ..documents import SUFFIXES
+    from .files import TEXT_SUFFIXES
+
+    first = state.pairs[0]
+    return {
+        "charLimit": state.settings.char_limit,
+        "batchLimit": state.settings.batch_limit,
+        "frontendTimeout": 500,
+        "apiKeys": state.settings.keys is not None,
+        "keyRequired": state.settings.keys is not None,
+        "suggestions": False,
+        "filesTranslation": True,
+        "supportedFilesFormat": sorted({*SUFFIXES, *TEXT_SUFFIXES}),
+        "language": {
+            "source": {"code": first.source, "name": NAMES.get(first.source, first.source)},
+            "target": {"code": first.target, "name": NAMES.get(first.target, first.target)},
+        },
+    }
+
+
+@router.get("/spec")
+async def spec(request: Request) -> dict[str, Any]:
+    """The OpenAPI description of the API (LibreTranslate serves it here)."""
+    return request.app.openapi()
+
+
 @router.post("/translate")
 async def translate(request: Request, state: State) -> dict[str, Any]:
     """Translate `q` (a text or a list of texts) from `source` into `target`; `format` is
@@ -61,6 +102,7 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     texts = q if isinstance(q, list) else [q]
     if not all(isinstance(t, str) for t in texts):
         raise RequestError(400, "Invalid request: q must be a string or a list of strings")
+    _check_limits(texts, state.settings)
     pair, detected = _pair(params, state.pairs)
     fmt = params.get("format") or "text"
     if fmt not in ("text", "html"):
@@ -72,10 +114,11 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
         translated = [text for text, _ in done]
         terms: list[list[dict]] = [[t.to_dict() for t in found] for _, found in done]
     else:
-        translated, terms = await _texts(work, texts, glossary)
+        translated, terms = await _texts(work, texts, glossary, request)
     answer: dict[str, Any] = {"translatedText": translated if isinstance(q, list) else translated[0]}
     if detected:
-        answer["detectedLanguage"] = {"confidence": 100.0, "language": detected}
+        found = {"confidence": 100.0, "language": detected}
+        answer["detectedLanguage"] = [found] * len(texts) if isinstance(q, list) else found
     if glossary:
         answer["terms"] = terms if isinstance(q, list) else terms[0]
     return answer
@@ -106,18 +149,25 @@ async def translate_file(request: Request, state: State) -> dict[str, str]:
     source = folder / f"source{suffix}"  # the server names every file; the client names none
     source.write_bytes(data)
     glossary = _glossary(params, state)
-    target = await state.batcher(pair).run(glossary, lambda t: translate_upload(t, source, folder))
-    state.downloads[token] = target
-    name = Path(upload.filename).stem + target.suffix
-    return {"translatedFileUrl": str(request.url_for("download_file", token=token, name=name))}
+    try:
+        target = await state.batcher(pair).run(glossary, lambda t: translate_upload(t, source, folder))
+    except VertaalError as error:  # named by the client's file name, never the server's path
+        shutil.rmtree(folder, ignore_errors=True)
+        raise RequestError(400, str(error).replace(str(source), Path(upload.filename).name)) from None
+    state.keep_download(token, target)
+    name = quote(Path(upload.filename).stem + target.suffix)
+    path = request.app.url_path_for("download_file", token=token, name=name)
+    base = state.settings.public_url or str(request.base_url).rstrip("/")
+    return {"translatedFileUrl": base.rstrip("/") + path}
 
 
 @router.get("/download_file/{token}/{name}", name="download_file")
 async def download_file(token: str, name: str, state: State) -> Any:
-    path = state.downloads.get(token)
-    if path is None or not path.exists():
+    """The translation, once: its folder is deleted when it has been sent."""
+    path = state.take_download(token)
+    if path is None:
         raise RequestError(404, "no such file (it may have been downloaded already)")
-    return FileResponse(path, filename=name)
+    return FileResponse(path, filename=name, background=BackgroundTask(shutil.rmtree, path.parent, True))
 
 
 async def _params(request: Request) -> dict[str, Any]:
@@ -170,18 +220,44 @@ def _pair(params: dict[str, Any], pairs: list[Pair]) -> tuple[Pair, str | None]:
     return pair, None
 
 
+def _check_limits(texts: list[str], settings: Any) -> None:
+    """LibreTranslate's limits: characters per request (--char-limit), texts per request
+    (--batch-limit); a lone surrogate (JSON can carry one) is no text."""
+    if len(texts) > settings.batch_limit:
+        limit = settings.batch_limit
+        raise RequestError(400, f"Invalid request: {len(texts)} texts exceed the batch limit ({limit})")
+    characters = sum(len(t) for t in texts)
+    if characters > settings.char_limit:
+        raise RequestError(
+            400, f"Invalid request: request ({characters}) exceeds text limit ({settings.char_limit})"
+        )
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RequestError(400, "Invalid request: q holds a lone surrogate, which is no text") from None
+
+
 async def _texts(
-    batcher: Batcher, texts: list[str], glossary: str | None
+    batcher: Batcher, texts: list[str], glossary: str | None, request: Request | None = None
 ) -> tuple[list[str], list[list[dict]]]:
-    """Each text's paragraphs through the batcher; the translation keeps the paragraphs."""
+    """Each text's paragraphs through the batcher, CHUNK paragraphs at a time (another request
+    waits at most one chunk; a client that went away stops the rest); the translation keeps the
+    paragraphs."""
     split = [paragraphs(t) for t in texts]
     flat = [p for parts in split for p in parts]
-    done = await batcher.translate(flat, glossary) if flat else None
+    done = Translated([], [])
+    for start in range(0, len(flat), CHUNK):
+        if request is not None and start and await request.is_disconnected():
+            raise RequestError(400, "the client went away")
+        part = await batcher.translate(flat[start : start + CHUNK], glossary)
+        done.paragraphs += part.paragraphs
+        done.sentences += part.sentences
     out, terms, start = [], [], 0
     for parts in split:
         end = start + len(parts)
-        out.append("\n\n".join(done.paragraphs[start:end]) if done else "")
-        rows = [row for block in (done.sentences[start:end] if done else []) for row in block]
+        out.append("\n\n".join(done.paragraphs[start:end]))
+        rows = [row for block in done.sentences[start:end] for row in block]
         terms.append([t.to_dict() for row in rows for t in row.terms or []])
         start = end
     return out, terms

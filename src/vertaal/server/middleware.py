@@ -1,25 +1,29 @@
-"""ASGI middleware: the body limit, and writes only from this site's own pages."""
+"""ASGI middleware: the body limits, writes only from this site's own pages, and the security
+headers of every answer."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+UPLOADS = ("/translate_file", "/ui/document", "/ui/glossary/import", "/api/glossaries/")  # take files
+
 
 class BodyLimit:
-    """A request body over `limit` bytes gets 413, whether or not it says its length, before
-    the app reads it all."""
+    """A request body over its limit gets 413, whether or not it says its length, before the
+    app reads it all: `limit` bytes for requests, `upload` for the paths that take files."""
 
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit: int, upload: int | None = None) -> None:
+        self.app, self.request_limit, self.upload = app, limit, upload or limit
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload if scope["path"].startswith(UPLOADS) else self.request_limit
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _reject(send, self.limit)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _reject(send, limit)
             return
         seen = 0
 
@@ -27,14 +31,14 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
+            if seen > limit:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await _reject(send, self.limit)
+            await _reject(send, limit)
 
 
 class SameSite:
@@ -56,11 +60,66 @@ class SameSite:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
             origin = headers.get("origin")
             own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
-            cross = headers.get("sec-fetch-site") == "cross-site" or (origin not in (None, "null", own))
+            # Origin: null is a sandboxed frame, a file:// page or a redirect: never this site
+            cross = headers.get("sec-fetch-site") == "cross-site" or (origin not in (None, own))
             if cross and origin not in self.allowed:
                 await _refuse(send, 403, "a request from another site's page is refused")
                 return
         await self.app(scope, receive, send)
+
+
+class KeyGate:
+    """With API keys, /api needs ``X-API-Key`` (reads too, unless `public_read`), checked before
+    the body is read; a LibreTranslate request that sends its key as a header or ``api_key``
+    query parameter is checked as early (one that sends it in the body, after the body limit)."""
+
+    READS = {"GET", "HEAD", "OPTIONS"}
+
+    def __init__(self, app: Any, keys: Any, public_read: bool = False) -> None:
+        self.app, self.keys, self.public_read = app, keys, public_read
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and self.keys is not None and scope["method"] != "OPTIONS":
+            from urllib.parse import parse_qs
+
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            key = headers.get("x-api-key") or (query.get("api_key") or [None])[0]
+            path = scope["path"]
+            needed = path.startswith("/api/") and not (self.public_read and scope["method"] in self.READS)
+            if (needed or key is not None) and not self.keys.allows(key):
+                await _refuse(send, 403, "Invalid API key")
+                return
+        await self.app(scope, receive, send)
+
+
+class SecurityHeaders:
+    """Every answer says: load nothing from elsewhere, be framed by no one, do not sniff types,
+    send no referrer."""
+
+    HEADERS = [
+        (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+    ]
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in self.HEADERS if name not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 class _TooLarge(Exception):

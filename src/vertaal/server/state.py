@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -46,6 +47,12 @@ class Settings:
     max_upload: int = 20_000_000  # bytes of a /translate_file upload
     cors_origins: list[str] = field(default_factory=list)
     window: float = 0.01  # seconds a batch waits for more requests
+    allowed_hosts: list[str] | None = None  # Host values answered (None: any; serve sets them)
+    public_read: bool = False  # with keys: reads need no key
+    public_url: str | None = None  # how clients reach the server (translatedFileUrl), e.g. http://host:port
+    char_limit: int = 100_000  # characters of one /translate request
+    batch_limit: int = 1_000  # texts in one /translate request
+    download_ttl: float = 3600.0  # seconds a translated upload waits to be downloaded
     glossary: str | None = "default"  # applied to a request that names none ("" in a request: none)
     memory: bool = True  # exact matches from the translation memory, edited above machine output
 
@@ -73,7 +80,7 @@ class ServerState:
         self.glossaries = Glossaries(settings.db)
         self.translators = Translators(self.options, self.glossaries)
         self.batchers: dict[str, Batcher] = {}  # by pair, written nl-en
-        self.downloads: dict[str, Path] = {}
+        self.downloads: dict[str, tuple[Path, float]] = {}  # token -> translation, when it was made
         self._spool: Path | None = None
         self._lock = threading.Lock()
 
@@ -93,6 +100,26 @@ class ServerState:
             if self._spool is None:
                 self._spool = Path(tempfile.mkdtemp(prefix="vertaal-serve-"))
             return self._spool
+
+    def keep_download(self, token: str, path: Path) -> None:
+        """A translated upload, downloadable once until the TTL (older ones are deleted now)."""
+        now = time.monotonic()
+        with self._lock:
+            for old, (where, made) in list(self.downloads.items()):
+                if now - made > self.settings.download_ttl:
+                    del self.downloads[old]
+                    shutil.rmtree(where.parent, ignore_errors=True)
+            self.downloads[token] = (path, now)
+
+    def take_download(self, token: str) -> Path | None:
+        """The translation of `token`, handed out once (then forgotten); None once it is gone."""
+        with self._lock:
+            path, made = self.downloads.pop(token, (None, 0.0))
+        if path is None or time.monotonic() - made > self.settings.download_ttl or not path.exists():
+            if path is not None:
+                shutil.rmtree(path.parent, ignore_errors=True)
+            return None
+        return path
 
     def memory(self, write: bool = False) -> MemoryStore:
         database = open_db(self.settings.db)

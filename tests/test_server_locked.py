@@ -1,0 +1,175 @@
+# ruff: noqa: E501  (request bodies and headers read best on one line)
+"""The server locked down and fair (issue 28): keys for every /api route, checked before the
+body; Host names; Origin: null; security headers; no server path in any answer; downloads once;
+LibreTranslate's limits and its /health, /frontend/settings and /spec."""
+
+from __future__ import annotations
+
+import stat
+import tempfile
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+import httpx  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from tests.servers import running  # noqa: E402
+from vertaal.server.app import Settings, create_app  # noqa: E402
+from vertaal.server.keys import KeyRing, add_key  # noqa: E402
+
+NL = {"source": "nl", "target": "en"}
+
+
+@pytest.fixture
+def keyed(tiny_model, db, tmp_path):
+    """A server with one API key; returns (client, key, settings-maker)."""
+    key = add_key(tmp_path / "keys")
+    settings = Settings(model=str(tiny_model), db=str(db), keys=KeyRing.load(tmp_path / "keys"))
+    with TestClient(create_app(settings)) as client:
+        yield client, key
+
+
+def test_the_key_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "keys"
+    path.write_text("")
+    path.chmod(0o644)
+    add_key(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_with_keys_every_api_route_needs_one_reads_included(keyed):
+    client, key = keyed
+    for method, path in (("get", "/api/glossaries"), ("get", "/api/memory/search?q=x"),
+                         ("get", "/api/glossaries/default/export?format=tsv"), ("post", "/api/check")):  # fmt: skip
+        refused = getattr(client, method)(path)
+        assert refused.status_code == 403, (path, refused.text)
+    assert client.get("/api/glossaries", headers={"X-API-Key": key}).status_code == 200
+    assert client.get("/api/glossaries", headers={"X-API-Key": "wrong"}).status_code == 403
+
+
+def test_public_read_opens_reads_not_writes(tiny_model, db, tmp_path):
+    add_key(tmp_path / "keys")
+    keys = KeyRing.load(tmp_path / "keys")
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db), keys=keys, public_read=True))) as client:
+        assert client.get("/api/glossaries").status_code == 200
+        entry = {"source": "kabinet", "target": "cabinet"}
+        assert client.post("/api/glossaries/default/entries", json=entry).status_code == 403
+
+
+def test_the_key_is_checked_before_the_body_is_read(keyed):
+    """A request over the body limit without a key is refused for the key (403), not measured
+    (413): the server never takes in an anonymous body."""
+    client, _ = keyed
+    big = b"x" * 3_000_000
+    answer = client.post("/api/glossaries/default/import", content=big, headers={"content-type": "text/plain"})
+    assert answer.status_code == 403
+    wrong = client.post("/translate", content=big, headers={"X-API-Key": "wrong", "content-type": "text/plain"})
+    assert wrong.status_code == 403
+
+
+def test_only_the_servers_own_host_names_are_answered(tiny_model, db):
+    settings = Settings(model=str(tiny_model), db=str(db), allowed_hosts=["127.0.0.1", "localhost", "mt.example"])
+    with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
+        assert client.get("/languages").status_code == 200
+        assert client.get("/languages", headers={"Host": "mt.example"}).status_code == 200
+        assert client.get("/languages", headers={"Host": "evil.example"}).status_code == 400  # DNS rebinding
+
+
+def test_origin_null_cannot_write(tiny_model, db):
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db)))) as client:
+        entry = {"source": "kabinet", "target": "cabinet"}
+        refused = client.post("/api/glossaries/default/entries", json=entry, headers={"Origin": "null"})
+        assert refused.status_code == 403
+        assert client.post("/api/glossaries/default/entries", json=entry).status_code == 201
+
+
+def test_every_answer_carries_the_security_headers(tiny_model, db):
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db)))) as client:
+        for answer in (client.get("/"), client.get("/languages"), client.post("/translate", json={"q": ""})):
+            headers = answer.headers
+            assert headers["content-security-policy"].startswith("default-src 'self'")
+            assert "frame-ancestors 'none'" in headers["content-security-policy"]
+            assert headers["x-content-type-options"] == "nosniff"
+            assert headers["referrer-policy"] == "no-referrer"
+        assert client.get("/docs").status_code == 404  # its page would load a CDN's assets
+
+
+def test_an_upload_error_names_the_clients_file_never_a_server_path(tiny_model, db):
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db)))) as client:
+        answer = client.post("/translate_file", data=NL, files={"file": ("brief.docx", b"not a zip", "application/zip")})
+    assert answer.status_code == 400
+    assert "brief.docx" in answer.text and tempfile.gettempdir() not in answer.text and "source.docx" not in answer.text
+
+
+def test_a_download_works_once_is_deleted_and_its_url_is_encoded_with_the_configured_host(tiny_model, db):
+    settings = Settings(model=str(tiny_model), db=str(db), public_url="https://mt.example.org")
+    with TestClient(create_app(settings)) as client:
+        answer = client.post("/translate_file", data=NL, files={"file": ("verslag 2024 #1.txt", b"De dienst.\n")})
+        url = answer.json()["translatedFileUrl"]
+        assert url.startswith("https://mt.example.org/download_file/")
+        assert url.endswith("/verslag%202024%20%231.txt"), url
+        path = httpx.URL(url).raw_path.decode()
+        first = client.get(path)
+        assert first.status_code == 200 and first.text.strip()
+        assert client.get(path).status_code == 404
+        spool = client.app.state.vertaal._spool
+        assert spool is not None and not any(spool.iterdir())  # the upload and its translation are gone
+
+
+def test_downloads_past_their_ttl_are_deleted(tiny_model, db):
+    settings = Settings(model=str(tiny_model), db=str(db), download_ttl=0.2)
+    with TestClient(create_app(settings)) as client:
+        url = client.post("/translate_file", data=NL, files={"file": ("a.txt", b"De dienst.\n")}).json()
+        time.sleep(0.3)
+        client.post("/translate_file", data=NL, files={"file": ("b.txt", b"Het kabinet.\n")})  # sweeps
+        assert client.get(httpx.URL(url["translatedFileUrl"]).raw_path.decode()).status_code == 404
+        assert len(list(client.app.state.vertaal._spool.iterdir())) == 1  # b.txt's only
+
+
+def test_limits_and_bad_text_are_400_not_500(tiny_model, db):
+    settings = Settings(model=str(tiny_model), db=str(db), char_limit=50, batch_limit=3)
+    with TestClient(create_app(settings)) as client:
+        long = client.post("/translate", json={"q": "woord " * 20, **NL})
+        assert long.status_code == 400 and "exceeds text limit (50)" in long.json()["error"]
+        many = client.post("/translate", json={"q": ["a", "b", "c", "d"], **NL})
+        assert many.status_code == 400 and "batch limit (3)" in many.json()["error"]
+        lone = client.post("/translate", content=b'{"q": "\\ud800", "source": "nl", "target": "en"}',
+                           headers={"content-type": "application/json"})  # fmt: skip
+        assert lone.status_code == 400
+        restore = client.post("/api/glossaries/default/history/abc/restore")
+        assert restore.status_code == 400
+
+
+def test_libretranslate_health_settings_spec_and_detected_languages_per_text(tiny_model, db):
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db), char_limit=5000))) as client:
+        assert client.get("/health").json() == {"status": "ok"}
+        front = client.get("/frontend/settings").json()
+        assert front["charLimit"] == 5000 and front["keyRequired"] is False and ".docx" in front["supportedFilesFormat"]
+        assert "/translate" in client.get("/spec").json()["paths"]
+        both = client.post("/translate", json={"q": ["De dienst.", "Het kabinet."], "source": "auto", "target": "en"})
+        assert [d["language"] for d in both.json()["detectedLanguage"]] == ["nl", "nl"]
+
+
+def test_a_short_request_is_answered_while_a_long_one_runs(tiny_model, db):
+    """A 1,500-paragraph request is translated 32 paragraphs at a time: a one-sentence request
+    sent after it starts comes back long before it ends."""
+    settings = Settings(model=str(tiny_model), db=str(db), memory=False, char_limit=10**6, batch_limit=10**5)
+    done: dict[str, float] = {}
+    with running(settings) as url:
+        def long() -> None:
+            httpx.post(f"{url}/translate", json={"q": "\n\n".join(f"Zin {n} van het verslag." for n in range(1500)),
+                                                 **NL}, timeout=600)  # fmt: skip
+            done["long"] = time.monotonic()
+
+        worker = threading.Thread(target=long)
+        worker.start()
+        time.sleep(1.0)
+        short = httpx.post(f"{url}/translate", json={"q": "De dienst.", **NL}, timeout=600)
+        done["short"] = time.monotonic()
+        worker.join()
+    assert short.status_code == 200
+    assert done["short"] < done["long"] - 1.0, done
