@@ -69,3 +69,20 @@ def test_an_edited_translation_in_the_memory_answers_and_no_memory_turns_it_off(
             answer = ask(client, q=q, format=fmt)
         assert (edited in answer["translatedText"]) is expected, answer
         assert [t["source"] for t in answer["terms"]] == ["dreigingsniveau"]  # terms for HTML too
+
+
+def test_detect_and_source_auto_identify_each_text_offline(glossary_model, starter):
+    """/detect and source "auto" identify the language (lingua, offline) per text: a Dutch text is
+    translated nl-en, an English one asked into English comes back as it is, each with its own
+    detectedLanguage."""
+    with TestClient(create_app(Settings(model=str(glossary_model), db=str(starter)))) as client:
+        english = client.post("/detect", json={"q": "The service publishes its annual report today."}).json()
+        assert english[0]["language"] == "en" and english[0]["confidence"] > 50
+        assert {d["language"] for d in english} == {"nl", "en"}
+        dutch = client.post("/detect", data={"q": "De dienst publiceert vandaag het jaarverslag."}).json()
+        assert dutch[0]["language"] == "nl"
+        q = [SENTENCE, "The threat level remains."]
+        answer = client.post("/translate", json={"q": q, "source": "auto", "target": "en"}).json()
+        assert [d["language"] for d in answer["detectedLanguage"]] == ["nl", "en"]
+        assert "threat level" in answer["translatedText"][0] and answer["translatedText"][1] == q[1]
+        assert client.post("/detect", json={"q": ""}).status_code == 400

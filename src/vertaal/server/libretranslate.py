@@ -54,6 +54,23 @@ async def languages(state: State) -> list[dict[str, Any]]:
     ]
 
 
+@router.post("/detect")
+async def detect(request: Request, state: State) -> list[dict[str, Any]]:
+    """The language of `q`, with LibreTranslate's answer: each language the server knows with
+    its confidence, most likely first (offline identification by lingua)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from .detection import detect as identify
+
+    params = await _params(request)
+    authorise(state.settings.keys, params.get("api_key"))
+    q = params.get("q")
+    if not isinstance(q, str) or not q.strip():
+        raise RequestError(400, "Invalid request: missing q parameter")
+    _check_limits([q], state.settings)
+    return await run_in_threadpool(identify, q, sorted({lang for pair in state.pairs for lang in pair}))
+
+
 @router.get("/health")
 async def health() -> dict[str, str]:
     """Whether the server answers (LibreTranslate's health check)."""
@@ -94,7 +111,11 @@ async def spec(request: Request) -> dict[str, Any]:
 async def translate(request: Request, state: State) -> dict[str, Any]:
     """Translate `q` (a text or a list of texts) from `source` into `target`; `format` is
     text or html; `glossary` (vertaal's extension) names the glossary to enforce."""
-    params = await _params(request)
+    return await translate_body(request, state, await _params(request))
+
+
+async def translate_body(request: Request, state: State, params: dict[str, Any]) -> dict[str, Any]:
+    """/translate for parameters already read."""
     authorise(state.settings.keys, params.get("api_key"))
     q = params.get("q")
     if q is None or q == "" or q == []:
@@ -103,6 +124,8 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     if not all(isinstance(t, str) for t in texts):
         raise RequestError(400, "Invalid request: q must be a string or a list of strings")
     _check_limits(texts, state.settings)
+    if params.get("source") == "auto":
+        return await _translate_auto(request, state, params, texts, isinstance(q, list))
     pair, detected = _pair(params, state.pairs)
     fmt = params.get("format") or "text"
     if fmt not in ("text", "html"):
@@ -122,6 +145,37 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
     if glossary:
         answer["terms"] = terms if isinstance(q, list) else terms[0]
     return answer
+
+
+async def _translate_auto(
+    request: Request, state: State, params: dict[str, Any], texts: list[str], many: bool
+) -> dict[str, Any]:
+    """``source: auto``: each text's language identified, and the text translated by the pair from
+    it into `target`; a text already in `target`, or in no language the server reads, comes back
+    as it is."""
+    from starlette.concurrency import run_in_threadpool
+
+    from .detection import detect as identify
+
+    target = params.get("target")
+    if not isinstance(target, str) or not any(p.target == target for p in state.pairs):
+        raise RequestError(400, f"{target} is not a language vertaal translates into")
+    known = sorted({lang for pair in state.pairs for lang in pair})
+    found = [(await run_in_threadpool(identify, text, known))[0] for text in texts]
+    answers: list[dict[str, Any]] = []
+    for text, language in zip(texts, found, strict=True):
+        pair = Pair(language["language"], target)
+        if pair in state.pairs and language["confidence"] > 0:
+            one = await translate_body(request, state, {**params, "source": pair.source, "q": text})
+        else:
+            one = {"translatedText": text}
+        answers.append({**one, "detectedLanguage": language})
+    if not many:
+        return answers[0]
+    merged = {key: [a[key] for a in answers] for key in ("translatedText", "detectedLanguage")}
+    if any("terms" in a for a in answers):
+        merged["terms"] = [a.get("terms", []) for a in answers]
+    return merged
 
 
 @router.post("/translate_file")
