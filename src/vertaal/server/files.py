@@ -19,18 +19,69 @@ def upload_kind(filename: str) -> Kind | None:
     return None
 
 
-def translate_upload(translator: Any, source: Path, folder: Path) -> Path:
-    """Translate an uploaded file in the server's own folder; returns the translation's path."""
-    from .. import documents
-    from ..text.files import read_file, write_atomic
+async def translate_document(state: Any, pair: Any, glossary: str | None, source: Path, folder: Path) -> Path:
+    """Translate an uploaded file in the server's own folder; returns the translation's path.
 
-    if upload_kind(source.name) is Kind.TEXT:
-        target = folder / "translated.txt"
-        write_atomic(target, translator.translate(read_file(str(source))) + "\n")
+    Off the event loop and off the model thread: the file is read and written in a worker
+    thread, at most `Settings.document_workers` at a time, and its blocks go through the pair's
+    batcher a chunk at a time, like any request's (so /languages and other requests are answered
+    meanwhile)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from .. import documents
+
+    async with state.documents:
+        check_unpacked(source, state.settings.max_unpacked_mb)
+        if upload_kind(source.name) is Kind.TEXT:
+            from ..text.files import read_file, write_atomic
+            from .libretranslate import translate_paragraphs
+
+            text = await run_in_threadpool(read_file, str(source))
+            [translated], _ = await translate_paragraphs(state.batcher(pair), [text], glossary)
+            target = folder / "translated.txt"
+            await run_in_threadpool(write_atomic, target, translated + "\n")
+            return target
+        document = await run_in_threadpool(documents.open_document, source)
+        named, fmt = documents.output_path(source, None, pair.target)
+        target = folder / ("translated" + named.suffix)
+        texts = documents.block_texts(document)
+        done = await translate_blocks(state.batcher(pair), texts, glossary)
+        translated = [
+            documents.Translated(block, done[n] if text else block.text)
+            for n, (block, text) in enumerate(zip(document.blocks, texts, strict=True))
+        ]
+        await run_in_threadpool(documents.write, document, translated, target, fmt, False, pair.target)
         return target
-    document = documents.open_document(source)
-    target, fmt = documents.output_path(source, None, translator.pair[1])
-    target = folder / ("translated" + target.suffix)
-    _, translated = documents.translate(translator, document)
-    documents.write(document, translated, target, fmt, False, translator.pair[1])
-    return target
+
+
+async def translate_blocks(batcher: Any, blocks: list[str], glossary: str | None) -> list[str]:
+    """Each block's translation (its sentences joined), through the batcher a chunk at a time."""
+    from .libretranslate import CHUNK
+
+    out: list[str] = []
+    for start in range(0, len(blocks), CHUNK):
+        part = await batcher.translate(blocks[start : start + CHUNK], glossary)
+        out += [" ".join(r.target for r in rows if r.target) for rows in part.sentences]
+    return out
+
+
+def check_unpacked(source: Path, limit_mb: int) -> None:
+    """An uploaded DOCX or ODT whose XML parts unpack past the server's limit is refused before
+    it is parsed (a few KB can unpack to millions of empty paragraphs)."""
+    import zipfile
+
+    from ..errors import InputError
+
+    if source.suffix.lower() not in (".docx", ".odt"):
+        return
+    try:
+        with zipfile.ZipFile(source) as package:
+            parts = [i for i in package.infolist() if i.filename.endswith(".xml")]
+    except (zipfile.BadZipFile, OSError):
+        return  # the reader says what is wrong with it
+    for part in parts:
+        if part.file_size > limit_mb << 20:
+            raise InputError(
+                f"the document's part {part.filename} unpacks to {part.file_size >> 20} MB, over the"
+                f" server's limit of {limit_mb} MB (vertaal serve --max-unpacked-mb)"
+            )

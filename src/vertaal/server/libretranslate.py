@@ -22,7 +22,7 @@ from ..errors import VertaalError
 from ..languages import Pair
 from ..text.reflow import paragraphs
 from .batching import Batcher, Translated
-from .files import translate_upload, upload_kind
+from .files import translate_document, upload_kind
 from .handlers import ERRORS, RequestError
 from .html import translate_html
 from .keys import authorise
@@ -137,7 +137,7 @@ async def translate_body(request: Request, state: State, params: dict[str, Any])
         translated = [text for text, _ in done]
         terms: list[list[dict]] = [[t.to_dict() for t in found] for _, found in done]
     else:
-        translated, terms = await _texts(work, texts, glossary, request)
+        translated, terms = await translate_paragraphs(work, texts, glossary, request)
     answer: dict[str, Any] = {"translatedText": translated if isinstance(q, list) else translated[0]}
     if detected:
         found = {"confidence": 100.0, "language": detected}
@@ -204,7 +204,7 @@ async def translate_file(request: Request, state: State) -> dict[str, str]:
     source.write_bytes(data)
     glossary = _glossary(params, state)
     try:
-        target = await state.batcher(pair).run(glossary, lambda t: translate_upload(t, source, folder))
+        target = await translate_document(state, pair, glossary, source, folder)
     except VertaalError as error:  # named by the client's file name, never the server's path
         shutil.rmtree(folder, ignore_errors=True)
         raise RequestError(400, str(error).replace(str(source), Path(upload.filename).name)) from None
@@ -292,7 +292,7 @@ def _check_limits(texts: list[str], settings: Any) -> None:
             raise RequestError(400, "Invalid request: q holds a lone surrogate, which is no text") from None
 
 
-async def _texts(
+async def translate_paragraphs(
     batcher: Batcher, texts: list[str], glossary: str | None, request: Request | None = None
 ) -> tuple[list[str], list[list[dict]]]:
     """Each text's paragraphs through the batcher, CHUNK paragraphs at a time (another request

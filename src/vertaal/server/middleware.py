@@ -60,8 +60,11 @@ class SameSite:
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
             origin = headers.get("origin")
             own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
-            # Origin: null is a sandboxed frame, a file:// page or a redirect: never this site
-            cross = headers.get("sec-fetch-site") == "cross-site" or (origin not in (None, own))
+            site = headers.get("sec-fetch-site")
+            if site is not None:  # the browser says where the request comes from
+                cross = site not in ("same-origin", "none")  # (its own pages send Origin: null
+            else:  # under Referrer-Policy: no-referrer, so Sec-Fetch-Site is what decides)
+                cross = origin is not None and origin != own  # null: a sandboxed frame, a file:// page
             if cross and origin not in self.allowed:
                 await _refuse(send, 403, "a request from another site's page is refused")
                 return

@@ -10,6 +10,7 @@ its own thread: SQLite connections stay on the thread that made them.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 import threading
@@ -53,6 +54,8 @@ class Settings:
     char_limit: int = 100_000  # characters of one /translate request
     batch_limit: int = 1_000  # texts in one /translate request
     download_ttl: float = 3600.0  # seconds a translated upload waits to be downloaded
+    document_workers: int = 2  # documents read or written at once (each in a worker thread)
+    max_unpacked_mb: int = 16  # the largest XML part of an uploaded DOCX or ODT
     glossary: str | None = "default"  # applied to a request that names none ("" in a request: none)
     memory: bool = True  # exact matches from the translation memory, edited above machine output
 
@@ -81,6 +84,7 @@ class ServerState:
         self.translators = Translators(self.options, self.glossaries)
         self.batchers: dict[str, Batcher] = {}  # by pair, written nl-en
         self.downloads: dict[str, tuple[Path, float]] = {}  # token -> translation, when it was made
+        self.documents = asyncio.Semaphore(settings.document_workers)  # documents read/written at once
         self._spool: Path | None = None
         self._lock = threading.Lock()
 

@@ -36,7 +36,7 @@ from ..qa.checks import check_segments
 from ..results import TermStatus
 from ..terms.entry import Entry
 from ..text.reflow import paragraphs
-from .files import TEXT_SUFFIXES, translate_upload
+from .files import TEXT_SUFFIXES, translate_document
 from .handlers import SignInFirst
 from .keys import Forbidden, authorise
 from .pages import CSRF_COOKIE, KEY_COOKIE, render
@@ -172,7 +172,7 @@ async def document_post(state: State, form: Form) -> Response:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / f"source{suffix}"
         source.write_bytes(data)
-        target = await state.batcher(pair).run(glossary, lambda t: translate_upload(t, source, Path(folder)))
+        target = await translate_document(state, pair, glossary, source, Path(folder))
         content = target.read_bytes()
     name = Path(upload.filename).stem + f".{pair.target}" + target.suffix
     disposition = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
