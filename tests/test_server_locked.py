@@ -173,3 +173,52 @@ def test_a_short_request_is_answered_while_a_long_one_runs(tiny_model, db):
         worker.join()
     assert short.status_code == 200
     assert done["short"] < done["long"] - 1.0, done
+
+
+def test_a_docx_element_bomb_is_refused_before_it_is_parsed(tiny_model, db, tmp_path):
+    """A 40 KB upload whose document.xml unpacks to 17 MB of empty paragraphs is refused in one
+    answer naming the part and the limit; the server never builds its tree."""
+    import io
+    import zipfile
+
+    import docx
+
+    docx.Document().save(tmp_path / "empty.docx")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(tmp_path / "empty.docx") as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * 3_000_000)
+            out.writestr(info.filename, data)
+    assert len(bomb.getvalue()) < 100_000
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db)))) as client:
+        answer = client.post("/translate_file", data=NL, files={"file": ("bomb.docx", bomb.getvalue())})
+    assert answer.status_code == 400
+    assert "word/document.xml unpacks to 17 MB, over the server's limit of 16 MB" in answer.json()["error"]
+
+
+def test_languages_answers_while_a_document_is_translated(tiny_model, db, tmp_path):
+    """A 400-paragraph DOCX is read and written in a worker thread and translated a chunk at a
+    time: /languages answers meanwhile, each probe within a second."""
+    import docx
+
+    document = docx.Document()
+    for n in range(400):
+        document.add_paragraph(f"Paragraaf {n} van het jaarverslag van de dienst.")
+    document.save(tmp_path / "long.docx")
+    data = (tmp_path / "long.docx").read_bytes()
+    answers: list[float] = []
+    with running(Settings(model=str(tiny_model), db=str(db), memory=False)) as url:
+        upload = threading.Thread(
+            target=lambda: httpx.post(f"{url}/translate_file", data=NL, files={"file": ("long.docx", data)}, timeout=600)
+        )
+        upload.start()
+        time.sleep(0.5)
+        while upload.is_alive() and len(answers) < 5:
+            started = time.monotonic()
+            assert httpx.get(f"{url}/languages", timeout=30).status_code == 200
+            answers.append(time.monotonic() - started)
+            time.sleep(0.2)
+        upload.join()
+    assert answers and max(answers) < 1.0, answers

@@ -51,6 +51,9 @@ CorsOption = Annotated[
     typer.Option("--cors", metavar="ORIGIN", show_default=False, help="Allow browser calls from ORIGIN."),
 ]
 UploadOption = Annotated[int, typer.Option("--max-upload-mb", min=1, max=2000, help="Upload size limit.")]
+UnpackedOption = Annotated[
+    int, typer.Option("--max-unpacked-mb", min=1, max=2000, help="Largest XML part of an uploaded DOCX/ODT.")
+]
 DeviceOption = Annotated[Optional[str], typer.Option("--device", metavar="NAME", show_default=False)]
 
 
@@ -62,6 +65,7 @@ def serve(
     add_key: AddKeyOption = None,
     cors: CorsOption = None,
     max_upload_mb: UploadOption = 20,
+    max_unpacked_mb: UnpackedOption = 16,
     model: Model = None,
     device: DeviceOption = None,
     engine: EngineOption = Engine.ctranslate2,
@@ -111,6 +115,7 @@ def serve(
         db=str(db) if db else None,
         keys=KeyRing.load(api_keys) if api_keys else None,
         max_upload=max_upload_mb * 1_000_000,
+        max_unpacked_mb=max_unpacked_mb,
         cors_origins=list(cors or []),
         glossary=None if no_glossary else glossary,
         memory=not no_memory,
