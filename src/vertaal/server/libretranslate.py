@@ -29,6 +29,32 @@ from .keys import authorise
 from .state import State
 
 NAMES = {"nl": "Dutch", "en": "English"}
+_TEXT = {"type": "string"}
+_TEXTS = {"oneOf": [_TEXT, {"type": "array", "items": _TEXT}]}
+TRANSLATE_BODY = {
+    "type": "object",
+    "required": ["q", "target"],
+    "properties": {
+        "q": {**_TEXTS, "description": "a text, or a list of texts"},
+        "source": {**_TEXT, "description": "a language code, or auto"},
+        "target": {**_TEXT, "description": "a language code"},
+        "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
+        "api_key": _TEXT,
+        "glossary": {**_TEXT, "description": "vertaal: the glossary to enforce ('' for none)"},
+    },
+}
+FILE_BODY = {
+    "type": "object",
+    "required": ["file", "target"],
+    "properties": {
+        "file": {"type": "string", "format": "binary"},
+        "source": _TEXT,
+        "target": _TEXT,
+        "api_key": _TEXT,
+        "glossary": _TEXT,
+    },
+}
+FORM_FIELDS = 1_100  # a form's q repeated up to the batch limit, and the other fields
 CHUNK = 32  # paragraphs of one request translated at a time
 
 router = APIRouter(responses=ERRORS)
@@ -107,7 +133,19 @@ async def spec(request: Request) -> dict[str, Any]:
     return request.app.openapi()
 
 
-@router.post("/translate")
+@router.post(
+    "/translate",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": TRANSLATE_BODY},
+                "application/x-www-form-urlencoded": {"schema": TRANSLATE_BODY},
+                "multipart/form-data": {"schema": TRANSLATE_BODY},
+            },
+        }
+    },
+)
 async def translate(request: Request, state: State) -> dict[str, Any]:
     """Translate `q` (a text or a list of texts) from `source` into `target`; `format` is
     text or html; `glossary` (vertaal's extension) names the glossary to enforce."""
@@ -178,7 +216,10 @@ async def _translate_auto(
     return merged
 
 
-@router.post("/translate_file")
+@router.post(
+    "/translate_file",
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": FILE_BODY}}}},  # noqa: E501
+)
 async def translate_file(request: Request, state: State) -> dict[str, str]:
     """Translate an uploaded document (.docx .odt .html .md .pdf .txt); the answer names
     where to download the translation."""
@@ -235,7 +276,7 @@ async def _params(request: Request) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise RequestError(400, "Invalid request: the JSON body must be an object")
         return data
-    form = await request.form(max_files=0, max_fields=64)
+    form = await request.form(max_files=0, max_fields=FORM_FIELDS)
     params: dict[str, Any] = {}
     for key, value in form.multi_items():
         if key == "q" and "q" in params:  # q repeated in a form: a list
