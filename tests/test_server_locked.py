@@ -222,3 +222,11 @@ def test_languages_answers_while_a_document_is_translated(tiny_model, db, tmp_pa
             time.sleep(0.2)
         upload.join()
     assert answers and max(answers) < 1.0, answers
+
+
+def test_req_limit_counts_requests_per_key_or_address(tiny_model, db):
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db), req_limit=3))) as client:
+        assert [client.get("/health").status_code for _ in range(4)] == [200, 200, 200, 429]
+        limited = client.get("/languages")
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        assert client.get("/health", headers={"X-API-Key": "other"}).status_code == 200  # its own count

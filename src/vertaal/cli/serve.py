@@ -31,6 +31,9 @@ PublicUrlOption = Annotated[
                  help="How clients reach the server, for download links (default http://HOST:PORT)."),
 ]  # fmt: skip
 CharLimitOption = Annotated[int, typer.Option("--char-limit", min=1, help="Characters per /translate.")]
+ReqLimitOption = Annotated[
+    int, typer.Option("--req-limit", min=0, help="Requests a minute per API key or client (0: no limit).")
+]
 BatchLimitOption = Annotated[int, typer.Option("--batch-limit", min=1, help="Texts per /translate request.")]
 
 HostOption = Annotated[
@@ -76,6 +79,7 @@ def serve(
     public_url: PublicUrlOption = None,
     char_limit: CharLimitOption = 100_000,
     batch_limit: BatchLimitOption = 1_000,
+    req_limit: ReqLimitOption = 0,
     glossary: ServeGlossary = "default",
     no_glossary: NoGlossaryOption = False,
     no_memory: NoMemoryOption = False,
@@ -124,6 +128,7 @@ def serve(
         public_url=public_url or _public_url(host, port, allowed_host or []),
         char_limit=char_limit,
         batch_limit=batch_limit,
+        req_limit=req_limit,
     )
     app = create_app(settings, preload=preload)
     typer.echo(f"vertaal serving on http://{host}:{port} (LibreTranslate's API; Ctrl-C stops)", err=True)

@@ -17,7 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from . import handlers, libretranslate, rest, ui
-from .middleware import BodyLimit, KeyGate, SameSite, SecurityHeaders
+from .middleware import BodyLimit, KeyGate, RateLimit, SameSite, SecurityHeaders
 from .state import ServerState, Settings
 
 __all__ = ["Settings", "create_app"]
@@ -44,6 +44,8 @@ def create_app(settings: Settings, preload: bool = False) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"])
     app.add_middleware(BodyLimit, limit=settings.max_body, upload=settings.max_upload)
     app.add_middleware(KeyGate, keys=settings.keys, public_read=settings.public_read)
+    if settings.req_limit:
+        app.add_middleware(RateLimit, per_minute=settings.req_limit)
     app.add_middleware(SameSite, allowed=set(settings.cors_origins))
     if settings.allowed_hosts is not None:  # DNS rebinding: only the names the server is reached by
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)

@@ -96,6 +96,42 @@ class KeyGate:
         await self.app(scope, receive, send)
 
 
+class RateLimit:
+    """At most `per_minute` requests a minute per API key (or, without one, per client address),
+    over a sliding minute; more get 429 with Retry-After. The UI's static files are not counted."""
+
+    def __init__(self, app: Any, per_minute: int) -> None:
+        import collections
+        import threading
+
+        self.app, self.per_minute = app, per_minute
+        self._seen: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/ui/static/"):
+            import time
+            from urllib.parse import parse_qs
+
+            headers = dict(scope.get("headers") or [])
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            key = headers.get(b"x-api-key", b"").decode("latin-1") or (query.get("api_key") or [""])[0]
+            who = f"key:{key}" if key else f"address:{(scope.get('client') or ('?',))[0]}"
+            now = time.monotonic()
+            with self._lock:
+                seen = self._seen[who]
+                while seen and now - seen[0] > 60:
+                    seen.popleft()
+                wait = 60 - (now - seen[0]) if len(seen) >= self.per_minute else 0.0
+                if not wait:
+                    seen.append(now)
+            if wait:
+                await _refuse(send, 429, f"over {self.per_minute} requests a minute; try again later",
+                              [(b"retry-after", str(int(wait) + 1).encode())])  # fmt: skip
+                return
+        await self.app(scope, receive, send)
+
+
 class SecurityHeaders:
     """Every answer says: load nothing from elsewhere, be framed by no one, do not sniff types,
     send no referrer."""
@@ -133,7 +169,7 @@ async def _reject(send: Any, limit: int) -> None:
     await _refuse(send, 413, f"the request is over the {limit // 1_000_000} MB limit")
 
 
-async def _refuse(send: Any, status: int, message: str) -> None:
-    headers = [(b"content-type", b"application/json")]
+async def _refuse(send: Any, status: int, message: str, extra: list | None = None) -> None:
+    headers = [(b"content-type", b"application/json"), *(extra or [])]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": json.dumps({"error": message}).encode()})

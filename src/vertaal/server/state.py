@@ -54,6 +54,7 @@ class Settings:
     char_limit: int = 100_000  # characters of one /translate request
     batch_limit: int = 1_000  # texts in one /translate request
     download_ttl: float = 3600.0  # seconds a translated upload waits to be downloaded
+    req_limit: int = 0  # requests a minute per key or client address (0: no limit)
     document_workers: int = 2  # documents read or written at once (each in a worker thread)
     max_unpacked_mb: int = 16  # the largest XML part of an uploaded DOCX or ODT
     glossary: str | None = "default"  # applied to a request that names none ("" in a request: none)
