@@ -19,13 +19,25 @@ def upload_kind(filename: str) -> Kind | None:
     return None
 
 
-async def translate_document(state: Any, pair: Any, glossary: str | None, source: Path, folder: Path) -> Path:
+async def translate_document(
+    state: Any, pair: Any, glossary: str | None, source: Path, folder: Path, name: str
+) -> Path:
     """Translate an uploaded file in the server's own folder; returns the translation's path.
 
     Off the event loop and off the model thread: the file is read and written in a worker
     thread, at most `Settings.document_workers` at a time, and its blocks go through the pair's
     batcher a chunk at a time, like any request's (so /languages and other requests are answered
     meanwhile)."""
+
+    from ..errors import VertaalError
+
+    try:
+        return await _translate_document(state, pair, glossary, source, folder)
+    except VertaalError as error:  # named by the client's file name, never the server's path
+        raise type(error)(str(error).replace(str(source), Path(name).name).replace(str(folder), "")) from None
+
+
+async def _translate_document(state: Any, pair: Any, glossary: Any, source: Path, folder: Path) -> Path:
     from starlette.concurrency import run_in_threadpool
 
     from .. import documents

@@ -245,10 +245,10 @@ async def translate_file(request: Request, state: State) -> dict[str, str]:
     source.write_bytes(data)
     glossary = _glossary(params, state)
     try:
-        target = await translate_document(state, pair, glossary, source, folder)
-    except VertaalError as error:  # named by the client's file name, never the server's path
+        target = await translate_document(state, pair, glossary, source, folder, upload.filename)
+    except VertaalError:
         shutil.rmtree(folder, ignore_errors=True)
-        raise RequestError(400, str(error).replace(str(source), Path(upload.filename).name)) from None
+        raise
     state.keep_download(token, target)
     name = quote(Path(upload.filename).stem + target.suffix)
     path = request.app.url_path_for("download_file", token=token, name=name)

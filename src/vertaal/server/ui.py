@@ -129,7 +129,10 @@ async def translate_page(request: Request, state: State) -> Response:
 async def translate_post(request: Request, state: State, form: Form) -> Response:
     text, glossary = str(form.get("text") or ""), str(form.get("glossary") or "")
     pair = chosen_pair(state, form.get("direction"))
-    result = await state.batcher(pair).run(glossary or None, lambda t: t.translate_document(text))
+    try:
+        result = await state.batcher(pair).run(glossary or None, lambda t: t.translate_document(text))
+    except VertaalError as error:  # said on the page, with the text as the user typed it
+        return _translate_page(request, state, text, glossary, pair, error=str(error))
     terms = [term for row in result.sentences for term in row.terms or []]
     pieces = marked(result.text(), terms)
     return _translate_page(request, state, text, glossary, pair, pieces=pieces, terms=terms)
@@ -139,10 +142,11 @@ def _translate_page(
     request: Request, state: ServerState, text: str, glossary: str, pair: Pair, **result: Any
 ) -> Response:
     names = state.glossaries.names()
-    context = {"pieces": None, "terms": [], **result}
+    context = {"pieces": None, "terms": [], "error": None, **result}
     return render(
         request,
         "translate.html",
+        400 if context["error"] else 200,
         text=text,
         glossary=glossary,
         pair=pair,
@@ -150,6 +154,27 @@ def _translate_page(
         names=names,
         **context,
     )
+
+
+@pages.get("/glossary/export")
+async def glossary_export(
+    state: State, name: str = "default", pair: str = str(DEFAULT_PAIR), format: str = "tsv"
+) -> Response:
+    """A glossary's entries of one pair as a file named NAME.PAIR.EXT (the page's own download:
+    it needs the sign-in cookie, not an API key)."""
+    from ..glossary.formats import write
+
+    kinds = {"tsv": "text/tab-separated-values", "csv": "text/csv", "tbx": "application/x-tbx+xml"}
+    if format not in kinds:
+        raise VertaalError("export as tsv, csv or tbx")
+    chosen = chosen_pair(state, pair)
+    store = state.glossaries.reader()
+    if not store.exists(name):
+        raise VertaalError(f"no glossary {name!r}")
+    text = write(store.entries(name, chosen), format, chosen)
+    filename = f"{name}.{chosen}.{format}"
+    disposition = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+    return Response(text, media_type=kinds[format], headers={"content-disposition": disposition})
 
 
 @pages.get("/document")
@@ -172,7 +197,7 @@ async def document_post(state: State, form: Form) -> Response:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / f"source{suffix}"
         source.write_bytes(data)
-        target = await translate_document(state, pair, glossary, source, Path(folder))
+        target = await translate_document(state, pair, glossary, source, Path(folder), upload.filename)
         content = target.read_bytes()
     name = Path(upload.filename).stem + f".{pair.target}" + target.suffix
     disposition = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
@@ -313,10 +338,11 @@ async def review_page(request: Request, state: State) -> Response:
 async def review_post(request: Request, state: State, form: Form) -> Response:
     source, target = str(form.get("source") or ""), str(form.get("target") or "")
     sources, targets = paragraphs(source), paragraphs(target)
-    if len(sources) != len(targets):
-        raise VertaalError(f"{len(sources)} source paragraphs but {len(targets)} target paragraphs")
-    glossary = str(form.get("glossary") or "") or None
     pair = chosen_pair(state, form.get("direction"))
+    if len(sources) != len(targets):  # said on the page, both texts kept as they were typed
+        message = f"{len(sources)} source paragraphs but {len(targets)} target paragraphs: align them"
+        return _review_page(request, state, pair, source=source, target=target, error=message)
+    glossary = str(form.get("glossary") or "") or None
     segments = [SegmentPair(i, s, t, i + 1) for i, (s, t) in enumerate(zip(sources, targets, strict=True))]
     matcher = state.glossaries.matcher(glossary, pair)
     report = check_segments(segments, glossary, pair, state.settings.db, matcher=matcher)
@@ -326,17 +352,24 @@ async def review_post(request: Request, state: State, form: Form) -> Response:
 @router.post("/review/save")
 async def review_save(request: Request, state: State, form: Form) -> Response:
     pair = chosen_pair(state, form.get("direction"))
-    units = [
+    rows = zip(form.getlist("source"), form.getlist("target"), form.getlist("original"), strict=False)
+    units = [  # only the rows the reviewer changed: an unchanged machine translation is no edit
         Unit(str(s), str(t), pair.source, pair.target, "edited")
-        for s, t in zip(form.getlist("source"), form.getlist("target"), strict=False)
-        if str(s).strip() and str(t).strip()
+        for s, t, before in rows
+        if str(s).strip() and str(t).strip() and str(t) != str(before)
     ]
-    report = state.memory(write=True).store(units)
-    return _review_page(request, state, pair, saved=report.stored)
+    report = state.memory(write=True).store(units) if units else None
+    return _review_page(request, state, pair, saved=report.stored if report else 0)
 
 
 def _review_page(request: Request, state: ServerState, pair: Pair, **shown: Any) -> Response:
-    context = {"source": "", "target": "", "report": None, "saved": None, **shown}
+    context = {"source": "", "target": "", "report": None, "saved": None, "error": None, **shown}
     return render(
-        request, "review.html", pair=pair, pairs=state.pairs, names=state.glossaries.names(), **context
+        request,
+        "review.html",
+        400 if context["error"] else 200,
+        pair=pair,
+        pairs=state.pairs,
+        names=state.glossaries.names(),
+        **context,
     )
