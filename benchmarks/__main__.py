@@ -469,6 +469,18 @@ def server(d: dict) -> str:
     return _table(header, rows)
 
 
+def server_fairness(d: dict) -> str:
+    rows = [
+        [label, d[key]["probes"], f"{d[key]['p50_s']} s", f"{d[key]['p95_s']} s", ratio]
+        for label, key, ratio in (
+            ("idle server (baseline)", "idle", "1.0"),
+            (f"while one request of {d['sentences']:,} sentences runs ({d['long_request_s']} s)", "busy",
+             f"{d['p95_ratio']}x"),
+        )
+    ]  # fmt: skip
+    return _table(["one-sentence requests", "probes", "p50 latency", "p95 latency", "p95 vs idle"], rows)
+
+
 BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "sample_page": sample_page,
     "glossary_io": glossary_io,
@@ -484,6 +496,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "documents": documents,
     "corpus": corpus,
     "server": server,
+    "server_fairness": server_fairness,
 }
 
 

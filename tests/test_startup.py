@@ -27,6 +27,7 @@ print(result.exit_code, heavy)
         ["glossary", "list"],
         ["check", "--help"],
         ["memory", "stats"],
+        ["extract", "tests/data/documents/page.md", "--format", "jsonl"],
     ],
 )
 def test_no_heavy_imports(args):

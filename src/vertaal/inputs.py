@@ -112,3 +112,56 @@ def refuse_unsupported(given: list, files: list[Path]) -> None:
         if suffix in UNSUPPORTED and (files or Path(str(item)).is_file()):
             kind = UNSUPPORTED[suffix]
             raise UsageError(f"{item}: {kind} files cannot be read; save it as .docx, .odt or .pdf")
+
+
+@dataclass
+class Extracted:
+    """One block as `translate` sends it to the model: its text (codes taken out), what it is,
+    where it is."""
+
+    text: str
+    kind: str
+    place: str
+    level: int = 0
+    page: int | None = None
+
+    def to_dict(self) -> dict:
+        row = {"text": self.text, "kind": self.kind, "place": self.place}
+        if self.level:
+            row["level"] = self.level
+        if self.page is not None:
+            row["page"] = self.page
+        return row
+
+
+def extract(path: str | Path, encoding: str | None = None) -> list[Extracted]:
+    """The blocks `translate` reads from a file, without a model: a document's blocks, a CAT
+    file's segments to translate (source text), a text file's paragraphs."""
+    import re
+
+    from .text.codes import without_codes
+
+    given = require_file(path) if str(path) != "-" else Path("-")
+    kind = file_kind(given)
+    if kind is Kind.DOCUMENT:
+        from .documents import open_document
+
+        document = open_document(given, encoding)
+        out = []
+        for block in document.blocks:
+            page = re.match(r"page (\d+)", block.place)
+            out.append(
+                Extracted(without_codes(block.text), block.kind, block.place, block.level,
+                          int(page.group(1)) if page else None)
+            )  # fmt: skip
+        return out
+    if kind is Kind.BILINGUAL:
+        from .cat import choose, open_bilingual
+
+        chosen, _ = choose(open_bilingual(given))  # the segments translate fills (not locked or final)
+        return [Extracted(without_codes(s.source), "segment", f"unit {s.id}") for s in chosen]
+    from .text.files import read_file
+    from .text.reflow import paragraphs
+
+    text = read_file(str(given), encoding or "utf-8")
+    return [Extracted(p, "paragraph", f"paragraph {n}") for n, p in enumerate(paragraphs(text), start=1)]

@@ -93,10 +93,11 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from . import check, glossary, memory, models, serve, translate
+    from . import check, extract, glossary, memory, models, serve, translate
 
     app.command("translate", no_args_is_help=False)(translate.translate)
     app.command("check")(check.check)
+    app.command("extract")(extract.extract)
     app.command("serve")(serve.serve)
     app.add_typer(glossary.app, name="glossary")
     app.add_typer(memory.app, name="memory")
