@@ -373,3 +373,13 @@ def test_markdown_link_targets_come_back_as_written(tiny_model, db, tmp_path, wr
     lines = out.read_text(encoding="utf-8").split("\n")
     assert kept in lines[0], lines[0]
     assert lines[2] == "[ref]: https://example.org/r?a=1&b=2"
+
+
+def test_the_plain_install_reads_every_documented_format():
+    """`pip install vertaal` (the README's command) brings the DOCX, ODT and PDF readers: they are
+    core requirements, not behind an extra; `vertaal[documents]` is kept as an empty alias."""
+    from importlib.metadata import requires
+
+    listed = [r for r in requires("vertaal") or [] if "extra ==" not in r]
+    core = {r.split(";")[0].split(">")[0].split("=")[0].strip().lower() for r in listed}
+    assert {"python-docx", "odfpy", "pdfplumber"} <= core
