@@ -86,3 +86,20 @@ def test_detect_and_source_auto_identify_each_text_offline(glossary_model, start
         assert [d["language"] for d in answer["detectedLanguage"]] == ["nl", "en"]
         assert "threat level" in answer["translatedText"][0] and answer["translatedText"][1] == q[1]
         assert client.post("/detect", json={"q": ""}).status_code == 400
+
+
+def test_alternatives_come_from_the_beam_and_hold_the_glossary(glossary_model, starter):
+    """LibreTranslate's `alternatives`: the beam's other hypotheses (4 beams: up to 3), none equal
+    to the translation or to each other; under a glossary only those that hold every term."""
+    with TestClient(create_app(Settings(model=str(glossary_model), db=str(starter)))) as client:
+        plain = ask(client, q="De minister deelt het verslag.", alternatives=3, glossary="")
+        assert 1 <= len(plain["alternatives"]) <= 3
+        assert len(set(plain["alternatives"])) == len(plain["alternatives"])
+        assert plain["translatedText"] not in plain["alternatives"]
+        termed = ask(client, alternatives=3)
+        assert all("threat level" in alt for alt in termed["alternatives"]), termed
+        many = client.post("/translate", json={"q": ["Een.", "Twee."], **{"source": "nl", "target": "en"},
+                                               "alternatives": 1}).json()  # fmt: skip
+        assert len(many["alternatives"]) == 2 and all(len(a) <= 1 for a in many["alternatives"])
+        too_many = {"q": "x", "source": "nl", "target": "en", "alternatives": 6}
+        assert client.post("/translate", json=too_many).status_code == 400

@@ -230,6 +230,35 @@ class Translator:
             )
         return DocumentResult(results, len(paragraphs))
 
+    def alternatives(self, text: str, count: int) -> list[str]:
+        """Up to `count` other translations of `text` from the beam: CTranslate2's other
+        hypotheses (the torch engine gives none), each holding every glossary term; sentence by
+        sentence, alternative k takes a sentence's k-th hypothesis (its best where it has fewer).
+        A text with inline codes gets none."""
+        from .terms.statuses import satisfied
+
+        if count < 1 or codes_in(text):
+            return []
+        pieces = [piece for p in segment_document(text) for s in p for piece in split_long(s)]
+        asked = [s for s in pieces if needs_model(s)]
+        decoded = iter(self.engine.translate(asked) if asked else [])
+        options: list[list[str]] = []
+        for sentence in pieces:
+            if not needs_model(sentence):
+                options.append([sentence])
+                continue
+            found = next(decoded)
+            hits = self.matcher.find(sentence) if self.matcher else []
+            held = [alt for alt in found.alternatives if satisfied(hits, alt, self.pair[1])]
+            options.append([found.text, *held])
+        best = " ".join(o[0] for o in options)
+        out: list[str] = []
+        for k in range(1, max((len(o) for o in options), default=1)):
+            candidate = " ".join(o[k] if k < len(o) else o[0] for o in options)
+            if candidate not in out and candidate != best:
+                out.append(candidate)
+        return out[:count]
+
     def translate_sentences(self, sentences: list[str], hits: list[list[Hit]] | None = None) -> list[str]:
         """Translate already segmented sentences, one output per input (no memory); `hits`, when
         given, are their glossary hits (found elsewhere, as a cluster's tasks do)."""

@@ -41,6 +41,7 @@ TRANSLATE_BODY = {
         "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
         "api_key": _TEXT,
         "glossary": {**_TEXT, "description": "vertaal: the glossary to enforce ('' for none)"},
+        "alternatives": {"type": "integer", "minimum": 0, "maximum": 5, "default": 0},
     },
 }
 FILE_BODY = {
@@ -177,6 +178,12 @@ async def translate_body(request: Request, state: State, params: dict[str, Any])
     else:
         translated, terms = await translate_paragraphs(work, texts, glossary, request)
     answer: dict[str, Any] = {"translatedText": translated if isinstance(q, list) else translated[0]}
+    wanted = _alternatives(params)
+    if wanted and fmt == "text":
+        found = [await work.run(glossary, lambda t, x=text: t.alternatives(x, wanted)) for text in texts]
+        answer["alternatives"] = found if isinstance(q, list) else found[0]
+    elif wanted:
+        answer["alternatives"] = [[] for _ in texts] if isinstance(q, list) else []
     if detected:
         found = {"confidence": 100.0, "language": detected}
         answer["detectedLanguage"] = [found] * len(texts) if isinstance(q, list) else found
@@ -284,6 +291,21 @@ async def _params(request: Request) -> dict[str, Any]:
         else:
             params[key] = value
     return params
+
+
+MAX_ALTERNATIVES = 5
+
+
+def _alternatives(params: dict[str, Any]) -> int:
+    """LibreTranslate's `alternatives`: how many other translations to give (0 to 5)."""
+    value = params.get("alternatives", 0)
+    try:
+        wanted = int(value)
+    except (TypeError, ValueError):
+        raise RequestError(400, "Invalid request: alternatives must be a number") from None
+    if not 0 <= wanted <= MAX_ALTERNATIVES:
+        raise RequestError(400, f"Invalid request: alternatives must be 0 to {MAX_ALTERNATIVES}")
+    return wanted
 
 
 def _glossary(params: dict[str, Any], state: Any) -> str | None:
