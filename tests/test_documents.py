@@ -383,3 +383,45 @@ def test_the_plain_install_reads_every_documented_format():
     listed = [r for r in requires("vertaal") or [] if "extra ==" not in r]
     core = {r.split(";")[0].split(">")[0].split("=")[0].strip().lower() for r in listed}
     assert {"python-docx", "odfpy", "pdfplumber"} <= core
+
+
+def test_markdown_markup_the_model_places_side_by_side_still_reads_as_markup(tmp_path):
+    """Codes the translation puts next to each other must not run together (`a``b` is one other
+    code span), `__` inside a word is no emphasis (written as **), and emphasis around
+    punctuation that CommonMark's flanking rules would not read becomes <strong>."""
+    from markdown_it import MarkdownIt
+
+    from vertaal.documents import open_document
+    from vertaal.documents.blocks import Translated
+    from vertaal.text.codes import codes_in
+
+    source = tmp_path / "doc.md"
+    source.write_text("Zie `a` en `b` met __vet__ en __zwaar__ woord.\n", encoding="utf-8")
+    document = open_document(source)
+    [block] = document.blocks
+    first, second, open1, close1, open2, close2 = codes_in(block.text)
+    text = f"See {first}{second} x{open1}bold{close1}ly and {open2}.{close2}s word."
+    document.write(tmp_path / "out.md", [Translated(block, text)])
+    written = (tmp_path / "out.md").read_text(encoding="utf-8")
+    assert "`a` `b`" in written and "__" not in written, written
+    kinds = [t.type for tok in MarkdownIt("commonmark").parse(written) for t in tok.children or []]
+    html = [t.content for tok in MarkdownIt("commonmark").parse(written) for t in tok.children or []
+            if t.type == "html_inline"]  # fmt: skip
+    assert kinds.count("code_inline") == 2
+    assert kinds.count("strong_open") + html.count("<strong>") == 2, written
+
+
+@pytest.mark.parametrize(
+    ("before", "inner", "after", "reads"),
+    [(" ", ".", "s", False), (" ", "bold", ".", True), ("x", " a", " ", False), ("x", "bold", "y", True),
+     ("(", "!", ")", True), ("a", "!", "b", False)],
+)  # fmt: skip
+def test_markdown_emphasis_is_judged_by_commonmarks_flanking_rules(before, inner, after, reads):
+    """Checked against markdown-it itself: the writer's judgement matches the parser's."""
+    from markdown_it import MarkdownIt
+
+    from vertaal.documents.markdown import _emphasis_reads
+
+    parsed = MarkdownIt("commonmark").parseInline(f"{before}*{inner}*{after}")[0].children
+    assert any(t.type == "em_open" for t in parsed) is reads
+    assert _emphasis_reads(before, inner, after) is reads

@@ -161,7 +161,9 @@ class MarkdownDocument:
                 kept.append(_raw(child, src))
                 inside_autolink = child.type == "link_open"
             elif child.type in ("strong_open", "em_open", "link_open"):
-                mark = self._link(child, src) if child.type == "link_open" else (child.markup, child.markup)
+                # emphasis as * and **: they work inside a word, where _ and __ do not
+                star = child.markup.replace("_", "*")
+                mark = self._link(child, src) if child.type == "link_open" else (star, star)
                 stack.append(etree.SubElement(stack[-1], "wrap", n=str(len(kept))))
                 kept.append(mark)
             elif child.type in ("strong_close", "em_close", "link_close"):
@@ -238,12 +240,43 @@ def _source(holder, kept: list[object]) -> str:
     for child in holder:
         mark = kept[int(child.get("n"))]
         if child.tag == "code":
-            out.append(str(mark))
+            _join(out, str(mark))
         else:
             opening, closing = mark  # type: ignore[misc]
-            out.append(f"{opening}{_source(child, kept)}{closing}")
+            inner = _source(child, kept)
+            before = "".join(out)[-1:] or " "
+            after = _escape(child.tail or "")[:1] or "."  # (a delimiter or code follows, or nothing)
+            if opening in _HTML_EMPHASIS and inner and not _emphasis_reads(before, inner, after):
+                tag = _HTML_EMPHASIS[opening]  # *.*s or * a*: CommonMark would not read it as emphasis
+                opening, closing = f"<{tag}>", f"</{tag}>"
+            _join(out, f"{opening}{inner}{closing}")
         out.append(_escape(child.tail or ""))
     return "".join(out)
+
+
+_HTML_EMPHASIS = {"*": "em", "**": "strong"}
+
+
+def _emphasis_reads(before: str, inner: str, after: str) -> bool:
+    """Whether ``*inner*`` between `before` and `after` is emphasis by CommonMark's flanking rules:
+    the opening run is left-flanking, the closing one right-flanking."""
+    import unicodedata
+
+    def mark(char: str) -> bool:
+        return unicodedata.category(char).startswith(("P", "S"))
+
+    opens = not inner[0].isspace() and (not mark(inner[0]) or before.isspace() or mark(before))
+    closes = not inner[-1].isspace() and (not mark(inner[-1]) or after.isspace() or mark(after))
+    return opens and closes
+
+
+def _join(out: list[str], piece: str) -> None:
+    """Append a piece of markup; where the translation put two pieces side by side whose
+    delimiters would run together (`a``b`, **a****b**), a space keeps them apart."""
+    before = next((part[-1] for part in reversed(out) if part), "")
+    if piece and before == piece[0] and before in "`*_~":
+        out.append(" ")
+    out.append(piece)
 
 
 def _escape(text: str) -> str:
