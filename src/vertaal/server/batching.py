@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..results import SentenceResult
+from ..text.reflow import paragraphs
+
+CHUNK = 32  # paragraphs of one request translated at a time: another request waits for one chunk
+Gone = Callable[[], Awaitable[bool]]  # whether the client went away
 
 
 @dataclass
@@ -134,3 +138,39 @@ def _settle(future: asyncio.Future, value: Any, error: BaseException | None) -> 
         future.set_exception(error)
     else:
         future.set_result(value)
+
+
+class ClientGone(Exception):
+    """The client went away: the rest of its request is not translated."""
+
+
+async def translate_chunks(
+    batcher: Batcher, blocks: list[str], glossary: str | None, gone: Gone | None = None
+) -> Translated:
+    """`blocks` through the batcher CHUNK at a time, so that other requests' blocks go in between;
+    `gone` (the client disconnected) is asked before each chunk after the first."""
+    done = Translated([], [])
+    for start in range(0, len(blocks), CHUNK):
+        if gone is not None and start and await gone():
+            raise ClientGone
+        part = await batcher.translate(blocks[start : start + CHUNK], glossary)
+        done.paragraphs += part.paragraphs
+        done.sentences += part.sentences
+    return done
+
+
+async def translate_paragraphs(
+    batcher: Batcher, texts: list[str], glossary: str | None, gone: Gone | None = None
+) -> tuple[list[str], list[list[dict]]]:
+    """Each text's paragraphs, translated a chunk at a time; each text's translation keeps its
+    paragraphs, and its glossary terms' statuses."""
+    split = [paragraphs(t) for t in texts]
+    done = await translate_chunks(batcher, [p for parts in split for p in parts], glossary, gone)
+    out, terms, start = [], [], 0
+    for parts in split:
+        end = start + len(parts)
+        out.append("\n\n".join(done.paragraphs[start:end]))
+        rows = [row for block in done.sentences[start:end] for row in block]
+        terms.append([t.to_dict() for row in rows for t in row.terms or []])
+        start = end
+    return out, terms

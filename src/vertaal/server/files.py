@@ -46,7 +46,7 @@ async def _translate_document(state: Any, pair: Any, glossary: Any, source: Path
         check_unpacked(source, state.settings.max_unpacked_mb)
         if upload_kind(source.name) is Kind.TEXT:
             from ..text.files import read_file, write_atomic
-            from .libretranslate import translate_paragraphs
+            from .batching import translate_paragraphs
 
             text = await run_in_threadpool(read_file, str(source))
             [translated], _ = await translate_paragraphs(state.batcher(pair), [text], glossary)
@@ -68,13 +68,10 @@ async def _translate_document(state: Any, pair: Any, glossary: Any, source: Path
 
 async def translate_blocks(batcher: Any, blocks: list[str], glossary: str | None) -> list[str]:
     """Each block's translation (its sentences joined), through the batcher a chunk at a time."""
-    from .libretranslate import CHUNK
+    from .batching import translate_chunks
 
-    out: list[str] = []
-    for start in range(0, len(blocks), CHUNK):
-        part = await batcher.translate(blocks[start : start + CHUNK], glossary)
-        out += [" ".join(r.target for r in rows if r.target) for rows in part.sentences]
-    return out
+    done = await translate_chunks(batcher, blocks, glossary)
+    return [" ".join(r.target for r in rows if r.target) for rows in done.sentences]
 
 
 def check_unpacked(source: Path, limit_mb: int) -> None:

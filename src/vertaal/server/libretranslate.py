@@ -20,8 +20,7 @@ from starlette.datastructures import UploadFile
 
 from ..errors import VertaalError
 from ..languages import Pair
-from ..text.reflow import paragraphs
-from .batching import Batcher, Translated
+from .batching import Batcher, ClientGone, translate_paragraphs
 from .files import translate_document, upload_kind
 from .handlers import ERRORS, RequestError
 from .html import translate_html
@@ -56,7 +55,6 @@ FILE_BODY = {
     },
 }
 FORM_FIELDS = 1_100  # a form's q repeated up to the batch limit, and the other fields
-CHUNK = 32  # paragraphs of one request translated at a time
 
 router = APIRouter(responses=ERRORS)
 
@@ -176,7 +174,7 @@ async def translate_body(request: Request, state: State, params: dict[str, Any])
         translated = [text for text, _ in done]
         terms: list[list[dict]] = [[t.to_dict() for t in found] for _, found in done]
     else:
-        translated, terms = await translate_paragraphs(work, texts, glossary, request)
+        translated, terms = await _paragraphs(work, texts, glossary, request)
     answer: dict[str, Any] = {"translatedText": translated if isinstance(q, list) else translated[0]}
     wanted = _alternatives(params)
     if wanted and fmt == "text":
@@ -355,26 +353,11 @@ def _check_limits(texts: list[str], settings: Any) -> None:
             raise RequestError(400, "Invalid request: q holds a lone surrogate, which is no text") from None
 
 
-async def translate_paragraphs(
-    batcher: Batcher, texts: list[str], glossary: str | None, request: Request | None = None
+async def _paragraphs(
+    batcher: Batcher, texts: list[str], glossary: str | None, request: Request
 ) -> tuple[list[str], list[list[dict]]]:
-    """Each text's paragraphs through the batcher, CHUNK paragraphs at a time (another request
-    waits at most one chunk; a client that went away stops the rest); the translation keeps the
-    paragraphs."""
-    split = [paragraphs(t) for t in texts]
-    flat = [p for parts in split for p in parts]
-    done = Translated([], [])
-    for start in range(0, len(flat), CHUNK):
-        if request is not None and start and await request.is_disconnected():
-            raise RequestError(400, "the client went away")
-        part = await batcher.translate(flat[start : start + CHUNK], glossary)
-        done.paragraphs += part.paragraphs
-        done.sentences += part.sentences
-    out, terms, start = [], [], 0
-    for parts in split:
-        end = start + len(parts)
-        out.append("\n\n".join(done.paragraphs[start:end]))
-        rows = [row for block in done.sentences[start:end] for row in block]
-        terms.append([t.to_dict() for row in rows for t in row.terms or []])
-        start = end
-    return out, terms
+    """The texts through the batcher a chunk at a time; a client that went away stops the rest."""
+    try:
+        return await translate_paragraphs(batcher, texts, glossary, request.is_disconnected)
+    except ClientGone:
+        raise RequestError(400, "the client went away") from None
