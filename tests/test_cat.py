@@ -666,3 +666,29 @@ def test_xliff_notes_name_the_model_never_a_local_path_and_are_not_repeated(tiny
         if namespace == X2:
             unit = notes[0].getparent().getparent()
             assert [etree.QName(c).localname for c in unit if isinstance(c.tag, str)][0] == "notes"
+
+
+PC_FIXED = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="{X2[1:-1]}" version="2.0" srcLang="nl" trgLang="en">
+ <file id="f1">
+  <unit id="u1"><segment><source>De <pc id="1" canReorder="firstNo">AIVD</pc> en de <pc id="3" canReorder="no">\
+MIVD</pc> werken samen met de <ph id="2" canReorder="no"/>politie en <pc id="4">het OM</pc>.</source></segment></unit>
+ </file>
+</xliff>
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_wrapping_pc_that_cannot_be_reordered_keeps_its_place(tmp_path, seed):
+    """A <pc canReorder="firstNo"> begins a sequence with the <pc> and <ph canReorder="no"> after
+    it: on random models the three keep their order (the code before this change put the ph
+    first on every seed), each code once; the free pc goes anywhere once."""
+    model = tmp_path / "model"
+    model.mkdir()
+    factory.build_model(model, seed=seed)
+    path = write(tmp_path, "fixed.xlf", PC_FIXED)
+    pretranslate(model, path)
+    [target] = etree.parse(str(tmp_path / "fixed.en.xlf")).iter(f"{X2}target")
+    found = [(etree.QName(e).localname, e.get("id")) for e in target.iter(f"{X2}pc", f"{X2}ph")]
+    assert sorted(found) == [("pc", "1"), ("pc", "3"), ("pc", "4"), ("ph", "2")]
+    assert [f for f in found if f[1] != "4"] == [("pc", "1"), ("pc", "3"), ("ph", "2")]

@@ -11,7 +11,8 @@ Every inline element becomes one code character (:mod:`vertaal.engine.placeholde
   both are in the segment, else a standalone one;
 * everything else (``<x>``, ``<ph>``, ``<it>``, a protected ``<mrk>``, ``<cp>``, isolated
   codes, elements of other namespaces): a standalone code, copied whole with its content; an
-  ordered one (kept in the source's order) where XLIFF 2 says ``canReorder="no"`` or ``firstNo``.
+  ordered one (kept in the source's order) where XLIFF 2 says ``canReorder="no"`` or ``firstNo``;
+  a wrapping ``<pc>`` that says so is a pair of ordered codes (opening, then closing, in place).
 
 Writing a target rebuilds the elements from the source's: wrapping elements as empty copies
 that the translated content goes into, the others as whole copies. Nothing of a code is lost.
@@ -84,6 +85,11 @@ def _tokens(container: Any, wraps: Callable[[Any], bool] = _wraps) -> list[_Toke
     return tokens
 
 
+def _fixed(element: Any) -> bool:
+    """XLIFF 2's canReorder="no" or "firstNo": the code may not move among the others."""
+    return element.get("canReorder") in ("no", "firstNo")
+
+
 def label(element: Any, closing: bool = False, wrapping: bool = False) -> str:
     """How a code reads in messages: ``<g id="1">``, ``</g>``, ``<x id="2"/>``."""
     name = local(element.tag) or "?"
@@ -116,9 +122,16 @@ def read(container: Any, wraps: Callable[[Any], bool] = _wraps) -> tuple[str, di
         codes[char] = Code(label(element, closing, token.kind == "wrap-open"), key, (token.kind, element))
         parts.append(char)
 
+    def ordered(token: _Token) -> None:
+        add(ORDERED, counter[ORDERED], token, closing=token.kind == "wrap-close")
+        counter[ORDERED] += 1
+
     for token in tokens:
         if token.kind == "text":
             parts.append(token.text)
+        elif token.kind == "wrap-open" and _fixed(token.element):  # its place among the others: kept
+            stack.append(-1)
+            ordered(token)
         elif token.kind == "wrap-open" or (
             token.kind == "start" and token.key in ends and token.key not in pair_of
         ):
@@ -130,11 +143,15 @@ def read(container: Any, wraps: Callable[[Any], bool] = _wraps) -> tuple[str, di
                 stack.append(k)
             add(OPEN, k, token)
         elif token.kind == "wrap-close":
-            add(CLOSE, stack.pop(), token, closing=True)
+            k = stack.pop()
+            if k < 0:
+                ordered(token)
+            else:
+                add(CLOSE, k, token, closing=True)
         elif token.kind == "end" and token.key in starts and token.key in pair_of:
             add(CLOSE, pair_of.pop(token.key), token)
         else:  # XLIFF 2's canReorder="no" (or "firstNo"): kept in the source's order
-            kind = ORDERED if token.element.get("canReorder") in ("no", "firstNo") else STANDALONE
+            kind = ORDERED if _fixed(token.element) else STANDALONE
             k = counter[kind]
             counter[kind] += 1
             add(kind, k, token)
@@ -180,7 +197,7 @@ def write(container: Any, text: str, codes: dict[str, Code]) -> None:
             stack.append(shell)
             last = None
         elif kind == "wrap-close":
-            if len(stack) > 1 and kind_of(ch)[0] == CLOSE:
+            if len(stack) > 1 and kind_of(ch)[0] in (CLOSE, ORDERED):
                 last = stack.pop()
         else:
             whole = copy.deepcopy(element)
