@@ -282,14 +282,14 @@ def test_errors_stay_on_the_page_with_the_input_and_long_actions_show_progress(s
     assert page.locator("form[aria-busy=true] button:disabled", has_text="Working").count() == 1
 
 
-@pytest.mark.parametrize("path", ["/ui/translate", "/ui/document", "/ui/glossary", "/ui/review"])
-def test_every_page_fits_a_phone(site, browser, path):
+def test_every_page_fits_a_phone(site, browser):
     """At 390 px wide no page scrolls sideways, and every page's navigation stays on screen."""
     url, _ = site
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(f"{url}{path}")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    for link in page.locator("header nav a").all():
-        box = link.bounding_box()
-        assert box is not None and box["x"] + box["width"] <= 390, link.inner_text()
-    shot(page, f"phone-{path.rsplit('/', 1)[-1]}")
+    for path in ("/ui/translate", "/ui/document", "/ui/glossary", "/ui/review"):
+        page.goto(f"{url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        for link in page.locator("header nav a").all():
+            box = link.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= 390, (path, link.inner_text())
+        shot(page, f"phone-{path.rsplit('/', 1)[-1]}")
