@@ -425,3 +425,46 @@ def test_markdown_emphasis_is_judged_by_commonmarks_flanking_rules(before, inner
     parsed = MarkdownIt("commonmark").parseInline(f"{before}*{inner}*{after}")[0].children
     assert any(t.type == "em_open" for t in parsed) is reads
     assert _emphasis_reads(before, inner, after) is reads
+
+
+PDFPLUMBER = Path(__file__).parent / "data" / "documents" / "pdfplumber"
+PDFPLUMBER_DOCS = [PDFPLUMBER / "colors.md", PDFPLUMBER / "repairing.md"]
+
+
+def _markdown_inventory(text: str):
+    """What a Markdown page holds besides its words: link targets, images, code spans and
+    blocks, raw HTML (HTML emphasis counted as emphasis), emphasis."""
+    from collections import Counter
+
+    from markdown_it import MarkdownIt
+
+    found: Counter = Counter()
+    html_emphasis = {"<em>": "em_open", "<strong>": "strong_open"}
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        if token.type in ("fence", "code_block", "html_block"):
+            found[(token.type, token.content)] += 1
+        for child in token.children or []:
+            if child.type == "link_open":
+                found[("link", child.attrs.get("href"))] += 1
+            elif child.type == "image":
+                found[("image", child.attrs.get("src"))] += 1
+            elif child.type == "code_inline":
+                found[("code", child.content)] += 1
+            elif child.type in ("em_open", "strong_open"):
+                found[(child.type, "")] += 1
+            elif child.type == "html_inline" and child.content in html_emphasis:
+                found[(html_emphasis[child.content], "")] += 1
+            elif child.type == "html_inline" and child.content not in ("</em>", "</strong>"):
+                found[("html", child.content)] += 1
+    return found
+
+
+@pytest.mark.parametrize("page", PDFPLUMBER_DOCS, ids=lambda p: p.name)
+def test_public_markdown_comes_back_whole(trained_model, db, tmp_path, page):
+    """pdfplumber's own documentation pages (not written for these tests): after translation
+    every link target, image, code span, code block and emphasis is there, as often as before."""
+    out = tmp_path / page.name
+    flags = ["--no-memory", "--no-glossary"]
+    result = runner.invoke(app, ["translate", "-m", str(trained_model), *flags, str(page), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _markdown_inventory(out.read_text("utf-8")) == _markdown_inventory(page.read_text("utf-8"))
