@@ -143,7 +143,7 @@ def test_translate_file_upload_and_download(client):
     rejected = client.post(
         "/translate_file", data={"source": "nl", "target": "en"}, files={"file": ("x.exe", b"MZ", "application/x")}
     )
-    assert rejected.status_code == 400 and "not a supported type" in rejected.json()["error"]
+    assert rejected.status_code == 415 and "not a supported type" in rejected.json()["error"]
     assert client.get("/download_file/forged-token/x.md").status_code == 404
 
 
@@ -170,7 +170,8 @@ def test_api_keys_are_required_and_stored_hashed(glossary_model, db, tmp_path):
         assert guarded.post("/translate", json=request).status_code == 403
         assert guarded.post("/translate", json={**request, "api_key": "wrong"}).status_code == 403
         assert guarded.post("/translate", json={**request, "api_key": key}).status_code == 200
-        assert guarded.get("/languages").status_code == 200  # reading the languages needs no key
+        assert guarded.get("/languages").status_code == 403  # reads need a key too (unless --public-read)
+        assert guarded.get("/languages", headers={"X-API-Key": key}).status_code == 200
 
 
 def test_binding_beyond_this_machine_needs_keys(tmp_path):
@@ -233,8 +234,10 @@ def test_libretranslatepy_client(live_server):
     url, key = live_server
     client = libretranslatepy.LibreTranslateAPI(url, api_key=key)
     assert isinstance(client.translate("De AIVD werkt samen met de MIVD.", "nl", "en"), str)
-    assert any(language["code"] == "en" for language in client.languages())
+    assert any(language["code"] == "en" for language in client.languages())  # its key in a GET's form
     refused = libretranslatepy.LibreTranslateAPI(url, api_key="wrong")
+    with pytest.raises(Exception, match="403"):
+        refused.languages()
     with pytest.raises(Exception) as error:  # urllib raises HTTPError 403
         refused.translate("De dienst.", "nl", "en")
     assert "403" in str(error.value)

@@ -51,11 +51,37 @@ def test_with_keys_every_api_route_needs_one_reads_included(keyed):
     assert client.get("/api/glossaries", headers={"X-API-Key": "wrong"}).status_code == 403
 
 
+OTHER_ROUTES = (("get", "/languages"), ("post", "/languages"), ("get", "/health"), ("get", "/frontend/settings"),
+                ("get", "/spec"), ("get", "/openapi.json"), ("post", "/detect"), ("post", "/translate"),
+                ("post", "/translate_file"), ("get", "/no-such-route"))  # fmt: skip
+
+
+def test_with_keys_every_other_route_needs_one_too(keyed):
+    """LibreTranslate's routes, reads included: refused without a key, answered with one given as
+    a header, a bearer token, the query's api_key or (as LibreTranslate's clients send it) the body's."""
+    client, key = keyed
+    for method, path in OTHER_ROUTES:
+        refused = getattr(client, method)(path)
+        assert refused.status_code == 403, (method, path, refused.text)
+        assert refused.json() == {"error": "Invalid API key"}
+    for given in ({"headers": {"X-API-Key": key}}, {"headers": {"Authorization": f"Bearer {key}"}},
+                  {"params": {"api_key": key}}):  # fmt: skip
+        for _, path in (("get", "/languages"), ("get", "/health"), ("get", "/frontend/settings"), ("get", "/spec")):
+            assert client.get(path, **given).status_code == 200, (path, given)
+        assert client.post("/translate", json={**NL, "q": "De dienst."}, **given).status_code == 200
+    assert client.request("GET", "/languages", data={"api_key": key}).status_code == 200
+    assert client.request("GET", "/languages", data={"api_key": "wrong"}).status_code == 403
+    assert client.post("/detect", data={"q": "De dienst werkt.", "api_key": key}).status_code == 200
+    assert client.get("/ui/login").status_code == 200  # where a browser signs in with its key
+
+
 def test_public_read_opens_reads_not_writes(tiny_model, db, tmp_path):
     add_key(tmp_path / "keys")
     keys = KeyRing.load(tmp_path / "keys")
     with TestClient(create_app(Settings(model=str(tiny_model), db=str(db), keys=keys, public_read=True))) as client:
         assert client.get("/api/glossaries").status_code == 200
+        assert client.get("/languages").status_code == 200 and client.get("/health").status_code == 200
+        assert client.post("/translate", json={**NL, "q": "De dienst."}).status_code == 403  # no read
         entry = {"source": "kabinet", "target": "cabinet"}
         assert client.post("/api/glossaries/default/entries", json=entry).status_code == 403
 

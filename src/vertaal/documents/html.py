@@ -122,6 +122,13 @@ class _Segment:
         return read(_gathered(self.first(), self.inline), _wraps)
 
 
+# Control characters that HTML parsers keep but lxml's tree cannot hold: held in the private-use
+# plane while the page is read and translated, and written back as they were.
+_CONTROLS = [c for c in range(32) if chr(c) not in "\t\n\r"]
+_HIDE = {c: 0xF0000 + c for c in _CONTROLS}
+_SHOW = {0xF0000 + c: c for c in _CONTROLS}
+
+
 class HtmlDocument:
     """An HTML page or fragment read into blocks, written back with the translations in place."""
 
@@ -141,7 +148,7 @@ class HtmlDocument:
     def _load(self, name: str, text: str) -> None:
         import lxml.html
 
-        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text).translate(_HIDE)
         self._whole = bool(_WHOLE.search(text[:4096]))
         doctype = _DOCTYPE.search(text[:4096])
         self._doctype = doctype.group(0) if doctype else None
@@ -233,11 +240,12 @@ class HtmlDocument:
                 self._replace(self._segments[item.block.ref[1]], item.text)
         if not self._whole:
             root = self._tree
-            return (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+            html = (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+            return html.translate(_SHOW)
         self._tree.set("lang", target_lang)
         _declare_utf8(self._tree)
         html = lxml.html.tostring(self._tree, encoding="unicode")
-        return (self._doctype + "\n" if self._doctype else "") + html + "\n"
+        return ((self._doctype + "\n" if self._doctype else "") + html + "\n").translate(_SHOW)
 
     @staticmethod
     def _replace(segment: _Segment, target: str) -> None:

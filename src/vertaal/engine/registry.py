@@ -84,6 +84,14 @@ def resolve(direction: str | None = None, model: str | None = None) -> ModelSpec
     return specs[direction]
 
 
+def served_directions(model: str | None = None) -> list[str]:
+    """The directions a server offers: the registry's; with a model given (or ``$VERTAAL_MODEL``),
+    the one that model says it translates (all of them where it does not say)."""
+    override = model or model_override()
+    declared = declared_languages(ModelSpec("?", override)) if override else None
+    return ["-".join(declared)] if declared else directions()
+
+
 def declared_languages(spec: ModelSpec) -> tuple[str, str] | None:
     """The languages a model says it translates: its tokenizer's ``source_lang``/``target_lang``
     (a local directory), or a hub id named ``opus-mt-XX-YY``; None where it does not say."""

@@ -391,8 +391,8 @@ class GlossaryStore:
     def restore(self, event_id: int) -> Entry:
         """Put back the entry as it was before history event `event_id` (a removal or an update)."""
         row = self.db.execute("SELECT glossary_id, old FROM history WHERE id = ?", [event_id]).fetchone()
-        if row is None or row[1] is None:
-            raise GlossaryError(
+        if row is None or row[1] is None:  # an addition: nothing was there before it
+            raise ConflictError(
                 f"history event {event_id} has no earlier state to restore; see 'vertaal glossary history'"
             )
         name_row = self.db.execute("SELECT name FROM glossaries WHERE id = ?", [row[0]]).fetchone()

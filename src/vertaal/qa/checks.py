@@ -32,6 +32,7 @@ CHECKS = {
     "tag_duplicated": ERROR,
     "tag_order": ERROR,
     "tag_nesting": ERROR,
+    "segment_count": ERROR,  # the server's check: source and target lists of different lengths
     "untranslated": WARNING,
     "inconsistent_translation": WARNING,
     "same_translation": WARNING,

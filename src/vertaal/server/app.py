@@ -51,8 +51,25 @@ def create_app(settings: Settings, preload: bool = False) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(SecurityHeaders)
     handlers.install(app)
+    app.openapi = lambda: _openapi(app, state)  # type: ignore[method-assign]
     for router in (libretranslate.router, rest.router, ui.router, ui.pages, ui.home):
         app.include_router(router)
     for pair in state.pairs[:1] if preload else []:
         state.translators.resident(pair)
     return app
+
+
+def _openapi(app: FastAPI, state: ServerState) -> dict:
+    """The schema FastAPI builds, with LibreTranslate's request bodies for this server's pairs and
+    limits (built once, as FastAPI caches its own)."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(
+            libretranslate.body_schemas(state.pairs, state.settings)
+        )
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -39,6 +39,16 @@ class Glossaries:
     def names(self) -> list[str]:
         return [row["name"] for row in self.reader().names()]
 
+    def named(self, glossary: str | None) -> str | None:
+        """`glossary`, once it is known to exist (``default`` may be missing: then none is used);
+        404 for another name that no glossary has."""
+        from ..errors import NotFoundError
+        from ..glossary import DEFAULT_GLOSSARY
+
+        if glossary is None or glossary == DEFAULT_GLOSSARY or self.reader().exists(glossary):
+            return glossary
+        raise NotFoundError(f"no glossary named {glossary!r}; GET /api/glossaries lists them")
+
     def matcher(self, glossary: str | None, pair: Pair) -> Matcher | None:
         """The matcher of `glossary`'s entries for `pair` at its current version; None for no
         glossary, a missing ``default`` or an empty one; a one-line error for another missing name."""

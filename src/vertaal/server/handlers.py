@@ -29,8 +29,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (400, "a bad request"),
         (403, "a missing or wrong API key"),
         (404, "no such glossary, entry or event"),
-        (409, "the entry is there already"),
+        (409, "the entry is there already, or the change does not fit the entry as it is"),
         (413, "the body is over the limit"),
+        (415, "a file of a type the server does not read"),
+        (429, "over the per-key request limit (--req-limit)"),
     )
 }
 
@@ -79,8 +81,23 @@ async def _invalid(_: Request, error: RequestValidationError) -> Response:
     return JSONResponse({"error": f"Invalid request: {where} {first.get('msg', '')}".strip()}, 400)
 
 
-async def _http(_: Request, error: HTTPException) -> Response:
-    return JSONResponse({"error": str(error.detail)}, status_code=error.status_code)
+async def _http(request: Request, error: HTTPException) -> Response:
+    headers = dict(error.headers or {})
+    if error.status_code == 405:  # every method of the path, not only those of the first route
+        headers["Allow"] = ", ".join(_methods(request, headers.get("Allow", "")))
+    return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=headers)
+
+
+def _methods(request: Request, given: str) -> list[str]:
+    """The methods the request's path takes: those the router named (`given`, its first route's)
+    and those the API's schema lists for the path (routes of one path are several routes)."""
+    import re
+
+    found = {m.strip() for m in given.split(",") if m.strip()}
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), request.url.path):
+            found |= {method.upper() for method in operations}
+    return sorted(found | ({"HEAD"} if "GET" in found else set()))
 
 
 async def _crash(_: Request, __: Exception) -> Response:

@@ -11,6 +11,7 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, VertaalError
 
@@ -73,3 +74,12 @@ def authorise(keys: KeyRing | None, key: object) -> None:
     """Refuse a request whose key is missing or wrong, when the server has keys."""
     if keys is not None and not (isinstance(key, str) and keys.allows(key)):
         raise Forbidden("Invalid API key")
+
+
+def require(request: Any, settings: Any, params: dict[str, Any] | None = None, read: bool = False) -> None:
+    """A LibreTranslate route's key: passed already when the gate saw a valid one outside the body
+    (:class:`~.middleware.KeyGate`), else the body's ``api_key``; a read needs none under
+    ``--public-read``."""
+    if settings.keys is None or request.scope.get("vertaal.key") or (read and settings.public_read):
+        return
+    authorise(settings.keys, (params or {}).get("api_key"))

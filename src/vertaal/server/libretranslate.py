@@ -7,6 +7,7 @@ the glossary as it is when the batch runs.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -20,54 +21,92 @@ from starlette.datastructures import UploadFile
 
 from ..errors import VertaalError
 from ..languages import Pair
+from ..terms.entry import END
 from .batching import Batcher, ClientGone, translate_paragraphs
 from .files import translate_document, upload_kind
 from .handlers import ERRORS, RequestError
 from .html import translate_html
-from .keys import authorise
-from .state import State
+from .keys import require
+from .state import NAME_PATTERN, State
 
 NAMES = {"nl": "Dutch", "en": "English"}
 _TEXT = {"type": "string"}
-_TEXTS = {"oneOf": [_TEXT, {"type": "array", "items": _TEXT}]}
-TRANSLATE_BODY = {
-    "type": "object",
-    "required": ["q", "target"],
-    "properties": {
-        "q": {**_TEXTS, "description": "a text, or a list of texts"},
-        "source": {**_TEXT, "description": "a language code, or auto"},
-        "target": {**_TEXT, "description": "a language code"},
-        "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
-        "api_key": _TEXT,
-        "glossary": {**_TEXT, "description": "vertaal: the glossary to enforce ('' for none)"},
-        "alternatives": {"type": "integer", "minimum": 0, "maximum": 5, "default": 0},
-    },
-}
-FILE_BODY = {
-    "type": "object",
-    "required": ["file", "target"],
-    "properties": {
-        "file": {"type": "string", "format": "binary"},
-        "source": _TEXT,
-        "target": _TEXT,
-        "api_key": _TEXT,
-        "glossary": _TEXT,
-    },
-}
+_GLOSSARY = {"type": "string", "pattern": f"^(?:{NAME_PATTERN[1:]})?{END}", "description": "vertaal: the glossary to enforce ('' for none)"}  # noqa: E501
+
+
+def translate_body_schema(pairs: list[Pair], char_limit: int, batch_limit: int) -> dict[str, Any]:
+    """/translate's body as the server reads it: `q` a text or a list of texts within the limits;
+    `source` and `target` one of the server's pairs (or `auto` for a source)."""
+    languages = sorted({language for pair in pairs for language in pair})
+    text = {"type": "string", "minLength": 1, "maxLength": char_limit}
+    listed = {"type": "array", "minItems": 1, "maxItems": batch_limit, "items": text}
+    return {
+        "type": "object",
+        "required": ["q", "source", "target"],
+        "properties": {
+            "q": {"oneOf": [text, listed], "description": "a text, or a list of texts"},
+            "source": {"enum": [*languages, "auto"], "description": "a language code, or auto"},
+            "target": {"enum": languages, "description": "a language code"},
+            "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
+            "api_key": _TEXT,
+            "glossary": _GLOSSARY,
+            "alternatives": {"type": "integer", "minimum": 0, "maximum": 5, "default": 0},
+        },
+        "anyOf": [  # the pairs: each target with its source, or auto
+            {"properties": {"source": {"enum": [pair.source, "auto"]}, "target": {"const": pair.target}}}
+            for pair in pairs
+        ],
+    }
+
+
+def file_body_schema(pairs: list[Pair]) -> dict[str, Any]:
+    """/translate_file's form: the document and the pair."""
+    body = translate_body_schema(pairs, 1, 1)
+    return {
+        "type": "object",
+        "required": ["file", "source", "target"],
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "a .docx .odt .html .md .pdf or .txt file"},  # noqa: E501
+            **{name: body["properties"][name] for name in ("source", "target", "api_key", "glossary")},
+        },
+        "anyOf": body["anyOf"],
+    }
+
+
+def body_schemas(pairs: list[Pair], settings: Any) -> dict[str, Any]:
+    """The request bodies of LibreTranslate's routes, for this server's pairs and limits."""
+    return {
+        "TranslateBody": translate_body_schema(pairs, settings.char_limit, settings.batch_limit),
+        "FileBody": file_body_schema(pairs),
+        "DetectBody": detect_body_schema(settings.char_limit),
+    }
+
+
+def detect_body_schema(char_limit: int) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["q"],
+        "properties": {"q": {"type": "string", "pattern": "\\S", "maxLength": char_limit}, "api_key": _TEXT},
+    }
+
+
 FORM_FIELDS = 1_100  # a form's q repeated up to the batch limit, and the other fields
 
 router = APIRouter(responses=ERRORS)
 
 
 @router.post("/languages")
-async def languages_post(state: State) -> list[dict[str, Any]]:
+async def languages_post(request: Request, state: State) -> list[dict[str, Any]]:
     """As GET /languages (LibreTranslate's clients post to it too)."""
-    return await languages(state)
+    return await languages(request, state)
 
 
 @router.get("/languages")
-async def languages(state: State) -> list[dict[str, Any]]:
-    """The languages and, for each, the languages it translates into."""
+async def languages(request: Request, state: State) -> list[dict[str, Any]]:
+    """The languages and, for each, the languages it translates into. With keys, the key may
+    come in the body (libretranslatepy sends a form with its GET)."""
+    if state.settings.keys is not None and not request.scope.get("vertaal.key"):
+        require(request, state.settings, await _params(request) if await request.body() else {}, read=True)
     codes = sorted({language for pair in state.pairs for language in pair})
     return [
         {
@@ -79,7 +118,18 @@ async def languages(state: State) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/detect")
+@router.post(
+    "/detect",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                kind: {"schema": {"$ref": "#/components/schemas/DetectBody"}}
+                for kind in ("application/json", "application/x-www-form-urlencoded")
+            },
+        }
+    },
+)
 async def detect(request: Request, state: State) -> list[dict[str, Any]]:
     """The language of `q`, with LibreTranslate's answer: each language the server knows with
     its confidence, most likely first (offline identification by lingua)."""
@@ -88,7 +138,8 @@ async def detect(request: Request, state: State) -> list[dict[str, Any]]:
     from .detection import detect as identify
 
     params = await _params(request)
-    authorise(state.settings.keys, params.get("api_key"))
+    require(request, state.settings, params)
+    _strings(params, "api_key")
     q = params.get("q")
     if not isinstance(q, str) or not q.strip():
         raise RequestError(400, "Invalid request: missing q parameter")
@@ -138,9 +189,8 @@ async def spec(request: Request) -> dict[str, Any]:
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": TRANSLATE_BODY},
-                "application/x-www-form-urlencoded": {"schema": TRANSLATE_BODY},
-                "multipart/form-data": {"schema": TRANSLATE_BODY},
+                kind: {"schema": {"$ref": "#/components/schemas/TranslateBody"}}
+                for kind in ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
             },
         }
     },
@@ -153,21 +203,25 @@ async def translate(request: Request, state: State) -> dict[str, Any]:
 
 async def translate_body(request: Request, state: State, params: dict[str, Any]) -> dict[str, Any]:
     """/translate for parameters already read."""
-    authorise(state.settings.keys, params.get("api_key"))
+    require(request, state.settings, params)
+    _strings(params, "source", "target", "format", "api_key")
     q = params.get("q")
     if q is None or q == "" or q == []:
         raise RequestError(400, "Invalid request: missing q parameter")
     texts = q if isinstance(q, list) else [q]
     if not all(isinstance(t, str) for t in texts):
         raise RequestError(400, "Invalid request: q must be a string or a list of strings")
+    if not all(texts):
+        raise RequestError(400, "Invalid request: q holds an empty text; leave it out of the list")
     _check_limits(texts, state.settings)
-    if params.get("source") == "auto":
-        return await _translate_auto(request, state, params, texts, isinstance(q, list))
-    pair, detected = _pair(params, state.pairs)
     fmt = params.get("format") or "text"
     if fmt not in ("text", "html"):
         raise RequestError(400, "Invalid request: format must be text or html")
     glossary = _glossary(params, state)
+    wanted = _alternatives(params, request.headers.get("content-type", "").startswith("application/json"))
+    if params.get("source") == "auto":
+        return await _translate_auto(request, state, params, texts, isinstance(q, list))
+    pair, detected = _pair(params, state.pairs)
     work = state.batcher(pair)
     if fmt == "html":
         done = [await work.run(glossary, lambda t, text=text: translate_html(t, text)) for text in texts]
@@ -176,7 +230,6 @@ async def translate_body(request: Request, state: State, params: dict[str, Any])
     else:
         translated, terms = await _paragraphs(work, texts, glossary, request)
     answer: dict[str, Any] = {"translatedText": translated if isinstance(q, list) else translated[0]}
-    wanted = _alternatives(params)
     if wanted and fmt == "text":
         found = [await work.run(glossary, lambda t, x=text: t.alternatives(x, wanted)) for text in texts]
         answer["alternatives"] = found if isinstance(q, list) else found[0]
@@ -223,32 +276,33 @@ async def _translate_auto(
 
 @router.post(
     "/translate_file",
-    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": FILE_BODY}}}},  # noqa: E501
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/FileBody"}}}}},  # noqa: E501
 )
 async def translate_file(request: Request, state: State) -> dict[str, str]:
     """Translate an uploaded document (.docx .odt .html .md .pdf .txt); the answer names
     where to download the translation."""
     form = await request.form(max_files=1, max_fields=16)
     params = {k: v for k, v in form.items() if not isinstance(v, UploadFile)}
-    authorise(state.settings.keys, params.get("api_key"))
+    require(request, state.settings, params)
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise RequestError(400, "Invalid request: missing file parameter")
     suffix = Path(upload.filename).suffix.lower()
     if upload_kind(upload.filename) is None:
         kind = suffix or "a file without an extension"
-        raise RequestError(400, f"Invalid request: {kind} is not a supported type")
+        supported = "send a .docx .odt .html .md .pdf or .txt file"
+        raise RequestError(415, f"Invalid request: {kind} is not a supported type; {supported}")
     limit = state.settings.max_upload
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise RequestError(413, f"the file is over the {limit // 1_000_000} MB limit")
     pair, _ = _pair(params, state.pairs)
+    glossary = _glossary(params, state)
     token = secrets.token_urlsafe(16)
     folder = state.spool() / token
     folder.mkdir()
     source = folder / f"source{suffix}"  # the server names every file; the client names none
     source.write_bytes(data)
-    glossary = _glossary(params, state)
     try:
         target = await translate_document(state, pair, glossary, source, folder, upload.filename)
     except VertaalError:
@@ -294,12 +348,17 @@ async def _params(request: Request) -> dict[str, Any]:
 MAX_ALTERNATIVES = 5
 
 
-def _alternatives(params: dict[str, Any]) -> int:
-    """LibreTranslate's `alternatives`: how many other translations to give (0 to 5)."""
+def _alternatives(params: dict[str, Any], typed: bool) -> int:
+    """LibreTranslate's `alternatives`: how many other translations to give (0 to 5); a number in
+    JSON (`typed`), digits in a form."""
     value = params.get("alternatives", 0)
+    if isinstance(value, float) and value.is_integer():  # JSON's 1.0 is the integer 1
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | str) or (typed and isinstance(value, str)):
+        raise RequestError(400, "Invalid request: alternatives must be a whole number")
     try:
         wanted = int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise RequestError(400, "Invalid request: alternatives must be a number") from None
     if not 0 <= wanted <= MAX_ALTERNATIVES:
         raise RequestError(400, f"Invalid request: alternatives must be 0 to {MAX_ALTERNATIVES}")
@@ -308,13 +367,14 @@ def _alternatives(params: dict[str, Any]) -> int:
 
 def _glossary(params: dict[str, Any], state: Any) -> str | None:
     """The glossary a request names (vertaal's extension), the server's (``serve --glossary``,
-    by default ``default`` where it exists) when it names none, and none for ``""``."""
+    by default ``default`` where it exists) when it names none, and none for ``""``; 404 for a
+    name no glossary has."""
     if "glossary" not in params:
         return state.settings.glossary
     value = params["glossary"]
-    if not isinstance(value, str):
+    if not isinstance(value, str) or (value and not re.match(NAME_PATTERN, value)):
         raise RequestError(400, "Invalid request: glossary must be a glossary's name, or '' for none")
-    return value or None
+    return state.glossaries.named(value) if value else None
 
 
 def _pair(params: dict[str, Any], pairs: list[Pair]) -> tuple[Pair, str | None]:
@@ -333,6 +393,13 @@ def _pair(params: dict[str, Any], pairs: list[Pair]) -> tuple[Pair, str | None]:
     if pair not in pairs:
         raise RequestError(400, f"{source} to {target} is not supported; GET /languages lists the pairs")
     return pair, None
+
+
+def _strings(params: dict[str, Any], *names: str) -> None:
+    """The named parameters, where given, are texts (JSON can send anything)."""
+    for name in names:
+        if name in params and not isinstance(params[name], str):
+            raise RequestError(400, f"Invalid request: {name} must be a string")
 
 
 def _check_limits(texts: list[str], settings: Any) -> None:

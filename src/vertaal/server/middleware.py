@@ -72,28 +72,53 @@ class SameSite:
 
 
 class KeyGate:
-    """With API keys, /api needs ``X-API-Key`` (reads too, unless `public_read`), checked before
-    the body is read; a LibreTranslate request that sends its key as a header or ``api_key``
-    query parameter is checked as early (one that sends it in the body, after the body limit)."""
+    """With API keys, every route needs one, reads too unless `public_read`, checked before the
+    body is read: as ``X-API-Key``, ``Authorization: Bearer KEY`` or the ``api_key`` query parameter.
+
+    A key that comes so is marked on the request (``vertaal.key``). LibreTranslate's clients send
+    theirs in the body, so its routes that take one (:data:`BODY_KEYED`) are let through to check
+    it themselves after the body limit (:func:`~.keys.require`). Open are only what no key can
+    be asked for: the UI's sign-in page and its static files (its pages ask for the key cookie)
+    and a download's one-time link, whose unguessable token is the permission.
+    """
 
     READS = {"GET", "HEAD", "OPTIONS"}
+    OPEN = ("/ui/", "/download_file/")
+    BODY_KEYED = {"/translate", "/translate_file", "/detect", "/languages"}
 
     def __init__(self, app: Any, keys: Any, public_read: bool = False) -> None:
         self.app, self.keys, self.public_read = app, keys, public_read
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and self.keys is not None and scope["method"] != "OPTIONS":
-            from urllib.parse import parse_qs
-
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
-            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            key = headers.get("x-api-key") or (query.get("api_key") or [None])[0]
+            key = _given_key(scope)
             path = scope["path"]
-            needed = path.startswith("/api/") and not (self.public_read and scope["method"] in self.READS)
-            if (needed or key is not None) and not self.keys.allows(key):
+            if key is not None:
+                if not self.keys.allows(key):
+                    await _refuse(send, 403, "Invalid API key")
+                    return
+                scope["vertaal.key"] = True
+            elif not (
+                path == "/"
+                or path.startswith(self.OPEN)
+                or path in self.BODY_KEYED
+                or (self.public_read and scope["method"] in self.READS)
+            ):
                 await _refuse(send, 403, "Invalid API key")
                 return
         await self.app(scope, receive, send)
+
+
+def _given_key(scope: dict) -> str | None:
+    """The key a request carries outside its body, if any."""
+    from urllib.parse import parse_qs
+
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+    bearer = headers.get("authorization", "")
+    if bearer[:7].lower() == "bearer ":
+        return bearer[7:].strip()
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return headers.get("x-api-key") or (query.get("api_key") or [None])[0]
 
 
 class RateLimit:
@@ -111,11 +136,8 @@ class RateLimit:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and not scope["path"].startswith("/ui/static/"):
             import time
-            from urllib.parse import parse_qs
 
-            headers = dict(scope.get("headers") or [])
-            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            key = headers.get(b"x-api-key", b"").decode("latin-1") or (query.get("api_key") or [""])[0]
+            key = _given_key(scope)
             who = f"key:{key}" if key else f"address:{(scope.get('client') or ('?',))[0]}"
             now = time.monotonic()
             with self._lock:

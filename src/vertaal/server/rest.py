@@ -9,63 +9,116 @@ Writes need an API key (``X-API-Key``) when the server has keys (:func:`~.state.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, UploadFile
+from fastapi import Path as Where
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ..errors import GlossaryError, NotFoundError, UsageError
+from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError
 from ..glossary.formats import write
 from ..glossary.importing import import_glossary
 from ..glossary.store import GlossaryStore, check_name
 from ..languages import Pair
 from ..options import DEFAULT_PAIR
 from ..qa.alignment import SegmentPair
-from ..qa.checks import check_segments
+from ..qa.checks import Problem, check_segments
 from ..qa.reports import render_html
-from ..terms.entry import Entry
+from ..terms.entry import MAX_TERM_CHARS, NOTE_PATTERN, TERM_PATTERN, Entry
 from .handlers import ERRORS
-from .state import GlossariesDep, PairDep, SettingsDep, State, require_key
+from .state import NAME_PATTERN, PAIRS, GlossariesDep, PairDep, SettingsDep, State, require_key
 
-Term = Field(min_length=1, max_length=300)
+
+def named(name: str) -> str:
+    """A path's glossary name, by the rule of :func:`~vertaal.glossary.store.check_name`."""
+    if not re.match(NAME_PATTERN, name):
+        raise ValueError("not a glossary name: use 1 to 100 letters, digits, '.', '-' or '_'")
+    return name
+
+
+TermText = Annotated[str, Field(min_length=1, max_length=MAX_TERM_CHARS, pattern=TERM_PATTERN)]
+Terms = Field(default_factory=list, max_length=50)
+Note = Field("", max_length=2000, pattern=NOTE_PATTERN)
+Name = Annotated[
+    str,
+    Where(description="a glossary's name", json_schema_extra={"pattern": NAME_PATTERN}),
+    AfterValidator(named),
+]
 EXPORTED = {"tsv": "text/tab-separated-values", "csv": "text/csv", "tbx": "application/x-tbx+xml"}
 
 router = APIRouter(prefix="/api", tags=["vertaal"], responses=ERRORS)
 writes = [Depends(require_key)]
 
 
-class EntryIn(BaseModel):
-    """A glossary entry as a client sends it."""
-
-    source: str = Term
-    target: str = Field("", max_length=300)
-    kind: Literal["preferred", "keep", "forbidden"] = "preferred"
+class _EntryFields(BaseModel):
+    model_config = ConfigDict(regex_engine="python-re", strict=True)  # patterns look ahead; 0 is no bool
     case_sensitive: bool = False
     compounds: bool = False
     fold_diacritics: bool = False
-    alternatives: list[str] = Field(default_factory=list, max_length=50)
-    forbidden: list[str] = Field(default_factory=list, max_length=50)
-    note: str = Field("", max_length=2000)
+    alternatives: list[TermText] = Terms
+    note: str = Note
+
+
+class PreferredIn(_EntryFields):
+    """A preferred entry: `target` is the translation to use (the kind may be left out)."""
+
+    source: TermText
+    target: TermText
+    kind: Literal["preferred"] = "preferred"
+    forbidden: list[TermText] = Terms
+
+
+class KeepIn(_EntryFields):
+    """A keep entry: the source term stays as it is (its target, if given, is ignored)."""
+
+    source: TermText
+    kind: Literal["keep"]
+    target: str = Field("", max_length=MAX_TERM_CHARS)
+    forbidden: list[TermText] = Terms
+
+
+class ForbiddenIn(_EntryFields):
+    """A forbidden entry: no required translation, but the `forbidden` targets must never be used."""
+
+    source: TermText
+    kind: Literal["forbidden"]
+    forbidden: list[TermText] = Field(min_length=1, max_length=50)
+    target: str = Field("", max_length=MAX_TERM_CHARS)
+
+
+EntryIn = PreferredIn | KeepIn | ForbiddenIn
 
 
 class EntryPatch(BaseModel):
     """Fields to change; those left out stay as they are."""
 
-    source: str | None = Field(None, min_length=1, max_length=300)
-    target: str | None = Field(None, max_length=300)
+    model_config = ConfigDict(regex_engine="python-re", strict=True)
+
+    source: TermText | None = None
+    target: TermText | None = None
     kind: Literal["preferred", "keep", "forbidden"] | None = None
     case_sensitive: bool | None = None
     compounds: bool | None = None
     fold_diacritics: bool | None = None
-    alternatives: list[str] | None = Field(None, max_length=50)
-    forbidden: list[str] | None = Field(None, max_length=50)
-    note: str | None = Field(None, max_length=2000)
+    alternatives: list[TermText] | None = Field(None, max_length=50)
+    forbidden: list[TermText] | None = Field(None, max_length=50)
+    note: str | None = Field(None, max_length=2000, pattern=NOTE_PATTERN)
 
 
-class EntryOut(EntryIn):
+class EntryOut(BaseModel):
+    source: str
+    target: str
+    kind: Literal["preferred", "keep", "forbidden"]
+    case_sensitive: bool
+    compounds: bool
+    fold_diacritics: bool
+    alternatives: list[str]
+    forbidden: list[str]
+    note: str
     source_lang: str
     target_lang: str
     created: str | None = None
@@ -87,10 +140,12 @@ class ImportReportOut(BaseModel):
 class CheckIn(BaseModel):
     """Aligned segments: source[i] is translated as target[i]."""
 
+    model_config = ConfigDict(regex_engine="python-re", strict=True)
+
     source: list[str] = Field(min_length=1, max_length=5000)
     target: list[str] = Field(min_length=1, max_length=5000)
-    pair: str = str(DEFAULT_PAIR)
-    glossary: str | None = Field("default", max_length=100)
+    pair: Literal[PAIRS] = str(DEFAULT_PAIR)  # type: ignore[valid-type]
+    glossary: str | None = Field("default", pattern=NAME_PATTERN, description="a glossary, or null for none")
 
 
 class MemoryMatch(BaseModel):
@@ -109,7 +164,7 @@ def glossaries(glossaries: GlossariesDep) -> list[dict[str, Any]]:
 
 @router.get("/glossaries/{name}/entries")
 def entries(
-    name: str,
+    name: Name,
     glossaries: GlossariesDep,
     pair: PairDep,
     search: str = Query("", max_length=200),
@@ -122,12 +177,12 @@ def entries(
 
 
 @router.get("/glossaries/{name}/entries/{source}")
-def entry(name: str, source: str, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+def entry(name: Name, source: str, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
     return EntryOut.of(_known(glossaries.reader(), name).get(name, source, pair))
 
 
 @router.post("/glossaries/{name}/entries", status_code=201, dependencies=writes)
-def add(name: str, body: EntryIn, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+def add(name: Name, body: EntryIn, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
     """Add an entry (409 when the source term is there already)."""
     _valid_name(name)
     new = Entry(**body.model_dump(), source_lang=pair.source, target_lang=pair.target)
@@ -135,19 +190,24 @@ def add(name: str, body: EntryIn, glossaries: GlossariesDep, pair: PairDep) -> E
 
 
 @router.patch("/glossaries/{name}/entries/{source}", dependencies=writes)
-def update(name: str, source: str, body: EntryPatch, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+def update(name: Name, source: str, body: EntryPatch, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
     store = _known(glossaries.writer(), name)
-    return EntryOut.of(store.update(name, source, pair, **body.model_dump(exclude_none=True)))
+    try:
+        return EntryOut.of(store.update(name, source, pair, **body.model_dump(exclude_none=True)))
+    except GlossaryError as exc:  # each field is valid (the schema says so); together with the
+        if isinstance(exc, NotFoundError | ConflictError):  # entry as it is, they are not: 409
+            raise
+        raise ConflictError(f"{exc}; send the fields that make a valid entry together") from None
 
 
 @router.delete("/glossaries/{name}/entries/{source}", dependencies=writes)
-def remove(name: str, source: str, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
+def remove(name: Name, source: str, glossaries: GlossariesDep, pair: PairDep) -> EntryOut:
     return EntryOut.of(_known(glossaries.writer(), name).remove(name, source, pair))
 
 
 @router.get("/glossaries/{name}/history")
 def history(
-    name: str,
+    name: Name,
     glossaries: GlossariesDep,
     source: str | None = Query(None, max_length=300),
     limit: int = Query(50, ge=1, le=1000),
@@ -156,7 +216,7 @@ def history(
 
 
 @router.post("/glossaries/{name}/history/{event}/restore", dependencies=writes)
-def restore(name: str, event: int, glossaries: GlossariesDep) -> EntryOut:
+def restore(name: Name, event: int, glossaries: GlossariesDep) -> EntryOut:
     """Put an entry back as it was before history event `event`."""
     store = _known(glossaries.writer(), name)
     if not any(row["event"] == event for row in store.history(name)):
@@ -169,7 +229,7 @@ def restore(name: str, event: int, glossaries: GlossariesDep) -> EntryOut:
     responses={200: {"content": {kind: {"schema": {"type": "string"}} for kind in EXPORTED.values()}}},
 )
 def export(
-    name: str, glossaries: GlossariesDep, pair: PairDep, format: Literal["tsv", "csv", "tbx"] = "tsv"
+    name: Name, glossaries: GlossariesDep, pair: PairDep, format: Literal["tsv", "csv", "tbx"] = "tsv"
 ) -> PlainTextResponse:
     text = write(_known(glossaries.reader(), name).entries(name, pair), format, pair)
     return PlainTextResponse(text, media_type=EXPORTED[format])
@@ -177,7 +237,7 @@ def export(
 
 @router.post("/glossaries/{name}/import", dependencies=writes)
 def import_file(
-    name: str,
+    name: Name,
     file: UploadFile,
     glossaries: GlossariesDep,
     settings: SettingsDep,
@@ -221,16 +281,20 @@ def memory_search(
 
 @router.post("/check", responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
 def check(body: CheckIn, glossaries: GlossariesDep, format: Literal["json", "html"] = "json") -> Any:
-    """Check a translation segment by segment: the JSON report (or the HTML one)."""
-    if len(body.source) != len(body.target):
-        raise GlossaryError(f"{len(body.source)} source segments but {len(body.target)} target segments")
+    """Check a translation segment by segment: the JSON report (or the HTML one). Lists of
+    different lengths are checked as far as both go, with a ``segment_count`` error for the rest."""
     pair = Pair.parse(body.pair)
-    pairs = enumerate(zip(body.source, body.target, strict=True))
+    pairs = enumerate(zip(body.source, body.target, strict=False))
     segments = (SegmentPair(i, s, t, i + 1) for i, (s, t) in pairs)
-    matcher = glossaries.matcher(body.glossary, pair)
+    matcher = glossaries.matcher(glossaries.named(body.glossary), pair)
     report = check_segments(
         segments, body.glossary, pair, glossaries.db, spans=format == "html", matcher=matcher
     )
+    if len(body.source) != len(body.target):
+        shorter = min(len(body.source), len(body.target))
+        longer = range(shorter, max(len(body.source), len(body.target)))
+        message = f"{len(body.source)} source segments but {len(body.target)} target segments"
+        report.document_problems.append(Problem("segment_count", message, list(longer)))
     if format == "html":
         return HTMLResponse(render_html(report))
     return report.to_dict()

@@ -17,21 +17,23 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Header, Query, Request
 
 from ..db import open_db
-from ..engine.registry import directions
+from ..engine.registry import directions, served_directions
 from ..languages import Pair
 from ..memory.store import MemoryStore
 from ..options import DEFAULT_PAIR, TranslateOptions
+from ..terms.entry import END
 from .batching import Batcher
 from .glossaries import Glossaries
-from .keys import KeyRing, authorise
+from .keys import KeyRing, require
 from .translators import Translators
 
-TAG = r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"
+PAIRS = tuple(directions())  # the pairs the API names, as the schema lists them
+NAME_PATTERN = rf"^(?!\.\.?{END})[\w.-]{{1,100}}{END}"  # glossary.store.check_name's rule, for the schema
 
 
 @dataclass
@@ -80,7 +82,7 @@ class ServerState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.options = settings.translate_options()
-        self.pairs = [Pair.parse(direction) for direction in directions()]
+        self.pairs = [Pair.parse(direction) for direction in served_directions(settings.model)]
         self.glossaries = Glossaries(settings.db)
         self.translators = Translators(self.options, self.glossaries)
         self.batchers: dict[str, Batcher] = {}  # by pair, written nl-en
@@ -159,12 +161,17 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 GlossariesDep = Annotated[Glossaries, Depends(get_glossaries)]
 
 
-async def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
-    """A write to the REST API needs a valid ``X-API-Key`` when the server has keys."""
-    authorise(settings.keys, x_api_key)
+async def require_key(
+    request: Request, settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None
+) -> None:
+    """A write to the REST API needs a valid key when the server has keys (``X-API-Key``, which
+    the schema names; the gate also takes a bearer token or ``api_key``: :class:`~.middleware.KeyGate`)."""
+    require(request, settings)
 
 
-async def query_pair(pair: Annotated[str, Query(pattern=f"^{TAG}-{TAG}$")] = str(DEFAULT_PAIR)) -> Pair:
+async def query_pair(
+    pair: Annotated[Literal[PAIRS], Query(description="a language pair")] = str(DEFAULT_PAIR),  # type: ignore[valid-type]
+) -> Pair:
     """The ``pair`` query parameter, parsed once."""
     return Pair.parse(pair)
 

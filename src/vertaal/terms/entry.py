@@ -20,6 +20,13 @@ _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Bidirectional controls (embeddings, overrides, isolates, marks): a term that holds one displays
 # in another order than it matches ("Trojan Source"); no glossary needs them.
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOT_IN_TERM = (  # controls, INVISIBLE and BIDI
+    "\\x00-\\x1f\\x7f-\\x9f\\u00ad\\u200b-\\u200f\\u2060\\ufeff\\u061c\\u202a-\\u202e\\u2066-\\u2069"
+)
+END = "(?![\\s\\S])"  # the end of the text: in a JSON Schema pattern, '$' also matches before a last newline
+# What :func:`term_problem` accepts, as a JSON Schema pattern (the server's API describes terms so).
+TERM_PATTERN = f"^[^{_NOT_IN_TERM}]*[^\\s{_NOT_IN_TERM}][^{_NOT_IN_TERM}]*{END}"
+NOTE_PATTERN = f"^[^\\n\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]*{END}"
 
 
 def term_problem(text: str, what: str = "term") -> str | None:
