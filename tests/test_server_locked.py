@@ -256,3 +256,37 @@ def test_req_limit_counts_requests_per_key_or_address(tiny_model, db):
         limited = client.get("/languages")
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
         assert client.get("/health", headers={"X-API-Key": "other"}).status_code == 200  # its own count
+
+
+def test_requests_the_schema_allows_are_answered_and_others_refused_as_the_schema_says(tiny_model, db):
+    """What schemathesis' positive and negative checks found, one by one."""
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db)))) as client:
+        # lists of different lengths: checked as far as both go, the rest named (not a 400)
+        report = client.post("/api/check", json={"source": ["a", "b", "c"], "target": ["a"]}).json()
+        assert report["summary"]["segments"] == 1 and report["summary"]["problems"]["segment_count"] == 1
+        assert report["document_problems"][0]["segments"] == [1, 2]
+        # a PATCH whose fields are each valid but together don't make an entry: 409, not 400
+        avoid = {"source": "bewindspersoon", "kind": "forbidden", "forbidden": ["bewindsman"]}
+        assert client.post("/api/glossaries/default/entries", json=avoid).status_code == 201
+        conflict = client.patch("/api/glossaries/default/entries/bewindspersoon", json={"kind": "preferred"})
+        assert conflict.status_code == 409 and "empty target" in conflict.json()["error"]
+        # JSON's 0 is no boolean; 1.0 is the integer 1
+        assert client.post("/api/glossaries/default/entries", json={"source": "x", "target": "y", "compounds": 0}).status_code == 400
+        assert client.post("/translate", json={**NL, "q": "De dienst.", "alternatives": 1.0}).status_code == 200
+        assert client.post("/translate", json={**NL, "q": "De dienst.", "alternatives": "1"}).status_code == 400
+        # an empty text in a list, a glossary name no glossary has, a name that is no name
+        assert client.post("/translate", json={**NL, "q": ["De dienst.", ""]}).status_code == 400
+        assert client.post("/translate", json={**NL, "q": "x", "glossary": "nosuch"}).status_code == 404
+        assert client.post("/translate", json={**NL, "q": "x", "glossary": "../x"}).status_code == 400
+        assert client.post("/translate", json={**NL, "q": "x", "api_key": 5}).status_code == 400
+        # an upload of a type the server does not read
+        png = client.post("/translate_file", data=NL, files={"file": ("a.png", b"\x89PNG\r\n\x1a\n")})
+        assert png.status_code == 415 and ".docx" in png.json()["error"]
+
+
+def test_html_keeps_the_control_characters_lxml_cannot_hold(tiny_model, db):
+    with TestClient(create_app(Settings(model=str(tiny_model), db=str(db)))) as client:
+        answer = client.post("/translate", json={**NL, "q": "<p>De dienst.</p><p>\x15</p><hr title='\x08'>", "format": "html"})
+        assert answer.status_code == 200
+        html = answer.json()["translatedText"]
+        assert "<p>\x15</p>" in html and 'title="\x08"' in html and html.count("<p>") == 2
