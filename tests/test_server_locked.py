@@ -127,8 +127,12 @@ def test_every_answer_carries_the_security_headers(tiny_model, db):
 def test_an_upload_error_names_the_clients_file_never_a_server_path(tiny_model, db):
     with TestClient(create_app(Settings(model=str(tiny_model), db=str(db)))) as client:
         answer = client.post("/translate_file", data=NL, files={"file": ("brief.docx", b"not a zip", "application/zip")})
+        imported = client.post("/api/glossaries/default/import", files={"file": ("termen.tsv", b"kabinet\n")})
+        warned = client.post("/api/glossaries/default/import", files={"file": ("t.tsv", b"kabinet\tcabinet\nx\ty\tz\n")})
     assert answer.status_code == 400
     assert "brief.docx" in answer.text and tempfile.gettempdir() not in answer.text and "source.docx" not in answer.text
+    assert imported.status_code == 400 and imported.json()["error"].startswith("termen.tsv:1: missing target column")
+    assert tempfile.gettempdir() not in imported.text + warned.text and "upload" not in imported.text + warned.text
 
 
 def test_a_download_works_once_is_deleted_and_its_url_is_encoded_with_the_configured_host(tiny_model, db):

@@ -39,6 +39,29 @@ class Glossaries:
     def names(self) -> list[str]:
         return [row["name"] for row in self.reader().names()]
 
+    def import_upload(
+        self, name: str, data: bytes, filename: str | None, pair: Pair, **options: Any
+    ) -> tuple[Any, list[str]]:
+        """Import an uploaded glossary file (TSV, CSV, TBX) all or nothing, from a file the server
+        names; its messages name the client's file, never the server's path."""
+        import tempfile
+        from pathlib import Path
+
+        from ..errors import VertaalError
+        from ..glossary.importing import import_glossary
+
+        shown = Path(filename or "the upload").name
+        suffix = Path(shown).suffix.lower()
+        suffix = suffix if suffix in (".tsv", ".csv", ".tbx", ".txt", ".xml") else ".txt"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            path.write_bytes(data)
+            try:
+                report, warnings = import_glossary(self.writer(), name, str(path), pair=pair, **options)
+            except VertaalError as error:
+                raise type(error)(str(error).replace(str(path), shown)) from None
+        return report, [warning.replace(str(path), shown) for warning in warnings]
+
     def named(self, glossary: str | None) -> str | None:
         """`glossary`, once it is known to exist (``default`` may be missing: then none is used);
         404 for another name that no glossary has."""

@@ -10,8 +10,6 @@ Writes need an API key (``X-API-Key``) when the server has keys (:func:`~.state.
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, UploadFile
@@ -21,7 +19,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError
 from ..glossary.formats import write
-from ..glossary.importing import import_glossary
 from ..glossary.store import GlossaryStore, check_name
 from ..languages import Pair
 from ..options import DEFAULT_PAIR
@@ -250,14 +247,9 @@ def import_file(
     data = file.file.read(settings.max_upload + 1)
     if len(data) > settings.max_upload:
         raise GlossaryError(f"the file is over the {settings.max_upload // 1_000_000} MB limit")
-    suffix = Path(file.filename or "").suffix.lower()
-    suffix = suffix if suffix in (".tsv", ".csv", ".tbx", ".txt", ".xml") else ".txt"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"  # the server names the file
-        path.write_bytes(data)
-        report, warnings = import_glossary(
-            glossaries.writer(), name, str(path), fmt=format, on_conflict=on_conflict, pair=pair
-        )
+    report, warnings = glossaries.import_upload(
+        name, data, file.filename, pair, fmt=format, on_conflict=on_conflict
+    )
     return ImportReportOut(
         added=report.added,
         replaced=report.replaced,

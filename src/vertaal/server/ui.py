@@ -27,7 +27,6 @@ from starlette.datastructures import FormData, UploadFile
 
 from ..documents import SUFFIXES
 from ..errors import UsageError, VertaalError
-from ..glossary.importing import import_glossary
 from ..languages import Pair
 from ..memory.store import Unit
 from ..options import DEFAULT_PAIR
@@ -311,14 +310,9 @@ async def glossary_import(state: State, form: Form) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise VertaalError("choose a TSV, CSV or TBX file")
-    suffix = Path(upload.filename or "").suffix.lower()
-    suffix = suffix if suffix in (".tsv", ".csv", ".tbx") else ".tsv"
     data = await _read_upload(upload, state.settings.max_upload)
     on_conflict = str(form.get("on_conflict") or "skip")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        import_glossary(state.glossaries.writer(), name, str(path), on_conflict=on_conflict, pair=pair)
+    state.glossaries.import_upload(name, data, upload.filename, pair, on_conflict=on_conflict)
     return _to_glossary(name, pair)
 
 
