@@ -38,6 +38,7 @@ from ..text.reflow import join_lines, strip_control
 from .blocks import Block, Translated
 
 MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and page numbers sit
+WORD_GAP = 0.11  # a gap between two characters wider than this share of the type size is a space (pdfminer: 0.1)
 _DIGITS = re.compile(r"\d+")
 _CLOSING = (".", "!", "?", ":", ";", "”", "’", '"', ")")
 
@@ -247,7 +248,7 @@ def _words(chars: list, height: float) -> list[dict]:
         if current:
             last = current[-1]
             jump = abs(char.y0 - last.y0) > 0.3 * char.size
-            if jump or char.x0 - last.x1 > 0.25 * char.size or char.x0 < last.x0:
+            if jump or char.x0 - last.x1 > WORD_GAP * char.size or char.x0 < last.x0:
                 close()
         current.append(char)
     close()
@@ -293,7 +294,7 @@ def _gutters(words: list[dict]) -> list[tuple[float, float]]:
     busiest = max(cover)
     gutters, start = [], None
     for x, count in enumerate([*cover, busiest]):
-        empty = count <= max(1, busiest // 20)
+        empty = count <= max(1, busiest // 8)  # a title, an author block may cross the gutter
         if empty and start is None:
             start = x
         elif not empty and start is not None:
