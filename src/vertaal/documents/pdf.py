@@ -41,6 +41,8 @@ MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and
 WORD_GAP = 0.11  # a gap between two characters wider than this share of the type size is a space (pdfminer: 0.1)
 _DIGITS = re.compile(r"\d+")
 _CLOSING = (".", "!", "?", ":", ";", "”", "’", '"', ")")
+# a list item's marker: a bullet or dash, a number, a letter in brackets, then its text
+_MARKER = re.compile(r"^(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+\S")
 
 
 @dataclass
@@ -92,6 +94,8 @@ class _Page:
     height: float
     lines: list[_Line] = field(default_factory=list)
     tables: list[_Table] = field(default_factory=list)
+    rotated: list[str] = field(default_factory=list)  # lines of text set at an angle, in their direction
+    left_out: int = 0  # margin line numbers
 
 
 def _open(path: str):
@@ -201,8 +205,10 @@ def _read_range(path: str, start: int, stop: int):
             chars = [o for o in layout if isinstance(o, LTChar | LTAnno)]
             graphics = sum(1 for o in layout if isinstance(o, LTCurve))
             images = any(isinstance(o, LTImage | LTFigure) for o in layout)
+            turned = [c for c in chars if isinstance(c, LTChar) and not c.upright]
+            chars = [c for c in chars if not (isinstance(c, LTChar) and not c.upright)]
             words = _words(chars, float(layout.height))
-            read = _Page(index + 1, float(layout.height))
+            read = _Page(index + 1, float(layout.height), rotated=_rotated(turned))
             boxes = []
             if graphics >= 4:
                 if plumber is None:
@@ -211,6 +217,9 @@ def _read_range(path: str, start: int, stop: int):
                     plumber = pdfplumber.open(path)
                 boxes = _tables(plumber.pages[index], read)
             words = [w for w in words if not any(_inside(w, box) for box in boxes)]
+            margin = _margin_numbers(words)
+            read.left_out += len(margin)
+            words = [w for w in words if w not in margin]
             gutters = _gutters(words)
             read.lines = _lines(words, index + 1, gutters)
             _columns(read, gutters)
@@ -253,6 +262,30 @@ def _words(chars: list, height: float) -> list[dict]:
         current.append(char)
     close()
     return words
+
+
+def _rotated(chars: list) -> list[str]:
+    """Characters set at an angle (a margin slug, a vertical label), as lines in their own
+    direction: content order, a new line where the across-the-line position jumps, a space where
+    the along-the-line gap says so."""
+    lines: list[str] = []
+    text, last = "", None
+    for char in chars:
+        a, b = char.matrix[0], char.matrix[1]  # the direction of the baseline
+        along = (char.x0, char.y0) if abs(a) >= abs(b) else (char.y0, char.x0)
+        if last is not None:
+            jump = abs(along[1] - last[1]) > 0.5 * char.size
+            gap = abs(along[0] - last[0]) - last[2]
+            if jump:
+                lines.append(text)
+                text = ""
+            elif gap > WORD_GAP * char.size:
+                text += " "
+        text += char.get_text()
+        extent = (char.x1 - char.x0) if abs(a) >= abs(b) else (char.y1 - char.y0)
+        last = (along[0] if (a if abs(a) >= abs(b) else b) > 0 else along[0] - extent, along[1], extent)
+    lines.append(text)
+    return [" ".join(line.split()) for line in lines if line.strip()]
 
 
 def _tables(page, read: _Page) -> list[tuple]:
@@ -298,10 +331,27 @@ def _gutters(words: list[dict]) -> list[tuple[float, float]]:
         if empty and start is None:
             start = x
         elif not empty and start is not None:
-            if x - start >= 6 and start > 0:
+            # text on both sides, as much as a column holds (not a ragged right edge's few words)
+            sides = max(cover[:start]) if start else 0, max(cover[x:]) if x < len(cover) else 0
+            if x - start >= 6 and min(sides) >= busiest / 3:
                 gutters.append((left + start, left + x))
             start = None
     return gutters
+
+
+def _margin_numbers(words: list[dict]) -> list[dict]:
+    """Line numbers in a page's margin (a transcript's, a legal text's): five or more bare numbers
+    in one aligned column beside the text, nothing further out."""
+    numbers = [w for w in words if w["text"].isdigit() and len(w["text"]) <= 3]
+    if len(numbers) < 5:
+        return []
+    others = [w for w in words if not (w["text"].isdigit() and len(w["text"]) <= 3)]
+    if not others:
+        return []
+    inner, outer = min(w["x0"] for w in others), max(w["x1"] for w in others)
+    left = [w for w in numbers if w["x1"] < inner]
+    right = [w for w in numbers if w["x0"] > outer]
+    return [*(left if len(left) >= 5 else []), *(right if len(right) >= 5 else [])]
 
 
 def _lines(words: list[dict], page: int, gutters: list[tuple[float, float]]) -> list[_Line]:
@@ -363,20 +413,34 @@ def _in_margin(line: _Line, height: float) -> bool:
     return line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
 
 
+def _furniture_key(text: str) -> str:
+    """A line as it recurs from page to page: its numbers (page, date, issue) left out."""
+    return " ".join(_DIGITS.sub(" ", text).split()).casefold()
+
+
 def _furniture(pages: list[_Page]) -> set[int]:
-    """ids of running heads and feet: margin lines that recur (digits aside) or are lone numbers."""
-    seen: Counter[str] = Counter()
-    for page in pages:
-        for key in {_DIGITS.sub("#", line.text) for line in page.lines if _in_margin(line, page.height)}:
-            seen[key] += 1
-    recurring = {key for key, count in seen.items() if count >= 2}
-    found = set()
+    """ids of running heads and feet: a line that recurs, its numbers aside, in the top or bottom
+    margin of two pages, or at the same height on most pages wherever it sits; a lone page number
+    in the margins."""
+    seen: dict[str, list[tuple[float, int, _Line]]] = {}
     for page in pages:
         for line in page.lines:
-            if not _in_margin(line, page.height):
-                continue
-            key = _DIGITS.sub("#", line.text)
-            if key in recurring or line.text.strip().isdigit() or _lone_page_number(line.text):
+            key = _furniture_key(line.text)
+            if key:
+                seen.setdefault(key, []).append((line.top / page.height, page.number, line))
+    found = set()
+    most = max(3, int(0.4 * len(pages)) + 1)
+    for places in seen.values():
+        margin = [(top, n, line) for top, n, line in places if top < MARGIN_BAND or top > 1 - MARGIN_BAND - 0.02]
+        if len({n for _, n, _ in margin}) >= 2:
+            found |= {id(line) for _, _, line in margin}
+        for top, _, _ in places:  # a cluster at one height, on most pages
+            level = [(n, line) for t, n, line in places if abs(t - top) <= 0.02]
+            if len({n for n, _ in level}) >= most:
+                found |= {id(line) for _, line in level}
+    for page in pages:
+        for line in page.lines:
+            if _in_margin(line, page.height) and (line.text.strip().isdigit() or _lone_page_number(line.text)):
                 found.add(id(line))
     return found
 
@@ -394,11 +458,27 @@ def _body_size(lines: list[_Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def _is_note(line: _Line, page: _Page, body: float, notes_started: bool) -> bool:
-    """A footnote line: smaller than the body type, in the lower part of the page."""
-    if line.size >= body * 0.9 or line.top < page.height * 0.6:
+def _references(page: _Page) -> set[str]:
+    """The note numbers the page's text refers to: digits set smaller than their line (a
+    superscript), alone or at a word's end, and the symbols * † ‡."""
+    found: set[str] = set()
+    for line in page.lines:
+        for word in line.words:
+            mark = re.search(r"(\d{1,3}|[*†‡])$", word["text"])
+            if mark and word["size"] <= 0.85 * line.size:
+                found.add(mark.group(1))
+    return found
+
+
+def _is_note(line: _Line, page: _Page, body: float, notes_started: bool, marks: set[str]) -> bool:
+    """A footnote line: below the body, in smaller type, starting with a number the page refers to
+    (or going on with the note above it)."""
+    if line.size >= body * 0.95 or line.top < page.height * 0.5:
         return False
-    return notes_started or bool(re.match(r"^\s*(\d{1,3}|[*†‡])\s*\S", line.text))
+    if notes_started:
+        return True
+    mark = re.match(r"^\s*(\d{1,3}|[*†‡])(?=\s*\S)", line.text)
+    return bool(mark and mark.group(1) in marks)
 
 
 # --- phase 6: paragraphs -----------------------------------------------------------------------
@@ -416,11 +496,39 @@ class _Paragraph:
         return join_lines([line.text for line in self.lines])
 
 
-def _starts_paragraph(previous: _Line, line: _Line, body: float) -> bool:
+def _line_spacing(pages: list[_Page], body: float) -> float:
+    """The usual gap between two lines of body text that follow each other in a column (single
+    spacing ~0.2 of the type size, a transcript's double spacing more)."""
+    gaps = [
+        b.top - a.bottom
+        for page in pages
+        for a, b in zip(page.lines, page.lines[1:], strict=False)
+        if a.size == b.size == body and a.column == b.column and 0 <= b.top - a.bottom <= 2 * body
+    ]
+    return statistics.median(gaps) if gaps else 0.2 * body
+
+
+def _column_edges(pages: list[_Page]) -> dict[tuple[int, int], tuple[float, float]]:
+    """The left and right edge of each column of each page."""
+    edges: dict[tuple[int, int], tuple[float, float]] = {}
+    for page in pages:
+        for line in page.lines:
+            left, right = edges.get((line.page, line.column), (line.x0, line.x1))
+            edges[(line.page, line.column)] = (min(left, line.x0), max(right, line.x1))
+    return edges
+
+
+def _starts_paragraph(
+    previous: _Line, line: _Line, body: float, spacing: float = 0.0, edges: dict | None = None
+) -> bool:
     if line.page != previous.page or line.size != previous.size or line.bold != previous.bold:
         return True
+    left, right = (edges or {}).get((previous.page, previous.column), (previous.x0, previous.x1))
+    short = previous.column == line.column and previous.x1 < right - 0.3 * (right - left)
+    if short and (previous.text.endswith(_CLOSING) or not line.text[:1].islower()):
+        return True  # the line before ends well short of the column: a paragraph's last line
     gap = line.top - previous.bottom
-    if gap > 0.6 * line.size or gap < -0.5 * line.size:
+    if gap > max(0.6 * line.size, spacing + 0.4 * line.size) or gap < -0.5 * line.size:
         return True
     if line.column != previous.column:
         return previous.column != -1  # a line across the columns may wrap into the first one
@@ -431,17 +539,20 @@ def _starts_paragraph(previous: _Line, line: _Line, body: float) -> bool:
 def _blocks(pages: list[_Page]) -> list[Block]:
     furniture = _furniture(pages)
     body = _body_size([line for page in pages for line in page.lines])
+    spacing = _line_spacing(pages, body)
+    edges = _column_edges(pages)
     paragraphs: list[_Paragraph | _Table] = []
     notes: list[_Paragraph] = []
     for page in pages:
         notes_started = False
+        marks = _references(page)
         for item in _reading_order(page):
             if isinstance(item, _Table):
                 paragraphs.append(item)
                 continue
             if id(item) in furniture:
                 continue
-            if _is_note(item, page, body, notes_started):
+            if _is_note(item, page, body, notes_started, marks):
                 if notes_started and not re.match(r"^\s*(\d{1,3}|[*†‡])\s", item.text):
                     notes[-1].lines.append(item)
                 else:
@@ -449,10 +560,14 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 notes_started = True
                 continue
             last = paragraphs[-1] if paragraphs else None
-            if isinstance(last, _Paragraph) and not _starts_paragraph(last.lines[-1], item, body):
+            marked = bool(_MARKER.match(item.text))  # a list item starts its own block
+            if (
+                isinstance(last, _Paragraph) and not marked
+                and not _starts_paragraph(last.lines[-1], item, body, spacing, edges)
+            ):  # fmt: skip
                 last.lines.append(item)
             else:
-                paragraphs.append(_Paragraph([item], page=page.number))
+                paragraphs.append(_Paragraph([item], "item" if marked else "paragraph", page=page.number))
     _headings(paragraphs, body)
     _join_runovers(paragraphs)
     return _to_blocks(paragraphs, notes)
@@ -481,7 +596,7 @@ def _join_runovers(paragraphs: list) -> None:
         before, after = paragraphs[index - 1], paragraphs[index]
         if (
             isinstance(before, _Paragraph) and isinstance(after, _Paragraph)
-            and before.kind == after.kind == "paragraph"
+            and before.kind in ("paragraph", "item") and after.kind == "paragraph"
             and _where(before.lines[-1]) != _where(after.lines[0])
             and not before.text.endswith(_CLOSING)
         ):  # fmt: skip

@@ -130,7 +130,9 @@ def join_lines(lines: list[str]) -> str:
             out = line
             continue
         match = _LINE_END_HYPHEN.search(out)
-        if match and line[0].isalpha():
+        if _inside_token(out.rsplit(" ", 1)[-1], line):
+            out += line  # "FAA–2020–" + "0686", "https://" + "www.example.org"
+        elif match and line[0].isalpha():
             left = match.group(1)
             right = line.split(" ", 1)[0]
             if re.match(r"(en|of|tot)\b", line):  # "Sigint- en cybergegevens"
@@ -142,6 +144,20 @@ def join_lines(lines: list[str]) -> str:
         else:
             out += " " + line
     return out
+
+
+def _inside_token(left: str, line: str) -> bool:
+    """Whether a line ends inside an identifier, a number or a URL that the next line goes on
+    with: after a dash in a code or number ("2023-", "FAA–2020–"), after a slash in a URL or path."""
+    if len(left) < 2 or not line[:1].isalnum():
+        return False
+    if left.endswith("/"):
+        return "://" in left or left.startswith("www.") or left.count("/") >= 2
+    if left.endswith(("-", "–", "‑")):
+        stem = left[:-1]
+        coded = any(c.isdigit() for c in stem) or (stem.isupper() and stem.isalpha())
+        return coded and (line[0].isdigit() or line[0].isupper())
+    return False
 
 
 def _keeps_hyphen(left: str, right: str) -> bool:
