@@ -32,13 +32,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..text.reflow import join_lines, strip_control
 from .blocks import Block, Translated
 
 MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and page numbers sit
-WORD_GAP = 0.11  # a gap between two characters wider than this share of the type size is a space (pdfminer: 0.1)
+WORD_GAP = 0.11  # a gap between characters over this share of the type size is a space (pdfminer: 0.1)
 _DIGITS = re.compile(r"\d+")
 _CLOSING = (".", "!", "?", ":", ";", "”", "’", '"', ")")
 # a list item's marker: a bullet or dash, a number, a letter in brackets, then its text
@@ -215,7 +216,7 @@ def _read_range(path: str, start: int, stop: int):
                     import pdfplumber
 
                     plumber = pdfplumber.open(path)
-                boxes = _tables(plumber.pages[index], read)
+                boxes = _tables(plumber, index, layout, read, words)
             words = [w for w in words if not any(_inside(w, box) for box in boxes)]
             margin = _margin_numbers(words)
             read.left_out += len(margin)
@@ -244,6 +245,7 @@ def _words(chars: list, height: float) -> list[dict]:
                     "top": height - max(c.y1 for c in current),
                     "bottom": height - min(c.y0 for c in current),
                     "size": first.size,
+                    "end_size": current[-1].size,  # a superscript note number at a word's end
                     "fontname": first.fontname,
                 }
             )
@@ -288,20 +290,25 @@ def _rotated(chars: list) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
-def _tables(page, read: _Page) -> list[tuple]:
-    """Tables pdfplumber's finder sees on the page (two rows and two columns at least): their cells
-    go to `read`, their boxes are returned so that their words stay out of the running text."""
-    try:
-        tables = page.find_tables()
-    except Exception:  # the table finder is heuristic; a page it chokes on is read as text
-        return []
+def _tables(plumber: Any, index: int, layout: Any, read: _Page, words: list[dict]) -> list[tuple]:
+    """Tables in the page's ruling lines (two rows and two columns at least): their cells, filled
+    with the words inside them, go to `read`; their boxes are returned so that their words stay out
+    of the running text."""
+    from .pdfplumber_fence import ruled_tables
+
     boxes = []
-    for table in tables:
-        rows = [[" ".join((cell or "").split()) for cell in row] for row in table.extract()]
+    for box, grid in ruled_tables(plumber, index, layout):
+        rows = [[_cell_text(cell, words) if cell else "" for cell in row] for row in grid]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-            boxes.append(table.bbox)
-            read.tables.append(_Table(rows, read.number, 0, float(table.bbox[1])))
+            boxes.append(box)
+            read.tables.append(_Table(rows, read.number, 0, float(box[1])))
     return boxes
+
+
+def _cell_text(cell: tuple, words: list[dict]) -> str:
+    """The words inside a cell, line by line."""
+    inside = sorted((w for w in words if _inside(w, cell)), key=lambda w: (round(w["top"]), w["x0"]))
+    return " ".join(w["text"] for w in inside)
 
 
 def _inside(word: dict, box: tuple) -> bool:
@@ -431,7 +438,7 @@ def _furniture(pages: list[_Page]) -> set[int]:
     found = set()
     most = max(3, int(0.4 * len(pages)) + 1)
     for places in seen.values():
-        margin = [(top, n, line) for top, n, line in places if top < MARGIN_BAND or top > 1 - MARGIN_BAND - 0.02]
+        margin = [(t, n, line) for t, n, line in places if t < MARGIN_BAND or t > 1 - MARGIN_BAND - 0.02]
         if len({n for _, n, _ in margin}) >= 2:
             found |= {id(line) for _, _, line in margin}
         for top, _, _ in places:  # a cluster at one height, on most pages
@@ -440,7 +447,8 @@ def _furniture(pages: list[_Page]) -> set[int]:
                 found |= {id(line) for _, line in level}
     for page in pages:
         for line in page.lines:
-            if _in_margin(line, page.height) and (line.text.strip().isdigit() or _lone_page_number(line.text)):
+            number = line.text.strip().isdigit() or _lone_page_number(line.text)
+            if number and _in_margin(line, page.height):
                 found.add(id(line))
     return found
 
@@ -459,14 +467,15 @@ def _body_size(lines: list[_Line]) -> float:
 
 
 def _references(page: _Page) -> set[str]:
-    """The note numbers the page's text refers to: digits set smaller than their line (a
-    superscript), alone or at a word's end, and the symbols * † ‡."""
+    """The note numbers the page's text refers to: digits (or * † ‡) set smaller than their line (a
+    superscript), alone or at a word's end, or glued to the end of a word."""
     found: set[str] = set()
     for line in page.lines:
         for word in line.words:
             mark = re.search(r"(\d{1,3}|[*†‡])$", word["text"])
-            if mark and word["size"] <= 0.85 * line.size:
-                found.add(mark.group(1))
+            raised = word.get("end_size", word["size"]) <= 0.85 * line.size
+            if mark and (raised or re.search(r"[a-z.,;:)”’\"]\d{1,3}$", word["text"], re.I)):
+                found.add(mark.group(1))  # superscript, or glued to a sentence's end: "MIVD.1"
     return found
 
 
