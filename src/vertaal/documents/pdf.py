@@ -41,6 +41,7 @@ from .blocks import Block, Translated
 MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and page numbers sit
 WORD_GAP = 0.11  # a gap between characters over this share of the type size is a space (pdfminer: 0.1)
 _DIGITS = re.compile(r"\d+")
+_NOTE_ENDS = set("0123456789*†‡")
 _CLOSING = (".", "!", "?", ":", ";", "”", "’", '"', ")")
 # a list item's marker: a bullet or dash, a number, a letter in brackets, then its text
 _MARKER = re.compile(r"^(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+\S")
@@ -441,10 +442,16 @@ def _furniture(pages: list[_Page]) -> set[int]:
         margin = [(t, n, line) for t, n, line in places if t < MARGIN_BAND or t > 1 - MARGIN_BAND - 0.02]
         if len({n for _, n, _ in margin}) >= 2:
             found |= {id(line) for _, _, line in margin}
-        for top, _, _ in places:  # a cluster at one height, on most pages
-            level = [(n, line) for t, n, line in places if abs(t - top) <= 0.02]
-            if len({n for n, _ in level}) >= most:
-                found |= {id(line) for _, line in level}
+        if len({n for _, n, _ in places}) < most:
+            continue
+        ordered = sorted(places, key=lambda place: place[0])
+        start = 0
+        for end in range(len(ordered)):  # a cluster at one height (within 4% of the page), on most pages
+            while ordered[end][0] - ordered[start][0] > 0.04:
+                start += 1
+            level = ordered[start : end + 1]
+            if len({n for _, n, _ in level}) >= most:
+                found |= {id(line) for _, _, line in level}
     for page in pages:
         for line in page.lines:
             number = line.text.strip().isdigit() or _lone_page_number(line.text)
@@ -472,6 +479,8 @@ def _references(page: _Page) -> set[str]:
     found: set[str] = set()
     for line in page.lines:
         for word in line.words:
+            if word["text"][-1:] not in _NOTE_ENDS:
+                continue
             mark = re.search(r"(\d{1,3}|[*†‡])$", word["text"])
             raised = word.get("end_size", word["size"]) <= 0.85 * line.size
             if mark and (raised or re.search(r"[a-z.,;:)”’\"]\d{1,3}$", word["text"], re.I)):
@@ -500,9 +509,13 @@ class _Paragraph:
     level: int = 0
     page: int = 0
 
+    _joined: tuple[int, str] = (0, "")  # the text of the first n lines, made once
+
     @property
     def text(self) -> str:
-        return join_lines([line.text for line in self.lines])
+        if self._joined[0] != len(self.lines):
+            self._joined = (len(self.lines), join_lines([line.text for line in self.lines]))
+        return self._joined[1]
 
 
 def _line_spacing(pages: list[_Page], body: float) -> float:

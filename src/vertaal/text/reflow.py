@@ -129,7 +129,7 @@ def join_lines(lines: list[str]) -> str:
         if not out:
             out = line
             continue
-        match = _LINE_END_HYPHEN.search(out)
+        match = _LINE_END_HYPHEN.search(out[-200:]) if out.endswith("-") else None
         if _inside_token(out.rsplit(" ", 1)[-1], line):
             out += line  # "FAA–2020–" + "0686", "https://" + "www.example.org"
         elif match and line[0].isalpha():
