@@ -132,7 +132,7 @@ class PdfDocument:
         _open(path).close()  # one-line errors for encrypted, damaged and non-PDF files
         pages, scanned = [], []
         for read, has_images in _pages(path):
-            if not read.lines and not read.tables:
+            if not read.lines and not read.tables and not read.rotated:
                 if has_images:
                     scanned.append(read.number)
                 continue
@@ -202,6 +202,7 @@ def _read_range(path: str, start: int, stop: int):
                 continue
             if index >= stop:
                 break
+            page.rotate = 0  # a page turned for display (/Rotate) is read as its text was set
             interpreter.process_page(page)
             layout = device.get_result()
             chars = [o for o in layout if isinstance(o, LTChar | LTAnno)]
@@ -209,8 +210,8 @@ def _read_range(path: str, start: int, stop: int):
             images = any(isinstance(o, LTImage | LTFigure) for o in layout)
             turned = [c for c in chars if isinstance(c, LTChar) and not c.upright]
             chars = [c for c in chars if not (isinstance(c, LTChar) and not c.upright)]
-            words = _words(chars, float(layout.height))
-            read = _Page(index + 1, float(layout.height), rotated=_rotated(turned))
+            words, stacks = _stacked(_words(chars, float(layout.height)))
+            read = _Page(index + 1, float(layout.height), rotated=[*_rotated(turned), *stacks])
             boxes = []
             if graphics >= 4:
                 if plumber is None:
@@ -265,6 +266,30 @@ def _words(chars: list, height: float) -> list[dict]:
         current.append(char)
     close()
     return words
+
+
+def _stacked(words: list[dict]) -> tuple[list[dict], list[str]]:
+    """Letters stacked one above the other (vertical text set upright): taken out of the words,
+    each stack as a line in content order; the other words as they were."""
+    singles = [(i, w) for i, w in enumerate(words) if len(w["text"]) == 1 and w["text"].isalpha()]
+    columns: dict[int, list[tuple[int, dict]]] = {}
+    for i, word in singles:
+        columns.setdefault(round((word["x0"] + word["x1"]) / 3), []).append((i, word))
+    taken: set[int] = set()
+    stacks: list[str] = []
+    for column in columns.values():
+        column.sort(key=lambda item: item[1]["top"])
+        run = column[:1]
+        for item in [*column[1:], None]:
+            near = item is not None and item[1]["top"] - run[-1][1]["bottom"] < 0.8 * item[1]["size"]
+            if near:
+                run.append(item)
+                continue
+            if len(run) >= 3:
+                taken |= {i for i, _ in run}
+                stacks.append("".join(w["text"] for _, w in sorted(run, key=lambda item: item[0])))
+            run = [item] if item else []
+    return [w for i, w in enumerate(words) if i not in taken], stacks
 
 
 def _rotated(chars: list) -> list[str]:
@@ -592,7 +617,19 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 paragraphs.append(_Paragraph([item], "item" if marked else "paragraph", page=page.number))
     _headings(paragraphs, body)
     _join_runovers(paragraphs)
-    return _to_blocks(paragraphs, notes)
+    return _to_blocks(paragraphs, notes) + _turned(pages)
+
+
+def _turned(pages: list[_Page]) -> list[Block]:
+    """Text set at an angle, a block per line in its own direction, after the page's text; a
+    line that recurs on other pages (a production slug, a margin label) is furniture."""
+    seen = Counter(key for page in pages for key in {_furniture_key(t) for t in page.rotated})
+    return [
+        Block(strip_control(text), "paragraph", f"page {page.number} rotated", 0, None)
+        for page in pages
+        for text in page.rotated
+        if seen[_furniture_key(text)] < 2 or len(pages) == 1
+    ]
 
 
 def _headings(paragraphs: list, body: float) -> None:
