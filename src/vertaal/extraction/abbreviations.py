@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .phrases import is_abbreviation
+from .phrases import is_abbreviation, is_stop
 
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")
 _REFERENCE = re.compile(r"^(?:hierna|verder|afgekort(?: als| tot)?|kortweg)\s*:?\s*", re.IGNORECASE)
@@ -70,6 +70,8 @@ def long_form(short: str, before: str) -> str | None:
         return None  # "HR (HR)" or a word barely longer than the abbreviation
     if found.lower() == short.lower() or found.lower().startswith(short.lower() + " "):
         return None
+    if is_stop(found.split()[0]) and not found[:1].isupper():
+        return None  # "aan de verwerkingsverantwoordelijke is opgedragen (..., AVG)": letters, no name
     return found
 
 

@@ -65,6 +65,7 @@ _JOINS = frozenset(
     ("van", "van de", "van het", "voor", "voor de", "voor het", "op de", "op het", "op", "der", "en",
      "in", "in de", "tot", "inzake", "betreffende", "betreffende de", "over", "over de", "met", "ter")
 )  # fmt: skip
+KNOWN_ZIPF = 3.0  # a word at least this frequent in general Dutch is a word, dictionary or not: bluetooth
 GENERAL_ZIPF = 4.0  # a word this frequent in general Dutch (wordfreq) is no compound term: openbare
 _CONJUNCTIONS = frozenset(("en", "of", "tot"))
 
@@ -158,7 +159,11 @@ def general_zipf(text: str) -> float:
 
 
 def _known(word: str) -> bool:
-    return lexicon.is_known(word) or bool(base_forms(word)) and lexicon.is_known(base_forms(word)[0])
+    """A word simplemma's dictionary holds (perhaps inflected), or that general Dutch uses (data, app)."""
+    if lexicon.is_known(word) or general_zipf(word) >= KNOWN_ZIPF:
+        return True
+    forms = base_forms(word)
+    return bool(forms) and lexicon.is_known(forms[0])
 
 
 def elided(first: str, second: str) -> str | None:
@@ -226,10 +231,25 @@ def _in_clause(words: list[str], initial: bool) -> Iterator[Found]:
             last = span[-1]
             if not _joinable(span):
                 break
-            closes = is_content(last) and not last.endswith("-") and not is_inflected_adjective(last)
-            if closes or (is_number(last) and word[:1].isupper()):
+            if _closes(last) or (is_number(last) and _takes_year(span[-2])):
                 kind = "name" if word[:1].isupper() and not word.isupper() else "phrase"
                 yield Found(tuple(span), kind, opens)
+
+
+def _closes(word: str) -> bool:
+    """Whether a noun phrase may end on `word`: a content word, not an adjective ("openbare",
+    "beschikbaar") and not an infinitive ("hanteren")."""
+    if not is_content(word) or word.endswith("-") or is_inflected_adjective(word):
+        return False
+    lower = word.lower()
+    if lower.endswith(_ADJECTIVE_SUFFIXES) and not word[:1].isupper():
+        return False
+    return not (lower.endswith("en") and lexicon.is_known(lower) and lexicon.lemma(lower).lower() == lower)
+
+
+def _takes_year(word: str) -> bool:
+    """A law's name or an abbreviation followed by its year: Archiefwet 1995, Wiv 2002."""
+    return word.lower().endswith("wet") or is_abbreviation(word)
 
 
 def _joinable(span: list[str]) -> bool:

@@ -30,6 +30,7 @@ MAX_NGRAM = 6
 KEPT_NGRAMS = 300  # per candidate, between prunings
 PRUNE_EVERY = 2_000  # segment pairs
 MIN_DICE = 0.1
+LENGTH_PENALTY = 0.05  # Dice given up per word a proposal is longer or shorter than expected
 _WORD = re.compile(r"\w+(?:['\u2019.-]\w+)*")
 FUNCTION_WORDS = {
     "en": frozenset(
@@ -125,6 +126,7 @@ class Alignment:
             if not source_count:
                 continue
             least = 1 if source_count == 1 else 2
+            expected = expected_length(candidate.source)
             scored = []
             for key, both in self.together[number].items():
                 if both < least:
@@ -132,8 +134,10 @@ class Alignment:
                 total = max(self.totals[key], both)
                 dice = 2 * both / (source_count + total)
                 if dice >= MIN_DICE:
-                    scored.append((dice, both, len(key), key, total))
-            scored.sort(key=lambda item: (-item[0], -item[1], -item[2]))
+                    scored.append((dice, both, abs(len(key.split()) - expected), key, total))
+            # Equal evidence (a phrase seen twice, and every n-gram of its two segments with it): the
+            # length a translation of the term most likely has decides.
+            scored.sort(key=lambda item: (-(item[0] - LENGTH_PENALTY * item[2]), -item[1], item[2], item[3]))
             candidate.targets = [
                 Proposal(
                     self.surfaces.get(key, key),
@@ -145,6 +149,14 @@ class Alignment:
                 for dice, both, _, key, total in _distinct(scored)[:MAX_PROPOSALS]
             ]
             candidate.examples = self.examples[number] or candidate.examples
+
+
+def expected_length(source: str) -> int:
+    """How many words an English translation of `source` likely has: a word each, two for a compound."""
+    from .phrases import compound_split, is_abbreviation, tokens
+
+    words = [part for w in tokens(source) if w[:1].isalnum() for part in w.split("-") if part]
+    return sum(2 if not is_abbreviation(w) and compound_split(w) else 1 for w in words) or 1
 
 
 def _distinct(scored: list[tuple]) -> list[tuple]:

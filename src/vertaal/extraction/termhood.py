@@ -96,8 +96,11 @@ class Tally:
             self._prune()
 
     def _define(self, short: str, written: str, example: Example) -> None:
-        long_key = tuple(phrases.key(w) for w in phrases.tokens(written) if w[:1].isalnum())
         short_key = tuple(phrases.key(w) for w in short.split())
+        known = self.groups.get(short_key)
+        if known is not None and known.expansion and known.expansion.lower() != written.lower():
+            return  # the first definition stands: a later bracket is a reference ("artikel 6, AVG")
+        long_key = tuple(phrases.key(w) for w in phrases.tokens(written) if w[:1].isalnum())
         for key, surface, kind in ((long_key, written, "name"), (short_key, short, "abbreviation")):
             group = self.groups.get(key)
             if group is None:  # longer than a phrase may be, or held words a phrase may not
