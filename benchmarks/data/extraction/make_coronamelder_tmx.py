@@ -34,9 +34,11 @@ def main(nl: str, en: str) -> None:
         for name in dutch
         if name in english and dutch[name] != english[name]
     ]
-    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="make_coronamelder_tmx"'
-            ' creationtoolversion="1" segtype="block" o-tmf="android" adminlang="en" srclang="nl" datatype="plaintext"/>'
-            "\n<body>\n")
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="make_coronamelder_tmx"'
+        ' creationtoolversion="1" segtype="block" o-tmf="android" adminlang="en" srclang="nl"'
+        ' datatype="plaintext"/>\n<body>\n'
+    )
     Path(__file__).with_name("coronamelder.nl-en.tmx").write_text(head + "\n".join(units) + "\n</body></tmx>\n")
 
 

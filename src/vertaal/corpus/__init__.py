@@ -131,7 +131,10 @@ def files(given: str, accept: Callable[[Path], bool] = supported) -> list[Path]:
 
 
 def _expand(
-    given: str, out_root: Path | None, notes: list[str] | None = None, accept: Callable[[Path], bool] = supported
+    given: str,
+    out_root: Path | None,
+    notes: list[str] | None = None,
+    accept: Callable[[Path], bool] = supported,
 ):
     """(file, path relative to its root) for a folder, a glob or a file."""
     path = Path(given)

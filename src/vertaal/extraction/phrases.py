@@ -284,7 +284,7 @@ def _joins(run: list[str], left: str, right: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def is_inflected_adjective(word: str) -> bool:
-    """"openbare" (openbaar), "rechterlijke": an adjective's -e form, which opens a noun phrase
+    """ "openbare" (openbaar), "rechterlijke": an adjective's -e form, which opens a noun phrase
     but never closes one."""
     lower = word.lower()
     if not lower.endswith("e") or not lexicon.is_known(lower):

@@ -41,6 +41,8 @@ def input_files(inputs: list[str]) -> list[Path]:
                 raise UsageError(f"{shown(given)}: no files to read (text, documents, XLIFF, PO, TMX) match")
             found.update(dict.fromkeys(matched))
         else:
+            if not path.exists():
+                raise InputError(f"{shown(given)}: no such file or folder")
             file = require_file(given)
             if not (supported(file) or file.suffix.lower() in MEMORY_SUFFIXES or not file.suffix):
                 known = ", ".join(sorted(TEXT_SUFFIXES))

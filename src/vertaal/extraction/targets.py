@@ -89,14 +89,18 @@ class Alignment:
             if not segment.target:
                 continue
             self.pairs += 1
-            found = {self._index[" ".join(h.entry.source.split())] for h in self.matcher.iter_find(segment.source)}
+            found = {
+                self._index[" ".join(h.entry.source.split())] for h in self.matcher.iter_find(segment.source)
+            }
             if not found:
                 continue
             grams = target_ngrams(segment.target, self.target_language)
             for number in found:
                 self.holding[number] += 1
                 self.together[number].update(grams.keys())
-                if len(self.examples[number]) < 3:
+                if len(self.examples[number]) < 3 and all(
+                    e.source != segment.source for e in self.examples[number]
+                ):
                     self.examples[number].append(Example(segment.source, segment.target))
             for key, surface in grams.items():
                 self.surfaces.setdefault(key, surface)
