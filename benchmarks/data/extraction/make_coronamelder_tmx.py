@@ -35,11 +35,13 @@ def main(nl: str, en: str) -> None:
         if name in english and dutch[name] != english[name]
     ]
     head = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="make_coronamelder_tmx"'
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">'
+        '<header creationtool="make_coronamelder_tmx"'
         ' creationtoolversion="1" segtype="block" o-tmf="android" adminlang="en" srclang="nl"'
         ' datatype="plaintext"/>\n<body>\n'
     )
-    Path(__file__).with_name("coronamelder.nl-en.tmx").write_text(head + "\n".join(units) + "\n</body></tmx>\n")
+    out = Path(__file__).with_name("coronamelder.nl-en.tmx")
+    out.write_text(head + "\n".join(units) + "\n</body></tmx>\n")
 
 
 if __name__ == "__main__":

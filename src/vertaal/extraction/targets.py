@@ -44,7 +44,8 @@ FUNCTION_WORDS = {
 
 
 def target_ngrams(text: str, language: str = "en", max_n: int = MAX_NGRAM) -> dict[str, str]:
-    """The n-grams of a target segment that may be a term's translation: lower-cased key -> surface."""
+    """The n-grams of a target segment that may be a term's translation: key -> surface. The key is
+    lower case and, in English, singular ("intelligence services" counts as "intelligence service")."""
     stop = FUNCTION_WORDS.get(language, frozenset())
     words = _WORD.findall(text)
     found: dict[str, str] = {}
@@ -58,8 +59,18 @@ def target_ngrams(text: str, language: str = "en", max_n: int = MAX_NGRAM) -> di
             if span[-1].lower() in stop:
                 continue
             surface = " ".join(span)
-            found.setdefault(surface.lower(), surface)
+            found.setdefault(_singular(surface.lower()) if language == "en" else surface.lower(), surface)
     return found
+
+
+def _singular(phrase: str) -> str:
+    """An English phrase with its last word singular: services -> service, agencies -> agency."""
+    head, _, last = phrase.rpartition(" ")
+    if len(last) > 4 and last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
 
 
 class Alignment:
@@ -79,7 +90,7 @@ class Alignment:
         self.pairs = 0
         self.holding = Counter[int]()  # segment pairs whose source holds the candidate
         self.together: list[Counter[str]] = [Counter() for _ in candidates]
-        self.surfaces: dict[str, str] = {}
+        self.surfaces: dict[str, Counter[str]] = {}  # key -> the n-gram as written, how often
         self.examples: list[list[Example]] = [[] for _ in candidates]
         self.totals = Counter[str]()
 
@@ -103,7 +114,7 @@ class Alignment:
                 ):
                     self.examples[number].append(Example(segment.source, segment.target))
             for key, surface in grams.items():
-                self.surfaces.setdefault(key, surface)
+                self.surfaces.setdefault(key, Counter())[surface] += 1
             if self.pairs % PRUNE_EVERY == 0:
                 self._prune()
         self._prune()
@@ -144,7 +155,7 @@ class Alignment:
             scored.sort(key=lambda item: (-(item[0] - LENGTH_PENALTY * item[2]), -item[1], item[2], item[3]))
             candidate.targets = [
                 Proposal(
-                    self.surfaces.get(key, key),
+                    self._surface(key),
                     dice,
                     "memory",
                     f"dice {dice:.2f}, llr {llr(both, source_count, total, self.pairs):.1f}, "
@@ -153,6 +164,12 @@ class Alignment:
                 for dice, both, _, key, total in _distinct(scored)[:MAX_PROPOSALS]
             ]
             candidate.examples = self.examples[number] or candidate.examples
+
+
+    def _surface(self, key: str) -> str:
+        """The n-gram as most often written (of equals, the shorter: the singular)."""
+        written = self.surfaces.get(key)
+        return min(written.items(), key=lambda item: (-item[1], len(item[0])))[0] if written else key
 
 
 def expected_length(source: str) -> int:
