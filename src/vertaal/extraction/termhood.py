@@ -58,9 +58,18 @@ class Group:
             if all(e.source != example.source for e in self.examples):
                 self.examples.append(example)
 
-    @property
-    def surface(self) -> str:
-        return max(self.surfaces.items(), key=lambda item: (item[1], item[0][:1].isupper()))[0]
+    def surface(self, lemma: str = "") -> str:
+        """The form to propose: the most frequent, whatever its case; of equals, the lemma's (the
+        glossary's form); in lower case where a compound or phrase is ever written so, else in
+        its most frequent casing."""
+        forms: Counter[str] = Counter()
+        for surface, weight in self.surfaces.items():
+            forms[surface.lower()] += weight
+        form = max(forms, key=lambda f: (forms[f], f == lemma.lower(), -len(f)))
+        if self.kind in ("compound", "phrase") and form in self.surfaces:
+            return form  # written in lower case anywhere: its capitals came from a name or a heading
+        cased = [s for s in self.surfaces if s.lower() == form]
+        return max(cased, key=lambda s: (self.surfaces[s], not s[:1].isupper()))
 
 
 class Tally:
@@ -131,8 +140,8 @@ def rank(tally: Tally, *, exclude=None, limit: int | None = None) -> list[Candid
         frequency = independent[key]
         if frequency < (1 if group.defined else MIN_FREQUENCY):
             continue
-        surface = group.surface
-        if _noise(surface) or (exclude is not None and exclude(surface)):
+        surface = group.surface(" ".join(key))
+        if _noise(surface) or (exclude is not None and any(exclude(s) for s in group.surfaces)):
             continue
         score = _score(tally, key, group, frequency)
         if score <= 0:
@@ -171,10 +180,10 @@ def _score(tally: Tally, key: Key, group: Group, frequency: float) -> float:
         return 0.0
     total = max(tally.total, 1)
     if len(key) == 1:
-        specificity = _specificity(group.count / total, group.surface)
+        specificity = _specificity(group.count / total, group.surface(key[0]))
         unithood = 1.0
     else:
-        words = group.surface.split()
+        words = group.surface(" ".join(key)).split()
         pairs = [(k, w) for k, w in zip(key, words, strict=False) if k in content]
         specificity = sum(_specificity(tally.words.get(k, 1) / total, w) for k, w in pairs) / len(pairs)
         rarest = min(max(tally.words.get(k, 1), 1) for k in content)
