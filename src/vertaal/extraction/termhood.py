@@ -81,24 +81,31 @@ class Tally:
         self.words: Counter[str] = Counter()
         self.total = 0
         self.floor = 1  # counts at or below it were dropped once (see _prune)
-        self.short_forms: set[str] = set()  # defined abbreviations not written in capitals (Woo)
+        # Defined one-word forms no phrase rule finds: Woo, Datagovernanceverordening (an unknown modifier).
+        self.defined_words: set[str] = set()
 
     def add(self, sentence: str, example: Example | None = None) -> None:
         """Count the candidates, content words and abbreviation definitions of one sentence."""
         example = example or Example(sentence[:MAX_EXAMPLE_CHARS])
+        defined = []
         for word in phrases.tokens(sentence):
             if word[:1].isalnum():
                 self.total += 1
                 if phrases.is_content(word):
                     self.words[phrases.key(word)] += 1
-                if word in self.short_forms:
-                    self.groups[(phrases.key(word),)].add(word, False, example)
+                if word in self.defined_words:
+                    defined.append(word)
+        counted = set()
         for found in phrases.candidates(sentence):
             key = tuple(phrases.key(w) for w in found.words)
             group = self.groups.get(key)
             if group is None:
                 group = self.groups[key] = Group(found.kind)
             group.add(found.text, found.initial, example)
+            counted.add(key)
+        for word in defined:
+            if (phrases.key(word),) not in counted:
+                self.groups[(phrases.key(word),)].add(word, False, example)
         for short, written in definitions(sentence):
             self._define(short, written, example)
         if len(self.groups) > self.limit or len(self.words) > self.limit:
@@ -120,14 +127,20 @@ class Tally:
             group.surfaces[surface] = group.surfaces.get(surface, 0.0) + 2.0  # as the author defines it
         self.groups[long_key].abbreviation = short
         self.groups[short_key].expansion = written
-        if len(short_key) == 1 and not phrases.is_abbreviation(short):
-            self.short_forms.add(short)
+        for key, form in ((short_key, short), (long_key, written)):
+            if len(key) == 1 and (phrases.key(form),) not in self._found_alone(form):
+                self.defined_words.add(form)
+
+    @staticmethod
+    def _found_alone(word: str) -> set[Key]:
+        """The one-word candidates the phrase rules find in `word` on its own."""
+        return {tuple(phrases.key(w) for w in f.words) for f in phrases.candidates(word) if len(f.words) == 1}
 
     def _prune(self) -> None:
         """Drop the rarest candidates and words until a quarter of the room is free again."""
         while len(self.groups) > self.limit * 3 // 4 or len(self.words) > self.limit * 3 // 4:
             self.groups = {k: g for k, g in self.groups.items() if g.count > self.floor or g.defined}
-            self.short_forms = {s for s in self.short_forms if (phrases.key(s),) in self.groups}
+            self.defined_words = {w for w in self.defined_words if (phrases.key(w),) in self.groups}
             self.words = Counter({k: n for k, n in self.words.items() if n > self.floor})
             self.floor += 1
 
@@ -171,7 +184,9 @@ def _independent_counts(groups: dict[Key, Group]) -> dict[Key, float]:
         for inner in (key[1:], key[:-1]) if len(key) > 1 else ():
             if inner in groups:
                 held[inner] += group.count
-    return {key: max(group.count - held[key], 0) for key, group in groups.items()}
+    return {
+        key: max(group.count - held[key], 1 if group.defined else 0) for key, group in groups.items()
+    }
 
 
 def _score(tally: Tally, key: Key, group: Group, frequency: float) -> float:
