@@ -330,3 +330,26 @@ def test_candidates_page_extracts_shows_examples_and_imports_the_ticked(db):
         assert refused.status_code == 403
     listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
     assert [(e["source"], e["target"]) for e in listed] == [("Raad van State", "Council of State")]
+
+
+def test_targets_from_the_translation_memory_and_from_a_po_file(db, tmp_path):
+    result = runner.invoke(app, ["memory", "import", str(MEMORY), "--origin", "human"])
+    assert result.exit_code == 0, result.output
+    found = by_source(extract([str(NOTA)], glossary=None, db=db, memory=True).candidates)
+    assert (
+        found["dreigingsniveau"].target == "threat level"
+        and found["Raad van State"].target == "Council of State"
+    )
+    po = tmp_path / "nota.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
+        'msgid "Het dreigingsniveau blijft substantieel."\nmsgstr "The threat level remains substantial."\n\n'
+        'msgid "Het dreigingsniveau is gedaald."\nmsgstr "The threat level has fallen."\n\n'
+        'msgid "De regering volgt het advies."\nmsgstr "The government follows the advice."\n',
+        "utf-8",
+    )
+    found = by_source(extract([str(po)], glossary=None).candidates)
+    assert found["dreigingsniveau"].target == "threat level"
+    assert found["dreigingsniveau"].examples[1] == Example(
+        "Het dreigingsniveau is gedaald.", "The threat level has fallen."
+    )
