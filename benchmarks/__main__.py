@@ -481,6 +481,25 @@ def server_fairness(d: dict) -> str:
     return _table(["one-sentence requests", "probes", "p50 latency", "p95 latency", "p95 vs idle"], rows)
 
 
+def term_extraction(d: dict) -> str:
+    e, t, s = d["extraction"], d["targets"], d["speed"]
+    rows = [
+        ["precision at 20 / 50 / 100 (hand annotation)",
+         f"{e['p_at_20']:.0%} / {e['p_at_50']:.0%} / {e['p_at_100']:.0%}",
+         f"{e['candidates']} candidates from the 50 KB handbook chapter"],
+        ["recall of official names / their abbreviations",
+         f"{e['recall_names']:.0%} / {e['recall_abbreviations']:.0%}",
+         f"of {e['names']}; missed: {', '.join(e['missed_names'])}"],
+        ["target proposal, top-1 / top-3", f"{t['top_1']:.0%} / {t['top_3']:.0%}",
+         f"{t['terms']} annotated terms, {t['pairs']} segment pairs (CoronaMelder TMX)"],
+        [f"1 MB folder ({s['bytes']:,} bytes), whole process", f"{s['wall_s']} s",
+         f"a quarter ({s['quarter_bytes']:,} bytes): {s['quarter_wall_s']} s"],
+        ["peak RSS, 1 MB against a quarter", f"{s['peak_rss_mb']} MB / {s['quarter_peak_rss_mb']} MB",
+         f"{s.get('memory_ratio', '')}x: flat in the input's size"],
+    ]  # fmt: skip
+    return _table(["measure", "result", "on"], rows)
+
+
 BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "sample_page": sample_page,
     "glossary_io": glossary_io,
@@ -497,6 +516,7 @@ BENCHMARKS: dict[str, Callable[[dict], str]] = {
     "corpus": corpus,
     "server": server,
     "server_fairness": server_fairness,
+    "term_extraction": term_extraction,
 }
 
 

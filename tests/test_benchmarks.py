@@ -113,3 +113,13 @@ def test_fast_terms_benchmark_runs(trained_model):
     assert every["sentences"] > written["sentences"] > 50 and alone["placed"] == alone["repaired"] == 0
     assert default["placed"] > 0 and all(r["seconds"] > 0 for r in every["results"] + written["results"])
     assert written["results"][1]["placed"] == written["results"][1]["repaired"] == 0
+
+
+def test_term_extraction_benchmark_measures_against_its_annotations():
+    """The figures benchmarks/README.md reports, from the shipped data (no speed part: seconds)."""
+    from benchmarks.term_extraction import precision_recall, targets
+
+    found = precision_recall()
+    assert found["names"] == 17 and found["p_at_20"] >= 0.9 and found["recall_abbreviations"] >= 0.75
+    proposed = targets()
+    assert proposed["terms"] == 30 and proposed["pairs"] == 327 and proposed["top_3"] >= 0.8

@@ -536,3 +536,9 @@ def scan(
                 "yes" if hit["compound"] else "",
             )
     table_console().print(table)
+
+
+from . import candidates as _candidates  # noqa: E402  (extract and review live in their own module)
+
+app.command("extract", no_args_is_help=True)(_candidates.extract)
+app.command("review", no_args_is_help=True)(_candidates.review)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +125,17 @@ def plan(inputs: list[str], output_dir: Path, notes: list[str] | None = None) ->
     return sorted(jobs.values(), key=lambda j: str(j.relative))
 
 
-def _expand(given: str, out_root: Path, notes: list[str] | None = None):
+def files(given: str, accept: Callable[[Path], bool] = supported) -> list[Path]:
+    """The files under a folder or glob (or the file) that `accept` takes, hidden ones left out."""
+    return [candidate for candidate, _ in _expand(given, None, None, accept)]
+
+
+def _expand(
+    given: str,
+    out_root: Path | None,
+    notes: list[str] | None = None,
+    accept: Callable[[Path], bool] = supported,
+):
     """(file, path relative to its root) for a folder, a glob or a file."""
     path = Path(given)
     if path.is_dir():
@@ -139,8 +149,8 @@ def _expand(given: str, out_root: Path, notes: list[str] | None = None):
     for candidate in candidates:
         relative = candidate.relative_to(root) if candidate.is_relative_to(root) else Path(candidate.name)
         hidden = any(part.startswith(".") for part in relative.parts)
-        inside_output = candidate.resolve().is_relative_to(out_root)
-        if candidate.is_file() and supported(candidate) and not hidden and not inside_output:
+        inside_output = out_root is not None and candidate.resolve().is_relative_to(out_root)
+        if candidate.is_file() and accept(candidate) and not hidden and not inside_output:
             yield candidate, relative
 
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI  # the server's own module: imported only once the e
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from . import handlers, libretranslate, rest, ui
+from . import candidates, handlers, libretranslate, rest, ui
 from .middleware import BodyLimit, KeyGate, RateLimit, SameSite, SecurityHeaders
 from .state import ServerState, Settings
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings, preload: bool = False) -> FastAPI:
     app.openapi = lambda: _openapi(app, state)  # type: ignore[method-assign]
     for router in (libretranslate.router, rest.router, ui.router, ui.pages, ui.home):
         app.include_router(router)
+    app.include_router(candidates.router)
     for pair in state.pairs[:1] if preload else []:
         state.translators.resident(pair)
     return app

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 CSRF_COOKIE, KEY_COOKIE = "vertaal_csrf", "vertaal_key"
 TEMPLATES = Path(__file__).parent / "templates"
 NAV = [("translate", "Translate"), ("document", "Document"), ("glossary", "Glossary"), ("review", "Review")]
+NAV.append(("candidates", "Candidates"))  # glossary terms proposed from the user's own texts
 
 environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),

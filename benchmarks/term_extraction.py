@@ -1,0 +1,158 @@
+"""Term extraction measured: precision and recall against a hand annotation, target proposal
+against a hand annotation, and speed and memory on a 1 MB folder.
+
+Data (benchmarks/data/extraction/, sources and licences in its README.md):
+
+* hwho-wettelijk-kader.md: the legal-framework chapter of the Dutch government's handbook on the
+  reuse of public-sector information (MinBZK/Handleiding-hWho, EUPL 1.2), 50 KB of Dutch legal
+  prose; gold-hwho-wettelijk-kader.txt: its terms, official names and abbreviations, written down
+  by reading the text.
+* coronamelder.nl-en.tmx: the CoronaMelder app's 327 Dutch-English string pairs (EUPL 1.2);
+  gold-coronamelder-targets.tsv: 30 Dutch terms with their English renderings in those strings.
+
+Precision at k: the share of the top k candidates that the annotation lists (inflected forms
+count). Recall: the share of the annotated official names and abbreviations among all candidates.
+Targets: each annotated Dutch term is a candidate, and its proposals from the TMX's segment pairs
+are compared with the annotated renderings (case-insensitive): top-1 and top-3 accuracy. Speed: a
+folder of 1 MB (the handbook's three chapters copied 14 times: documents, Markdown) through
+``vertaal glossary extract`` as a whole process; memory: that process's peak RSS against the same
+for a quarter of the folder.
+
+    python -m benchmarks.term_extraction [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import measure_process
+
+DATA = Path(__file__).parent / "data" / "extraction"
+TEXT = DATA / "hwho-wettelijk-kader.md"
+CHAPTERS = [DATA / "hwho-wettelijk-kader.md", DATA / "hwho-algemeen.md", DATA / "hwho-verzoeken.md"]
+
+
+def key(text: str) -> tuple[str, ...]:
+    from vertaal.extraction import phrases
+
+    return tuple(phrases.key(w.rstrip("-")) for w in phrases.tokens(text) if w[:1].isalnum())
+
+
+def read_gold() -> tuple[set[tuple[str, ...]], list[str], list[str]]:
+    """(every annotated term's key, the official names, the abbreviations)."""
+    terms, names, short = set(), [], []
+    for line in TEXT.with_name("gold-hwho-wettelijk-kader.txt").read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        terms.add(key(parts[0]))
+        if len(parts) == 2:
+            names.append(parts[0])
+            short.append(parts[1])
+            terms.add(key(parts[1]))
+    return terms, names, short
+
+
+def precision_recall() -> dict:
+    from vertaal.extraction.extract import extract
+
+    terms, names, short = read_gold()
+    candidates = extract([str(TEXT)], glossary=None, limit=None).candidates
+    hits = [key(c.source) in terms for c in candidates]
+    found = {key(c.source) for c in candidates}
+    found_short = {c.source for c in candidates} | {c.abbreviation for c in candidates if c.abbreviation}
+    wrong = [c.source for c, hit in zip(candidates, hits, strict=True) if not hit]
+    return {
+        "candidates": len(candidates),
+        **{f"p_at_{k}": round(sum(hits[:k]) / k, 3) for k in (20, 50, 100)},
+        "recall_names": round(sum(key(n) in found for n in names) / len(names), 3),
+        "recall_abbreviations": round(sum(s in found_short for s in short) / len(short), 3),
+        "names": len(names),
+        "missed_names": [n for n in names if key(n) not in found],
+        "top_10": [c.source for c in candidates[:10]],
+        "wrong_in_top_50": wrong[: sum(1 for h in hits[:50] if not h)],
+    }
+
+
+def targets() -> dict:
+    from vertaal.extraction.candidates import Candidate
+    from vertaal.extraction.sources import input_files, segments
+    from vertaal.extraction.targets import propose_from_segments
+
+    rows = DATA.joinpath("gold-coronamelder-targets.tsv").read_text("utf-8").splitlines()
+    gold = [line.split("\t") for line in rows if line.strip() and not line.startswith("#")]
+    candidates = [Candidate(source, 1.0, 1) for source, _ in gold]
+    files = input_files([str(DATA / "coronamelder.nl-en.tmx")])
+    pairs = propose_from_segments(candidates, ("nl", "en"), lambda: segments(files, ("nl", "en")))
+    top1 = top3 = 0
+    misses = []
+    for (source, wanted), candidate in zip(gold, candidates, strict=True):
+        ok = {w.lower() for w in wanted.split("|")}
+        proposed = [p.text.lower() for p in candidate.targets]
+        top1 += bool(proposed) and proposed[0] in ok
+        top3 += any(p in ok for p in proposed[:3])
+        if not proposed or proposed[0] not in ok:
+            misses.append(f"{source} -> {candidate.target}")
+    return {
+        "terms": len(gold),
+        "pairs": pairs,
+        "top_1": round(top1 / len(gold), 3),
+        "top_3": round(top3 / len(gold), 3),
+        "top_1_misses": misses,
+    }
+
+
+def folder(path: Path, megabytes: float) -> int:
+    """A folder of copies of the handbook's chapters, `megabytes` in all; returns its bytes."""
+    path.mkdir(parents=True)
+    size, copy = 0, 0
+    while size < megabytes * 1_000_000:
+        for chapter in CHAPTERS:
+            target = path / f"{copy:02d}-{chapter.name}"
+            shutil.copyfile(chapter, target)
+            size += target.stat().st_size
+        copy += 1
+    return size
+
+
+def speed() -> dict:
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as tmp:
+        full, quarter = Path(tmp) / "full", Path(tmp) / "quarter"
+        full_bytes, quarter_bytes = folder(full, 1.0), folder(quarter, 0.25)
+        out = Path(tmp) / "c.jsonl"
+        runs = {}
+        for name, path in (("quarter", quarter), ("full", full)):
+            args = ["glossary", "extract", str(path), "-o", str(out), "--no-glossary"]
+            started = time.perf_counter()
+            measured = measure_process(args, env)
+            runs[name] = {"wall_s": round(time.perf_counter() - started, 2), **measured}
+    return {
+        "bytes": full_bytes,
+        "quarter_bytes": quarter_bytes,
+        "wall_s": runs["full"]["wall_s"],
+        "quarter_wall_s": runs["quarter"]["wall_s"],
+        "peak_rss_mb": runs["full"].get("peak_rss_mb"),
+        "quarter_peak_rss_mb": runs["quarter"].get("peak_rss_mb"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = {"extraction": precision_recall(), "targets": targets(), "speed": speed()}
+    speed_ = result["speed"]
+    if speed_["peak_rss_mb"] and speed_["quarter_peak_rss_mb"]:
+        speed_["memory_ratio"] = round(speed_["peak_rss_mb"] / speed_["quarter_peak_rss_mb"], 2)
+    print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Abbreviations paired with their written-out forms where the text defines them.
+
+The pairing is Schwartz & Hearst's algorithm ("A simple algorithm for identifying abbreviation
+definitions in biomedical text", PSB 2003), which needs no training and no dictionary: the short
+form's letters, right to left, are found in order in the words before the bracket, its first
+letter at the start of a word. It carries over to Dutch names as they are written:
+
+* "de Raad van State (RvS)" -> Raad van State;
+* "Wet op de rechterlijke organisatie (Wet RO)": the short form repeats a word of the long one;
+* "Algemene Inlichtingen- en Veiligheidsdienst (AIVD)": a coordination with an elided head, whose
+  letters sit inside compounds (the D of Veiligheidsdienst);
+* "Wet open overheid (hierna: ‘de Woo’)", "(AVG, 2016/679)": Dutch reference phrases and a
+  number beside the short form are read through;
+* "AIVD (Algemene Inlichtingen- en Veiligheidsdienst)": the reverse order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .phrases import is_abbreviation, is_stop
+
+_BRACKET = re.compile(r"\(([^()]{1,160})\)")
+_REFERENCE = re.compile(r"^(?:hierna|verder|afgekort(?: als| tot)?|kortweg)\s*:?\s*", re.IGNORECASE)
+_QUOTES = "'\"\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb"
+_ARTICLES = ("de ", "het ", "een ")
+_WORD = re.compile(r"\S+")
+
+
+def short_form(text: str) -> str | None:
+    """`text` as a short form (one or two words, the last an abbreviation: AIVD, Wet RO, Woo), or None."""
+    text = _REFERENCE.sub("", text.strip()).strip(_QUOTES + " ")
+    for article in _ARTICLES:
+        if text.lower().startswith(article):
+            text = text[len(article) :].strip(_QUOTES + " ")
+    words = text.split()
+    if not 1 <= len(words) <= 2 or len(text.replace(" ", "")) > 12:
+        return None
+    last = words[-1]
+    if is_abbreviation(last) or (len(words) == 1 and _capitalised_short(last)):
+        return text
+    return None
+
+
+def _capitalised_short(word: str) -> bool:
+    """Woo, Who, Wiv, Aw: a capital then two to four lower-case letters, as Dutch law names are shortened."""
+    return 2 <= len(word) <= 5 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
+
+
+def long_form(short: str, before: str) -> str | None:
+    """The written-out form of `short` at the end of `before`, or None (Schwartz & Hearst)."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    if len(letters) < 2:
+        return None
+    words = _WORD.findall(before)
+    window = " ".join(words[-min(len(letters) + 5, len(letters) * 2) :])
+    s, i = len(letters) - 1, len(window) - 1
+    while s >= 0:
+        c = letters[s]
+        while i >= 0 and (window[i].lower() != c or (s == 0 and i > 0 and window[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+        s -= 1
+    start = window.rfind(" ", 0, i + 1) + 1
+    found = window[start:].strip(_QUOTES + " ,;:")
+    if len(found.split()) < 2 and len(found) <= len(short) + 2:
+        return None  # "HR (HR)" or a word barely longer than the abbreviation
+    if found.lower() == short.lower() or found.lower().startswith(short.lower() + " "):
+        return None
+    if is_stop(found.split()[0]) and not found[:1].isupper():
+        return None  # "aan de verwerkingsverantwoordelijke is opgedragen (..., AVG)": letters, no name
+    return found
+
+
+def definitions(sentence: str) -> Iterator[tuple[str, str]]:
+    """(short form, long form) for every abbreviation the sentence defines."""
+    for match in _BRACKET.finditer(sentence):
+        inside = match.group(1)
+        before = sentence[: match.start()]
+        found = False
+        for part in re.split(r"[,;]", inside):
+            short = short_form(part)
+            if short is None:
+                continue
+            written = long_form(short, before)
+            if written:
+                found = True
+                yield short, written
+                break
+        if found:
+            continue
+        previous = _WORD.findall(before)[-1:] if before.strip() else []
+        if previous and is_abbreviation(previous[0].strip(_QUOTES)) and len(inside.split()) >= 2:
+            short = previous[0].strip(_QUOTES)
+            written = long_form(short, inside)
+            if written and written == inside.strip(_QUOTES + " ,;:"):
+                yield short, written

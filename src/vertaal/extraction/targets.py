@@ -1,0 +1,235 @@
+"""Targets for the candidates, from the user's own translations, or from the model as a fallback.
+
+*From segment pairs*: every target n-gram of a segment whose source holds the candidate (found by
+the glossary's own matcher, so inflected forms count) co-occurs with it. Two streamed passes: the
+first counts co-occurrences (each candidate keeps its most frequent n-grams, so memory is
+bounded), the second how often each of those n-grams occurs at all. The proposals are ranked by
+the Dice coefficient, 2·both / (source + target), with the log-likelihood ratio (Dunning 1993) as
+evidence; an n-gram that opens or closes on an English function word is never proposed ("the
+Council of State" is "Council of State").
+
+*From the model*: the term translated alone and its first example translated whole; the proposal
+is marked ``model``, and its evidence says whether the example's translation uses it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..terms.entry import Entry
+from ..terms.matcher import Matcher
+from .candidates import Candidate, Example, Proposal
+from .sources import Segment
+
+MAX_PROPOSALS = 3
+MAX_NGRAM = 6
+KEPT_NGRAMS = 300  # per candidate, between prunings
+PRUNE_EVERY = 2_000  # segment pairs
+MIN_DICE = 0.1
+LENGTH_PENALTY = 0.05  # Dice given up per word a proposal is longer or shorter than expected
+_WORD = re.compile(r"\w+(?:['\u2019.-]\w+)*")
+FUNCTION_WORDS = {
+    "en": frozenset(
+        """a an the of and or to in on for with by from at as is are was were be been being this that
+        these those it its their his her our your my which who whom whose not no nor but so if than
+        then there here has have had do does did will would shall should can could may might must
+        also such any all each every some more most other into about over under after before""".split()
+    ),
+    "nl": frozenset("de het een van en of in op voor met door aan bij te is zijn die dat dit deze".split()),
+}
+
+
+def target_ngrams(text: str, language: str = "en", max_n: int = MAX_NGRAM) -> dict[str, str]:
+    """The n-grams of a target segment that may be a term's translation: key -> surface. The key is
+    lower case and, in English, singular ("intelligence services" counts as "intelligence service")."""
+    stop = FUNCTION_WORDS.get(language, frozenset())
+    words = _WORD.findall(text)
+    found: dict[str, str] = {}
+    for i, first in enumerate(words):
+        if first.lower() in stop:
+            continue
+        for n in range(1, max_n + 1):
+            span = words[i : i + n]
+            if len(span) < n:
+                break
+            if span[-1].lower() in stop:
+                continue
+            surface = " ".join(span)
+            found.setdefault(_singular(surface.lower()) if language == "en" else surface.lower(), surface)
+    return found
+
+
+def _singular(phrase: str) -> str:
+    """An English phrase with its last word singular: services -> service, agencies -> agency."""
+    head, _, last = phrase.rpartition(" ")
+    if len(last) > 4 and last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        last = last[:-1]
+    return f"{head} {last}" if head else last
+
+
+class Alignment:
+    """Co-occurrence counts between candidates and target n-grams over segment pairs."""
+
+    def __init__(self, candidates: list[Candidate], pair: tuple[str, str]) -> None:
+        self.candidates = candidates
+        self.target_language = pair[1]
+        entries: dict[str, int] = {}
+        for number, candidate in enumerate(candidates):
+            for form in [candidate.source, *candidate.variants]:
+                entries.setdefault(" ".join(form.split()), number)
+        self._index = entries
+        self.matcher = Matcher(
+            [Entry(s, "?", source_lang=pair[0], target_lang=pair[1]) for s in entries], language=pair[0]
+        )
+        self.pairs = 0
+        self.holding = Counter[int]()  # segment pairs whose source holds the candidate
+        self.together: list[Counter[str]] = [Counter() for _ in candidates]
+        self.surfaces: dict[str, Counter[str]] = {}  # key -> the n-gram as written, how often
+        self.examples: list[list[Example]] = [[] for _ in candidates]
+        self.totals = Counter[str]()
+
+    def count(self, segments: Iterable[Segment]) -> None:
+        """Pass 1: candidates in each source, co-occurring target n-grams."""
+        for segment in segments:
+            if not segment.target:
+                continue
+            self.pairs += 1
+            found = {
+                self._index[" ".join(h.entry.source.split())] for h in self.matcher.iter_find(segment.source)
+            }
+            if not found:
+                continue
+            grams = target_ngrams(segment.target, self.target_language)
+            for number in found:
+                self.holding[number] += 1
+                self.together[number].update(grams.keys())
+                if len(self.examples[number]) < 3 and all(
+                    e.source != segment.source for e in self.examples[number]
+                ):
+                    self.examples[number].append(Example(segment.source, segment.target))
+            for key, surface in grams.items():
+                self.surfaces.setdefault(key, Counter())[surface] += 1
+            if self.pairs % PRUNE_EVERY == 0:
+                self._prune()
+        self._prune()
+
+    def _prune(self) -> None:
+        for number, counts in enumerate(self.together):
+            if len(counts) > KEPT_NGRAMS:
+                self.together[number] = Counter(dict(counts.most_common(KEPT_NGRAMS)))
+        kept = {key for counts in self.together for key in counts}
+        self.surfaces = {k: v for k, v in self.surfaces.items() if k in kept}
+
+    def count_totals(self, segments: Iterable[Segment]) -> None:
+        """Pass 2: how many segment pairs hold each n-gram that co-occurred with a candidate."""
+        wanted = {key for counts in self.together for key in counts}
+        for segment in segments:
+            if segment.target:
+                grams = target_ngrams(segment.target, self.target_language)
+                self.totals.update(key for key in grams if key in wanted)
+
+    def propose(self) -> None:
+        """Fill each candidate's targets (best first) and its examples with segment pairs."""
+        for number, candidate in enumerate(self.candidates):
+            source_count = self.holding[number]
+            if not source_count:
+                continue
+            least = 1 if source_count == 1 else 2
+            expected = expected_length(candidate.source)
+            scored = []
+            for key, both in self.together[number].items():
+                if both < least:
+                    continue
+                total = max(self.totals[key], both)
+                dice = 2 * both / (source_count + total)
+                if dice >= MIN_DICE:
+                    scored.append((dice, both, abs(len(key.split()) - expected), key, total))
+            # Equal evidence (a phrase seen twice, and every n-gram of its two segments with it): the
+            # length a translation of the term most likely has decides.
+            scored.sort(key=lambda item: (-(item[0] - LENGTH_PENALTY * item[2]), -item[1], item[2], item[3]))
+            candidate.targets = [
+                Proposal(
+                    self._surface(key),
+                    dice,
+                    "memory",
+                    f"dice {dice:.2f}, llr {llr(both, source_count, total, self.pairs):.1f}, "
+                    f"together in {both} of {source_count} segment pairs",
+                )
+                for dice, both, _, key, total in _distinct(scored)[:MAX_PROPOSALS]
+            ]
+            candidate.examples = self.examples[number] or candidate.examples
+
+
+    def _surface(self, key: str) -> str:
+        """The n-gram as most often written (of equals, the shorter: the singular)."""
+        written = self.surfaces.get(key)
+        return min(written.items(), key=lambda item: (-item[1], len(item[0])))[0] if written else key
+
+
+def expected_length(source: str) -> int:
+    """How many words an English translation of `source` likely has: a word each, two for a compound."""
+    from .phrases import compound_split, is_abbreviation, tokens
+
+    words = [part for w in tokens(source) if w[:1].isalnum() for part in w.split("-") if part]
+    return sum(2 if not is_abbreviation(w) and compound_split(w) else 1 for w in words) or 1
+
+
+def _distinct(scored: list[tuple]) -> list[tuple]:
+    """Proposals without one that only adds words to a better one with the same counts."""
+    kept: list[tuple] = []
+    for item in scored:
+        if any(item[1] == other[1] and f" {other[3]} " in f" {item[3]} " for other in kept):
+            continue
+        kept.append(item)
+    return kept
+
+
+def llr(both: int, source: int, target: int, pairs: int) -> float:
+    """Dunning's log-likelihood ratio (G²) of a 2x2 co-occurrence table."""
+    k11, k12, k21 = both, source - both, target - both
+    k22 = max(pairs - source - target + both, 0)
+
+    def h(*counts: int) -> float:
+        total = sum(counts)
+        return sum(c * math.log(c / total) for c in counts if c)
+
+    return max(2 * (h(k11, k12, k21, k22) - h(k11 + k12, k21 + k22) - h(k11 + k21, k12 + k22)), 0.0)
+
+
+def propose_from_segments(
+    candidates: list[Candidate], pair: tuple[str, str], segments: Callable[[], Iterable[Segment]]
+) -> int:
+    """Targets from segment pairs; `segments` is called once per pass. Returns the pairs read."""
+    alignment = Alignment(candidates, pair)
+    alignment.count(segments())
+    if alignment.pairs:
+        alignment.count_totals(segments())
+        alignment.propose()
+    return alignment.pairs
+
+
+def propose_from_model(candidates: list[Candidate], translator: Any) -> None:
+    """For candidates still without a target: the model's translation of the term, checked against
+    its translation of the term's first example."""
+    missing = [c for c in candidates if not c.targets]
+    if not missing:
+        return
+    blocks = [c.source for c in missing] + [c.examples[0].source if c.examples else "" for c in missing]
+    translated = translator.translate_blocks(blocks).paragraphs()
+    terms, contexts = translated[: len(missing)], translated[len(missing) :]
+    for candidate, term, context in zip(missing, terms, contexts, strict=True):
+        term = term.strip().rstrip(".")
+        if not term:
+            continue
+        used = term.lower() in context.lower()
+        evidence = "the model's translation of the term; " + (
+            "its translation of the first example uses it" if used else "its translation of the first "
+            "example does not use it: check"
+        )  # fmt: skip
+        candidate.targets = [Proposal(term, 1.0 if used else 0.5, "model", evidence)]

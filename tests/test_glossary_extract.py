@@ -1,0 +1,355 @@
+"""`vertaal glossary extract` and `review`, the library under them, and the UI's Candidates page.
+
+Expected values are counted by hand in tests/data/extraction/nota.txt and memory.tmx (written for
+these tests): in nota.txt "dreigingsniveau" occurs 5 times; AIVD 4, NCTV 3, MIVD 3, CTIVD 2;
+"Raad van State" 3; the compound inlichtingendienst 6 times (once as written, twice as
+"inlichtingendiensten" left open before "en veiligheidsdiensten", and in the three written-out
+names); veiligheidsdienst 5. In memory.tmx "Raad van State" is always "Council of State",
+"dreigingsniveau" always "threat level", and inlichtingendienst(en) "intelligence service(s)".
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vertaal.cli import app
+from vertaal.extraction import abbreviations, phrases
+from vertaal.extraction.candidates import Candidate, Example, Proposal, read_jsonl, write
+from vertaal.extraction.extract import extract
+from vertaal.extraction.targets import propose_from_model
+from vertaal.extraction.termhood import Tally, rank
+
+DATA = Path(__file__).parent / "data" / "extraction"
+NOTA, MEMORY = DATA / "nota.txt", DATA / "memory.tmx"
+runner = CliRunner()
+
+
+def by_source(candidates: list[Candidate]) -> dict[str, Candidate]:
+    return {c.source: c for c in candidates}
+
+
+# -- abbreviations and phrases ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pairs"),
+    [
+        ("Het advies van de Raad van State (RvS) is duidelijk.", [("RvS", "Raad van State")]),
+        (
+            "Volgens de Wet op de rechterlijke organisatie (Wet RO) is dat zo.",
+            [("Wet RO", "Wet op de rechterlijke organisatie")],
+        ),
+        (
+            "De Algemene Inlichtingen- en Veiligheidsdienst (AIVD) en de Militaire Inlichtingen- en "
+            "Veiligheidsdienst (MIVD) werken samen.",
+            [
+                ("AIVD", "Algemene Inlichtingen- en Veiligheidsdienst"),
+                ("MIVD", "Militaire Inlichtingen- en Veiligheidsdienst"),
+            ],
+        ),
+        (
+            "Dit is geregeld in de Wet open overheid (hierna \u2018de Woo\u2019).",
+            [("Woo", "Wet open overheid")],
+        ),
+        (
+            "geregeld door de Algemene verordening gegevensbescherming (AVG, 2016/679).",
+            [("AVG", "Algemene verordening gegevensbescherming")],
+        ),
+        (
+            "De AIVD (Algemene Inlichtingen- en Veiligheidsdienst) werkt.",
+            [("AIVD", "Algemene Inlichtingen- en Veiligheidsdienst")],
+        ),
+        (
+            "de Basisregistratie Adressen en Gebouwen (BAG)",
+            [("BAG", "Basisregistratie Adressen en Gebouwen")],
+        ),
+        ("meer informatie (zie pagina 3) volgt", []),
+        ("Kadastrale Basisregistratie (BRK)", []),  # the letters are not in order: no pairing
+    ],
+)
+def test_abbreviations_pair_with_the_written_out_name_before_or_inside_the_bracket(sentence, pairs):
+    assert list(abbreviations.definitions(sentence)) == pairs
+
+
+def test_a_coordination_with_an_elided_head_yields_each_compound_in_full():
+    found = [f.text for f in phrases.candidates("De inlichtingen- en veiligheidsdiensten werken samen.")]
+    assert "inlichtingendiensten" in found and "veiligheidsdiensten" in found
+    assert len(found) == 2  # the coordination stands for the two, and is no candidate of its own
+
+
+def test_compounds_are_rare_nouns_not_verbs_adjectives_or_general_words():
+    assert phrases.is_compound_term("overheidsinformatie")
+    assert phrases.is_compound_term("dreigingsniveau")
+    assert not phrases.is_compound_term("openbare")  # an adjective, and frequent in general Dutch
+    assert not phrases.is_compound_term("verstrekken")  # an infinitive
+    assert not phrases.is_compound_term("herbruikbaar")  # an adjective
+    assert not phrases.is_compound_term("rechter")  # no compound
+
+
+def test_noun_phrases_do_not_end_on_an_adjective_or_run_across_a_verb():
+    found = {f.text for f in phrases.candidates("Dit gaat over persoonsgegevens in openbare registers.")}
+    assert "openbare registers" in found and "persoonsgegevens in openbare registers" in found
+    assert "persoonsgegevens in openbare" not in found
+    found = {f.text for f in phrases.candidates("De Veiligheidsdienst werkt samen met de politie.")}
+    assert not any("werkt" in text for text in found)
+
+
+# -- extraction ---------------------------------------------------------------------------------
+
+
+def test_candidates_from_a_text_with_counts_variants_and_abbreviations():
+    found = by_source(extract([str(NOTA)], glossary=None, limit=None).candidates)
+    assert found["dreigingsniveau"].frequency == 5
+    assert (
+        found["AIVD"].frequency == 4
+        and found["AIVD"].expansion == "Algemene Inlichtingen- en Veiligheidsdienst"
+    )
+    assert found["NCTV"].frequency == 3
+    assert found["NCTV"].expansion == "Nationaal Coördinator Terrorismebestrijding en Veiligheid"
+    assert found["MIVD"].frequency == 3 and found["CTIVD"].frequency == 2
+    assert found["Raad van State"].frequency == 3 and found["Raad van State"].abbreviation == "RvS"
+    assert found["Wet op de rechterlijke organisatie"].abbreviation == "Wet RO"
+    assert found["Wet RO"].expansion == "Wet op de rechterlijke organisatie"
+    service = found["inlichtingendienst"]  # grouped by lemma; shown in lower case, as in running text
+    assert service.frequency == 6 and "inlichtingendiensten" in service.variants
+    security = found["veiligheidsdiensten"]  # written so 3 times, "Veiligheidsdienst" twice
+    assert security.frequency == 5 and "Veiligheidsdienst" in security.variants
+    assert not any(any(ch.isdigit() for ch in source) for source in found)  # 1 januari 2024, niveau 4, 2023
+    assert "rechter" not in found and "advies" not in found  # general words, no compounds
+
+
+def test_candidates_are_ranked_by_termhood_best_first():
+    candidates = extract([str(NOTA)], glossary=None, limit=None).candidates
+    scores = [c.score for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    top = [c.source for c in candidates[:8]]
+    assert "dreigingsniveau" in top and "AIVD" in top
+
+
+def test_what_the_glossary_holds_is_left_out_in_any_inflected_form(db):
+    result = runner.invoke(app, ["glossary", "add", "inlichtingendienst", "intelligence service"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["glossary", "add", "Raad van State", "Council of State"]).exit_code == 0
+    found = by_source(extract([str(NOTA)], db=db).candidates)  # the text has inlichtingendiensten too
+    assert "inlichtingendienst" not in found and "inlichtingendiensten" not in found
+    assert "Raad van State" not in found
+    assert "AIVD" in found and "dreigingsniveau" in found
+
+
+def test_targets_proposed_from_a_tmx_by_co_occurrence_with_evidence_and_examples():
+    result = extract([str(MEMORY)], glossary=None, limit=None)
+    found = by_source(result.candidates)
+    assert result.pairs == 9
+    assert found["Raad van State"].target == "Council of State"
+    assert found["dreigingsniveau"].target == "threat level"
+    assert found["inlichtingendienst"].target == "intelligence service"
+    best = found["Raad van State"].targets[0]
+    assert (
+        best.origin == "memory" and best.score == 1.0 and "together in 3 of 3 segment pairs" in best.evidence
+    )
+    examples = found["dreigingsniveau"].examples
+    assert len(examples) == 3 and examples[0] == Example(
+        "Het dreigingsniveau blijft substantieel.", "The threat level remains substantial."
+    )
+
+
+def test_targets_from_a_document_and_its_translation_aligned(tmp_path):
+    source, target = tmp_path / "nl.txt", tmp_path / "en.txt"
+    source.write_text(
+        "Het dreigingsniveau blijft gelijk.\n\nHet dreigingsniveau daalt.\n\nDe regering besluit.\n", "utf-8"
+    )
+    target.write_text(
+        "The threat level stays the same.\n\nThe threat level falls.\n\nThe government decides.\n", "utf-8"
+    )
+    found = by_source(extract([str(source)], glossary=None, translation=str(target)).candidates)
+    assert found["dreigingsniveau"].target == "threat level"
+
+
+def test_the_models_translation_is_a_fallback_marked_as_such():
+    class Scripted:  # the model's answers, block by block
+        def translate_blocks(self, blocks):
+            answers = {
+                "dreigingsniveau": "threat level",
+                "Het dreigingsniveau stijgt.": "The threat level rises.",
+            }
+
+            class Result:
+                def paragraphs(self):
+                    return [answers.get(b, "") for b in blocks]
+
+            return Result()
+
+    with_target = Candidate("Raad van State", 1.0, 3, targets=[Proposal("Council of State", 1.0)])
+    without = Candidate("dreigingsniveau", 1.0, 2, examples=[Example("Het dreigingsniveau stijgt.")])
+    propose_from_model([with_target, without], Scripted())
+    assert with_target.target == "Council of State" and with_target.targets[0].origin == "memory"
+    assert without.target == "threat level" and without.targets[0].origin == "model"
+    assert "uses it" in without.targets[0].evidence
+
+
+def test_counting_stays_within_its_limit_and_keeps_the_frequent_terms():
+    tally = Tally(limit=40)
+    for number in range(300):  # 300 sentences, each with a compound of its own and one shared term
+        tally.add(f"Het dreigingsniveau en de zaaknummerregistratie{number}x wijzigen.")
+    assert len(tally.groups) <= 40 and len(tally.words) <= 40
+    found = by_source(rank(tally))
+    assert found["dreigingsniveau"].frequency == 300
+
+
+# -- files and the command line -----------------------------------------------------------------
+
+
+def test_jsonl_has_every_field_the_issue_names_and_reads_back():
+    candidates = extract([str(MEMORY)], glossary=None, limit=None).candidates
+    text = write(candidates, "jsonl", ("nl", "en"))
+    row = json.loads(text.splitlines()[0])
+    assert {"source", "score", "frequency", "variants", "target", "examples"} <= set(row)
+    assert "abbreviation" in row or "expansion" in row
+    assert [c.source for c in read_jsonl("c.jsonl", text)] == [c.source for c in candidates]
+
+
+def test_tsv_and_tbx_import_into_the_glossary(db, tmp_path):
+    candidates = [c for c in extract([str(MEMORY)], glossary=None).candidates if c.target]
+    tbx = tmp_path / "c.tbx"
+    tbx.write_text(write(candidates, "tbx", ("nl", "en")), "utf-8")
+    assert "admittedTerm-admn-sts" in tbx.read_text("utf-8") and "preferredTerm" not in tbx.read_text("utf-8")
+    result = runner.invoke(app, ["glossary", "import", str(tbx)])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(app, ["glossary", "list", "--format", "json"])
+    entries = {e["source"]: e["target"] for e in json.loads(listed.stdout)}
+    assert entries["Raad van State"] == "Council of State" and entries["dreigingsniveau"] == "threat level"
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text(write(candidates, "tsv", ("nl", "en")), "utf-8")
+    assert tsv.read_text("utf-8").splitlines()[0].split("\t")[1] in {c.target for c in candidates}
+
+
+def test_cli_extract_writes_jsonl_and_reports_on_stderr(tmp_path):
+    out = tmp_path / "candidates.jsonl"
+    result = runner.invoke(app, ["glossary", "extract", str(DATA), "-o", str(out), "--no-glossary"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {"Raad van State", "AIVD", "dreigingsniveau"} <= {r["source"] for r in rows}
+    assert "from 3 files" in result.stderr and "targets from 9 segment pairs" in result.stderr
+
+
+def test_cli_extract_refuses_a_missing_file_and_another_source_language_in_one_line():
+    missing = runner.invoke(app, ["glossary", "extract", "nosuch.txt"])
+    assert missing.exit_code == 1 and "nosuch.txt: no such file or folder" in missing.output
+    assert "Traceback" not in missing.output
+    english = runner.invoke(app, ["glossary", "extract", str(NOTA), "--pair", "en-nl"])
+    assert english.exit_code == 2 and "Dutch source" in english.output
+
+
+def _candidates_file(tmp_path: Path) -> Path:
+    rows = [
+        Candidate("dreigingsniveau", 9.0, 5, targets=[Proposal("threat level", 1.0), Proposal("level", 0.9)]),
+        Candidate("Raad van State", 6.0, 3, abbreviation="RvS", targets=[Proposal("Council of State", 1.0)]),
+        Candidate("zaaknummer", 3.0, 2),
+        Candidate("AIVD", 2.0, 4, expansion="Algemene Inlichtingen- en Veiligheidsdienst"),
+    ]
+    path = tmp_path / "candidates.jsonl"
+    path.write_text(write(rows, "jsonl", ("nl", "en")), "utf-8")
+    return path
+
+
+def test_review_one_by_one_imports_the_accepted_as_one_import(db, tmp_path):
+    path = _candidates_file(tmp_path)
+    answers = "2\ne\nRaad of State\nr\nk\n"  # the second proposal; an edited target; reject; keep
+    result = runner.invoke(app, ["glossary", "review", str(path)], input=answers)
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
+    entries = {e["source"]: (e["target"], e["kind"]) for e in listed}
+    assert entries == {
+        "dreigingsniveau": ("level", "preferred"),
+        "Raad van State": ("Raad of State", "preferred"),
+        "AIVD": ("AIVD", "keep"),
+    }
+    history = json.loads(
+        "[" + ",".join(runner.invoke(app, ["glossary", "history", "--json"]).stdout.split("\n")[:-1]) + "]"
+    )
+    assert {event["group"] for event in history} == {history[0]["group"]} and len(history) == 3
+    assert "abbreviation RvS" in next(e["note"] for e in listed if e["source"] == "Raad van State")
+
+
+def test_review_in_the_editor_imports_the_lines_kept(db, tmp_path, monkeypatch):
+    path = _candidates_file(tmp_path)
+    script = tmp_path / "edit.py"  # the "editor": rejects Raad van State, gives zaaknummer a target
+    script.write_text(
+        "import sys\n"
+        "p = sys.argv[1]\n"
+        "lines = open(p, encoding='utf-8').read().splitlines()\n"
+        "out = [l for l in lines if not l.startswith('Raad van State')]\n"
+        "out = [l.replace('zaaknummer\\t\\t', 'zaaknummer\\tcase number\\t') for l in out]\n"
+        "open(p, 'w', encoding='utf-8').write('\\n'.join(out) + '\\n')\n",
+        "utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = runner.invoke(app, ["glossary", "review", str(path), "--editor"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
+    assert {e["source"]: e["target"] for e in listed} == {
+        "dreigingsniveau": "threat level",
+        "zaaknummer": "case number",
+    }
+
+
+# -- the UI -------------------------------------------------------------------------------------
+
+
+def test_candidates_page_extracts_shows_examples_and_imports_the_ticked(db):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from vertaal.server.app import Settings, create_app
+
+    with TestClient(create_app(Settings(db=str(db)))) as client:
+        page = client.get("/ui/candidates")
+        assert page.status_code == 200 and 'href="/ui/candidates"' in page.text
+        token = client.cookies["vertaal_csrf"]
+        with MEMORY.open("rb") as upload:
+            shown = client.post(
+                "/ui/candidates",
+                data={"csrf": token, "pair": "nl-en", "glossary": "default"},
+                files={"file": ("memory.tmx", upload, "application/x-tmx+xml")},
+            )
+        assert shown.status_code == 200
+        assert 'value="Council of State"' in shown.text
+        assert "<mark>dreigingsniveau</mark>" in shown.text and "<mark>threat level</mark>" in shown.text
+        sources = ["Raad van State", "dreigingsniveau"]
+        form = {"csrf": token, "pair": "nl-en", "glossary": "default", "accept": ["0"], "source": sources,
+                "target": ["Council of State", "threat level"], "note": ["", ""]}  # fmt: skip
+        imported = client.post("/ui/candidates/import", data=form, follow_redirects=False)
+        assert imported.status_code == 303 and imported.headers["location"].startswith("/ui/glossary")
+        refused = client.post("/ui/candidates/import", data={**form, "csrf": "wrong"})
+        assert refused.status_code == 403
+    listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
+    assert [(e["source"], e["target"]) for e in listed] == [("Raad van State", "Council of State")]
+
+
+def test_targets_from_the_translation_memory_and_from_a_po_file(db, tmp_path):
+    result = runner.invoke(app, ["memory", "import", str(MEMORY), "--origin", "human"])
+    assert result.exit_code == 0, result.output
+    found = by_source(extract([str(NOTA)], glossary=None, db=db, memory=True).candidates)
+    assert (
+        found["dreigingsniveau"].target == "threat level"
+        and found["Raad van State"].target == "Council of State"
+    )
+    po = tmp_path / "nota.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
+        'msgid "Het dreigingsniveau blijft substantieel."\nmsgstr "The threat level remains substantial."\n\n'
+        'msgid "Het dreigingsniveau is gedaald."\nmsgstr "The threat level has fallen."\n\n'
+        'msgid "De regering volgt het advies."\nmsgstr "The government follows the advice."\n',
+        "utf-8",
+    )
+    found = by_source(extract([str(po)], glossary=None).candidates)
+    assert found["dreigingsniveau"].target == "threat level"
+    assert found["dreigingsniveau"].examples[1] == Example(
+        "Het dreigingsniveau is gedaald.", "The threat level has fallen."
+    )
