@@ -134,9 +134,12 @@ class Extracted:
         return row
 
 
-def extract(path: str | Path, encoding: str | None = None) -> list[Extracted]:
+def extract(
+    path: str | Path, encoding: str | None = None, left_out: list[str] | None = None
+) -> list[Extracted]:
     """The blocks `translate` reads from a file, without a model: a document's blocks, a CAT
-    file's segments to translate (source text), a text file's paragraphs."""
+    file's segments to translate (source text), a text file's paragraphs. What a PDF's reading
+    left out (running heads, page numbers, ...) is added to `left_out`, a line each."""
     import re
 
     from .text.codes import without_codes
@@ -147,6 +150,8 @@ def extract(path: str | Path, encoding: str | None = None) -> list[Extracted]:
         from .documents import open_document
 
         document = open_document(given, encoding)
+        if left_out is not None:
+            left_out += getattr(document, "left_out", [])
         out = []
         for block in document.blocks:
             page = re.match(r"page (\d+)", block.place)

@@ -23,6 +23,9 @@ def extract(
         ExtractFormat, typer.Option("--format", "-f", help="text: a table; jsonl: one object per block.")
     ] = ExtractFormat.text,
     encoding: Encoding = "utf-8",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List what reading left out on stderr.")
+    ] = False,
 ) -> None:
     """Print the blocks `translate` would send to the model (headings, paragraphs, list items,
     table cells, notes; an XLIFF or PO file's segments to fill), each with its kind and place."""
@@ -31,7 +34,10 @@ def extract(
 
     from ..inputs import extract as blocks
 
-    found = blocks(file, encoding)
+    left_out: list[str] = []
+    found = blocks(file, encoding, left_out)
+    for line in left_out if verbose else []:
+        typer.echo(f"left out: {line}", err=True)
     if output_format is ExtractFormat.jsonl:
         for block in found:
             sys.stdout.write(json.dumps(block.to_dict(), ensure_ascii=False) + "\n")

@@ -42,8 +42,10 @@ MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and
 WORD_GAP = 0.11  # a gap between characters over this share of the type size is a space (pdfminer: 0.1)
 _DIGITS = re.compile(r"\d+")
 _NOTE_ENDS = set("0123456789*†‡")
+_PAGE_WORD = re.compile(r"\b(?:page|pagina|blz|p)\.?(?=\s|$)", re.I)
 _CLOSING = (".", "!", "?", ":", ";", "”", "’", '"', ")")
 # a list item's marker: a bullet or dash, a number, a letter in brackets, then its text
+_LONE_MARKER = re.compile(r"^(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))$")
 _MARKER = re.compile(r"^(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+\S")
 
 
@@ -151,6 +153,7 @@ class PdfDocument:
             )
         self.pages = len(pages) + len(scanned)
         self.blocks = _blocks(pages)
+        self.left_out = _left_out(pages)  # what is not translated, for --verbose
 
     def write(self, path: str | Path, translated: list[Translated], target_lang: str = "en") -> None:
         raise InputError("a PDF is written as .docx, .md, .html or .txt")  # pragma: no cover - render writes
@@ -442,13 +445,14 @@ def _reading_order(page: _Page) -> list[_Line | _Table]:
 # --- phase 4 and 5: furniture and notes --------------------------------------------------------
 
 
-def _in_margin(line: _Line, height: float) -> bool:
-    return line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
+def _in_margin(line: _Line, height: float, band: float = MARGIN_BAND) -> bool:
+    return line.top < height * band or line.bottom > height * (1 - band)
 
 
 def _furniture_key(text: str) -> str:
-    """A line as it recurs from page to page: its numbers (page, date, issue) left out."""
-    return " ".join(_DIGITS.sub(" ", text).split()).casefold()
+    """A line as it recurs from page to page: its numbers (page, date, issue) left out, and the
+    word that names a page number (a short last page may set "Page 18" apart)."""
+    return " ".join(_PAGE_WORD.sub(" ", _DIGITS.sub(" ", text)).split())
 
 
 def _furniture(pages: list[_Page]) -> set[int]:
@@ -459,8 +463,9 @@ def _furniture(pages: list[_Page]) -> set[int]:
     for page in pages:
         for line in page.lines:
             key = _furniture_key(line.text)
-            if key:
-                seen.setdefault(key, []).append((line.top / page.height, page.number, line))
+            if key:  # in the same type: a title that a running head repeats is no running head
+                place = (line.top / page.height, page.number, line)
+                seen.setdefault(f"{line.size} {line.bold} {key}", []).append(place)
     found = set()
     most = max(3, int(0.4 * len(pages)) + 1)
     for places in seen.values():
@@ -480,7 +485,7 @@ def _furniture(pages: list[_Page]) -> set[int]:
     for page in pages:
         for line in page.lines:
             number = line.text.strip().isdigit() or _lone_page_number(line.text)
-            if number and _in_margin(line, page.height):
+            if number and _in_margin(line, page.height, 0.12):  # a page number sits a little further in
                 found.add(id(line))
     return found
 
@@ -608,7 +613,12 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 continue
             last = paragraphs[-1] if paragraphs else None
             marked = bool(_MARKER.match(item.text))  # a list item starts its own block
-            if (
+            if isinstance(last, _Paragraph) and _marks_item(last, item):
+                last.lines.append(item)  # a marker in a hanging margin and its text: one item
+                last.kind = "item"
+            elif isinstance(last, _Paragraph) and not marked and _goes_on_item(last, item, body):
+                last.lines.append(item)  # an item's next line, in its hanging indent
+            elif (
                 isinstance(last, _Paragraph) and not marked
                 and not _starts_paragraph(last.lines[-1], item, body, spacing, edges)
             ):  # fmt: skip
@@ -618,6 +628,22 @@ def _blocks(pages: list[_Page]) -> list[Block]:
     _headings(paragraphs, body)
     _join_runovers(paragraphs)
     return _to_blocks(paragraphs, notes) + _turned(pages)
+
+
+def _left_out(pages: list[_Page]) -> list[str]:
+    """What reading left out, a line each: running heads and feet, page numbers, margin line
+    numbers, recurring rotated slugs."""
+    furniture = _furniture(pages)
+    seen = Counter(key for page in pages for key in {_furniture_key(t) for t in page.rotated})
+    out = []
+    for page in pages:
+        out += [f"page {page.number}: running head, foot or page number: {line.text}"
+                for line in page.lines if id(line) in furniture]  # fmt: skip
+        if page.left_out:
+            out.append(f"page {page.number}: {page.left_out} margin line numbers")
+        out += [f"page {page.number}: recurring rotated text: {text}"
+                for text in page.rotated if seen[_furniture_key(text)] >= 2 and len(pages) > 1]  # fmt: skip
+    return out
 
 
 def _turned(pages: list[_Page]) -> list[Block]:
@@ -630,6 +656,27 @@ def _turned(pages: list[_Page]) -> list[Block]:
         for text in page.rotated
         if seen[_furniture_key(text)] < 2 or len(pages) == 1
     ]
+
+
+def _marks_item(paragraph: _Paragraph, line: _Line) -> bool:
+    """Whether `paragraph` is a lone list marker ("•", "5.") and `line` is its text beside it."""
+    marker = paragraph.lines[-1]
+    return (
+        len(paragraph.lines) == 1 and bool(_LONE_MARKER.match(marker.text.strip()))
+        and line.page == marker.page and line.x0 > marker.x1 and abs(line.top - marker.top) < line.size
+    )  # fmt: skip
+
+
+def _goes_on_item(paragraph: _Paragraph, line: _Line, body: float) -> bool:
+    """Whether `line` is the next line of a list item: just below it, indented past the marker."""
+    if paragraph.kind != "item":
+        return False
+    last, first = paragraph.lines[-1], paragraph.lines[0]
+    gap = line.top - last.bottom
+    return (
+        line.page == last.page and line.column == last.column and line.size == last.size
+        and 0 <= gap <= 0.6 * line.size and line.x0 > first.x0 + 0.5 * line.size
+    )  # fmt: skip
 
 
 def _headings(paragraphs: list, body: float) -> None:

@@ -45,6 +45,8 @@ def run(given: Input, options: TranslateOptions, settings: Run) -> None:
     documents.write(document, translated, target, fmt, settings.bilingual, options.pair.target)
     if settings.verbose:
         report_times(translator, result, time.perf_counter() - started)
+        for line in getattr(document, "left_out", []):
+            typer.echo(f"left out: {line}", err=True)
     if settings.jsonl:
         for row in result.sentences:
             data = {"place": document.blocks[row.paragraph].place, **row.to_dict()}
