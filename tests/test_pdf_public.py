@@ -72,19 +72,19 @@ def test_rotated_text_is_never_letters(register):
     assert [t for t in texts(register) if len(t) <= 3] == []
     assert not any("DSKJLSW7X2PROD" in t for t in texts(register))  # the slug, on every page
     assert sum("DSKJLSW7X2PROD" in line for line in register.left_out) == 15
-    assert [b.text for b in PdfDocument(str(PUBLIC / "issue-449-vertical.pdf")).blocks] == ["Test", "Vertical", "Layout"]
+    assert [b.text for b in PdfDocument(str(PUBLIC / "issue-449-vertical.pdf")).blocks] == ["Test", "Vertical", "Layout"]  # noqa: E501
 
 
 def test_margin_line_numbers_and_double_spacing():
     blocks = texts(PdfDocument(str(PUBLIC / "scotus-transcript-p1.pdf")))
     assert not any(t.isdigit() for t in blocks)
     assert "The above-entitled matter came on for oral argument before the Supreme Court of the United States at 1:01 p.m." in blocks  # noqa: E501
-    assert blocks.index("Washington, D.C.") < blocks.index("Tuesday, January 13, 2009") < blocks.index("APPEARANCES:")
+    assert blocks.index("Washington, D.C.") < blocks.index("Tuesday, January 13, 2009") < blocks.index("APPEARANCES:")  # noqa: E501
 
 
 def test_word_lists_come_out_one_item_each():
     document = PdfDocument(str(PUBLIC / "word365_structure.pdf"))
-    assert texts(document, "item") == ["• Liste", "• Liste 2", "• Liste 3", "1. Liste numérotée", "2. Liste numérotée"]
+    assert texts(document, "item") == ["• Liste", "• Liste 2", "• Liste 3", "1. Liste numérotée", "2. Liste numérotée"]  # noqa: E501
 
 
 def test_extract_verbose_lists_what_was_left_out():
