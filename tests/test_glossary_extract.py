@@ -328,8 +328,18 @@ def test_candidates_page_extracts_shows_examples_and_imports_the_ticked(db):
         assert imported.status_code == 303 and imported.headers["location"].startswith("/ui/glossary")
         refused = client.post("/ui/candidates/import", data={**form, "csrf": "wrong"})
         assert refused.status_code == 403
+        many = [f"termijn{n}" for n in range(100)]  # a full page of ticked rows: 400 fields and more
+        full = {"csrf": token, "pair": "nl-en", "glossary": "vol", "accept": [str(n) for n in range(100)],
+                "source": many, "target": [f"term{n}" for n in range(100)], "note": [""] * 100}  # fmt: skip
+        assert client.post("/ui/candidates/import", data=full, follow_redirects=False).status_code == 303
+        broken = client.post(
+            "/ui/candidates", data={"csrf": token, "pair": "nl-en", "glossary": "default"},
+            files={"file": ("brief.txt", b"De caf\xe9 is dicht.\n", "text/plain")},
+        )  # fmt: skip
+        assert broken.status_code == 400 and "brief.txt" in broken.text and "upload" not in broken.text
     listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
     assert [(e["source"], e["target"]) for e in listed] == [("Raad van State", "Council of State")]
+    assert len(json.loads(runner.invoke(app, ["glossary", "list", "-g", "vol", "--format", "json"]).stdout)) == 100
 
 
 def test_targets_from_the_translation_memory_and_from_a_po_file(db, tmp_path):
@@ -353,3 +363,49 @@ def test_targets_from_the_translation_memory_and_from_a_po_file(db, tmp_path):
     assert found["dreigingsniveau"].examples[1] == Example(
         "Het dreigingsniveau is gedaald.", "The threat level has fallen."
     )
+
+
+NESTED_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="nl" datatype="plaintext" segtype="sentence" adminlang="en"
+ creationtool="t" creationtoolversion="1" o-tmf="t"/><body>
+<tu><tuv xml:lang="nl"><seg>De AIVD verwerkt persoonsgegevens.</seg></tuv><tuv xml:lang="en"><seg>The AIVD processes personal data.</seg></tuv></tu>
+<tu><tuv xml:lang="nl"><seg>De verwerking van persoonsgegevens is gebonden aan regels.</seg></tuv><tuv xml:lang="en"><seg>The processing of personal data is bound by rules.</seg></tuv></tu>
+<tu><tuv xml:lang="nl"><seg>Toezicht op de verwerking van persoonsgegevens is nodig.</seg></tuv><tuv xml:lang="en"><seg>Supervision of the processing of personal data is needed.</seg></tuv></tu>
+</body></tmx>
+"""  # noqa: E501
+
+
+def test_a_term_inside_a_longer_candidate_is_counted_where_the_longer_one_is(tmp_path):
+    """"persoonsgegevens" sits inside "verwerking van persoonsgegevens" in two of its three pairs:
+    counted in all three, its target holds "data" (not the AIVD sentence's "processes")."""
+    tmx = tmp_path / "m.tmx"
+    tmx.write_text(NESTED_TMX, "utf-8")
+    found = by_source(extract([str(tmx)], glossary=None).candidates)
+    assert "data" in found["persoonsgegevens"].target and "process" not in found["persoonsgegevens"].target
+    assert found["verwerking"].target == "processing"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"source": "Raad", "targets": [{"text": null, "score": 1}]}',
+        '{"source": "Raad", "targets": [{"text": "Council", "score": "high"}]}',
+        '{"source": "", "target": "x"}',
+        '{"source": "Raad", "examples": ["not an object"]}',
+    ],
+)
+def test_review_refuses_a_malformed_candidate_before_asking_anything(db, tmp_path, line):
+    candidates = tmp_path / "c.jsonl"
+    candidates.write_text(line + "\n", "utf-8")
+    result = runner.invoke(app, ["glossary", "review", str(candidates)], input="a\n")
+    assert result.exit_code == 1 and "c.jsonl:1: not a candidate" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_review_checks_the_glossary_name_and_pair_before_the_questions(db, tmp_path):
+    candidates = tmp_path / "c.jsonl"
+    candidates.write_text('{"source": "Raad van State", "targets": [{"text": "Council of State", "score": 1}]}\n')
+    named = runner.invoke(app, ["glossary", "review", str(candidates), "-g", "bad/name"], input="a\n")
+    assert named.exit_code == 2 and "not a glossary name" in named.stderr and "[1/1]" not in named.output
+    paired = runner.invoke(app, ["glossary", "review", str(candidates), "--pair", "en-nl"], input="a\n")
+    assert paired.exit_code == 2 and "--pair nl-en" in paired.stderr

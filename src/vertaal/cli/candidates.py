@@ -172,9 +172,14 @@ def review(
     that proposal, e: type a target, k: keep untranslated, r: reject, q: stop and import), or all at
     once in $EDITOR. The accepted ones are imported as one import, restorable from the history."""
     from ..errors import GlossaryError, UsageError
-    from ..extraction.review import read_candidates
+    from ..extraction.review import import_reviewed, read_candidates
+    from ..glossary.store import GlossaryStore, check_name
 
     src_tgt = parse_pair(pair)
+    if src_tgt[0] != "nl":  # what extract proposes: Dutch sources
+        raise UsageError(f"glossary review takes Dutch candidates (--pair nl-en), not {pair}")
+    check_name(glossary)  # before the questions, so no answer is lost to a bad name or database
+    store = GlossaryStore(open_database(db, write=True))
     found = read_candidates(candidates, src_tgt)
     if not found:
         raise UsageError(f"{candidates}: no candidates to review")
@@ -182,10 +187,6 @@ def review(
     if not entries:
         typer.echo("nothing accepted; the glossary is unchanged", err=True)
         return
-    from ..extraction.review import import_reviewed
-    from ..glossary.store import GlossaryStore
-
-    store = GlossaryStore(open_database(db, write=True))
     report = import_reviewed(store, glossary, entries, on_conflict.value)
     if report.conflicts and on_conflict is Conflict.fail:
         listed = ", ".join(repr(new.source) for _, new in report.conflicts[:5])

@@ -75,6 +75,19 @@ class Candidate:
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> Candidate:
+        """A candidate from its JSON object; a field of the wrong type raises ValueError."""
+        if not isinstance(row.get("source"), str) or not row["source"].strip():
+            raise ValueError("no source term")
+        for proposal in row.get("targets") or []:
+            if not isinstance(proposal, dict) or not isinstance(proposal.get("text"), str):
+                raise ValueError("a target without text")
+            score = proposal.get("score", 0.0)
+            if isinstance(score, bool) or not isinstance(score, int | float):
+                raise ValueError("a target's score is not a number")
+        if not isinstance(row.get("examples") or [], list) or not all(
+            isinstance(e, dict) for e in row.get("examples") or []
+        ):
+            raise ValueError("examples are not objects")
         targets = [Proposal(**p) for p in row.get("targets") or []]
         if not targets and row.get("target"):
             targets = [Proposal(str(row["target"]), 1.0, "file")]

@@ -100,9 +100,7 @@ class Alignment:
             if not segment.target:
                 continue
             self.pairs += 1
-            found = {
-                self._index[" ".join(h.entry.source.split())] for h in self.matcher.iter_find(segment.source)
-            }
+            found = self._held(segment.source)
             if not found:
                 continue
             grams = target_ngrams(segment.target, self.target_language)
@@ -118,6 +116,25 @@ class Alignment:
             if self.pairs % PRUNE_EVERY == 0:
                 self._prune()
         self._prune()
+
+    def _held(self, source: str) -> set[int]:
+        """The candidates a source holds, those inside a longer one included ("persoonsgegevens"
+        in "verwerking van persoonsgegevens"): the matcher gives the longest match at a place, so
+        each match's shorter stretches are matched again on their own."""
+        found = set()
+        for hit in self.matcher.iter_find(source):
+            found.add(self._index[" ".join(hit.entry.source.split())])
+            words = source[hit.start : hit.end].split()
+            for i in range(len(words)):
+                for j in range(i + 1, len(words) + 1):
+                    if j - i < len(words):
+                        stretch = " ".join(words[i:j])
+                        found |= {
+                            self._index[" ".join(inner.entry.source.split())]
+                            for inner in self.matcher.iter_find(stretch)
+                            if inner.start == 0 and inner.end == len(stretch)
+                        }
+        return found
 
     def _prune(self) -> None:
         for number, counts in enumerate(self.together):

@@ -57,25 +57,30 @@ async def candidates_post(request: Request, state: State, form: Form) -> Respons
         raise VertaalError(f"the file is over the {state.settings.max_upload // 1_000_000} MB limit")
     suffix = Path(upload.filename).suffix.lower()
     memory = bool(form.get("memory"))
-    found = await run_in_threadpool(_extract, state, data, suffix, pair, glossary, memory)
+    found = await run_in_threadpool(_extract, state, data, suffix, pair, glossary, memory, upload.filename)
     return _page(request, state, pair, found[:SHOWN], glossary, filename=upload.filename)
 
 
 def _extract(
-    state: ServerState, data: bytes, suffix: str, pair: Pair, glossary: str, memory: bool
+    state: ServerState, data: bytes, suffix: str, pair: Pair, glossary: str, memory: bool, filename: str
 ) -> list[Candidate]:
+    """The candidates of an upload, read from a file the server names; an error names the
+    client's file, never the server's path."""
     from ..extraction.extract import extract
     from ..extraction.review import read_candidates
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix or '.txt'}"
         path.write_bytes(data)
-        if suffix in (".jsonl", ".ndjson"):
-            return read_candidates(str(path), tuple(pair))
-        held = glossary if state.glossaries.reader().exists(glossary) else None
-        return extract(
-            [str(path)], pair=tuple(pair), glossary=held, db=state.settings.db, memory=memory
-        ).candidates
+        try:
+            if suffix in (".jsonl", ".ndjson"):
+                return read_candidates(str(path), tuple(pair))
+            held = glossary if state.glossaries.reader().exists(glossary) else None
+            return extract(
+                [str(path)], pair=tuple(pair), glossary=held, db=state.settings.db, memory=memory
+            ).candidates
+        except VertaalError as error:
+            raise type(error)(str(error).replace(str(path), Path(filename).name)) from None
 
 
 @router.post("/candidates/import")

@@ -55,7 +55,7 @@ async def signed_in(request: Request, settings: SettingsDep) -> None:
 async def checked_form(request: Request, settings: SettingsDep) -> FormData:
     """The form of a UI post: its CSRF token must match the cookie; with API keys, the key
     cookie must hold a valid key."""
-    form = await request.form(max_files=1, max_fields=400)
+    form = await request.form(max_files=1, max_fields=1_100)  # Candidates: 100 rows of 4 fields, and more
     token = request.cookies.get(CSRF_COOKIE)
     sent = form.get("csrf") or request.headers.get("x-csrf-token")
     if not token or not sent or not secrets.compare_digest(str(sent), token):
