@@ -339,7 +339,7 @@ def test_candidates_page_extracts_shows_examples_and_imports_the_ticked(db):
         assert broken.status_code == 400 and "brief.txt" in broken.text and "upload" not in broken.text
     listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
     assert [(e["source"], e["target"]) for e in listed] == [("Raad van State", "Council of State")]
-    assert len(json.loads(runner.invoke(app, ["glossary", "list", "-g", "vol", "--format", "json"]).stdout)) == 100
+    assert len(json.loads(runner.invoke(app, ["glossary", "list", "-g", "vol", "--format", "json"]).stdout)) == 100  # noqa: E501
 
 
 def test_targets_from_the_translation_memory_and_from_a_po_file(db, tmp_path):
@@ -404,7 +404,7 @@ def test_review_refuses_a_malformed_candidate_before_asking_anything(db, tmp_pat
 
 def test_review_checks_the_glossary_name_and_pair_before_the_questions(db, tmp_path):
     candidates = tmp_path / "c.jsonl"
-    candidates.write_text('{"source": "Raad van State", "targets": [{"text": "Council of State", "score": 1}]}\n')
+    candidates.write_text('{"source": "Raad van State", "targets": [{"text": "Council of State", "score": 1}]}\n')  # noqa: E501
     named = runner.invoke(app, ["glossary", "review", str(candidates), "-g", "bad/name"], input="a\n")
     assert named.exit_code == 2 and "not a glossary name" in named.stderr and "[1/1]" not in named.output
     paired = runner.invoke(app, ["glossary", "review", str(candidates), "--pair", "en-nl"], input="a\n")
