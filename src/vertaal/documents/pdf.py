@@ -642,7 +642,7 @@ def _left_out(pages: list[_Page]) -> list[str]:
         if page.left_out:
             out.append(f"page {page.number}: {page.left_out} margin line numbers")
         out += [f"page {page.number}: recurring rotated text: {text}"
-                for text in page.rotated if seen[_furniture_key(text)] >= 2 and len(pages) > 1]  # fmt: skip
+                for text in page.rotated if _slug(text, page, seen, len(pages))]  # fmt: skip
     return out
 
 
@@ -654,8 +654,14 @@ def _turned(pages: list[_Page]) -> list[Block]:
         Block(strip_control(text), "paragraph", f"page {page.number} rotated", 0, None)
         for page in pages
         for text in page.rotated
-        if seen[_furniture_key(text)] < 2 or len(pages) == 1
+        if not _slug(text, page, seen, len(pages))
     ]
+
+
+def _slug(text: str, page: _Page, seen: Counter, pages: int) -> bool:
+    """Whether a rotated line is furniture: one of a page's few rotated lines (a margin slug, not
+    a page of turned text) that recurs on another page."""
+    return pages > 1 and len(page.rotated) <= 3 and seen[_furniture_key(text)] >= 2
 
 
 def _marks_item(paragraph: _Paragraph, line: _Line) -> bool:
