@@ -92,3 +92,24 @@ def test_extract_verbose_lists_what_was_left_out():
     assert result.exit_code == 0
     assert "left out: page 2: running head, foot or page number: The Digital Millennium Copyright Act of 1998" in result.stderr  # noqa: E501
     assert "December 1998 Page" not in result.stdout
+
+
+def test_a_note_becomes_a_docx_footnote_at_its_reference(dmca, tmp_path):
+    """Written as DOCX, each note with a known reference is a real footnote, its reference where
+    the body had the superscript mark; read back, the document has the same blocks."""
+    import zipfile
+
+    from vertaal.documents import open_document
+    from vertaal.documents.blocks import Translated
+    from vertaal.documents.render import write
+
+    out = tmp_path / "dmca.docx"
+    write([Translated(b, b.text) for b in dmca.blocks], out, "docx")
+    with zipfile.ZipFile(out) as package:
+        notes = package.read("word/footnotes.xml").decode()
+        body = package.read("word/document.xml").decode()
+    assert notes.count("<w:footnoteRef/>") == 3 and "Pub. L. No. 105-304" in notes
+    assert "(DMCA)</w:t></w:r><w:r><w:rPr><w:vertAlign w:val=\"superscript\"/></w:rPr><w:footnoteReference w:id=\"1\"/>" in body  # noqa: E501
+    back = open_document(out)
+    assert len(back.blocks) == len(dmca.blocks)
+    assert [b.kind for b in back.blocks].count("note") == 3

@@ -506,15 +506,19 @@ def _body_size(lines: list[_Line]) -> float:
 def _references(page: _Page) -> set[str]:
     """The note numbers the page's text refers to: digits (or * † ‡) set smaller than their line (a
     superscript), alone or at a word's end, or glued to the end of a word."""
+    return {mark for line in page.lines for mark in _marks(line)}
+
+
+def _marks(line: _Line) -> set[str]:
+    """The note numbers a line refers to (see :func:`_references`)."""
     found: set[str] = set()
-    for line in page.lines:
-        for word in line.words:
-            if word["text"][-1:] not in _NOTE_ENDS:
-                continue
-            mark = re.search(r"(\d{1,3}|[*†‡])$", word["text"])
-            raised = word.get("end_size", word["size"]) <= 0.85 * line.size
-            if mark and (raised or re.search(r"[a-z.,;:)”’\"]\d{1,3}$", word["text"], re.I)):
-                found.add(mark.group(1))  # superscript, or glued to a sentence's end: "MIVD.1"
+    for word in line.words:
+        if word["text"][-1:] not in _NOTE_ENDS:
+            continue
+        mark = re.search(r"(\d{1,3}|[*†‡])$", word["text"])
+        raised = word.get("end_size", word["size"]) <= 0.85 * line.size
+        if mark and (raised or re.search(r"[a-z.,;:)”’\"]\d{1,3}$", word["text"], re.I)):
+            found.add(mark.group(1))  # superscript, or glued to a sentence's end: "MIVD.1"
     return found
 
 
@@ -627,7 +631,25 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 paragraphs.append(_Paragraph([item], "item" if marked else "paragraph", page=page.number))
     _headings(paragraphs, body)
     _join_runovers(paragraphs)
-    return _to_blocks(paragraphs, notes) + _turned(pages)
+    return _to_blocks(paragraphs, notes, _referring(paragraphs, notes)) + _turned(pages)
+
+
+def _referring(paragraphs: list, notes: list[_Paragraph]) -> dict[int, tuple[str, int]]:
+    """For each note (by id), its mark and the paragraph on its page that refers to it, the
+    nearest before it on that page or an earlier one."""
+    found = {}
+    for note in notes:
+        mark = re.match(r"\s*(\d{1,3}|[*†‡])", note.text)
+        if mark is None:
+            continue
+        for index in range(len(paragraphs) - 1, -1, -1):
+            paragraph = paragraphs[index]
+            if not isinstance(paragraph, _Paragraph) or paragraph.lines[0].page > note.page:
+                continue
+            if any(mark.group(1) in _marks(line) for line in paragraph.lines):
+                found[id(note)] = (mark.group(1), index)
+                break
+    return found
 
 
 def _left_out(pages: list[_Page]) -> list[str]:
@@ -718,10 +740,14 @@ def _join_runovers(paragraphs: list) -> None:
             index += 1
 
 
-def _to_blocks(paragraphs: list, notes: list[_Paragraph]) -> list[Block]:
+def _to_blocks(paragraphs: list, notes: list[_Paragraph], referring: dict | None = None) -> list[Block]:
+    """The blocks: the body, then the notes, each note's ref naming its mark and the body block
+    that refers to it (a DOCX puts a footnote there)."""
     blocks: list[Block] = []
     tables = 0
-    for item in paragraphs:
+    at: dict[int, int] = {}  # paragraph index -> block index
+    for index, item in enumerate(paragraphs):
+        at[index] = len(blocks)
         if isinstance(item, _Table):
             tables += 1
             for r, row in enumerate(item.rows, start=1):
@@ -733,5 +759,7 @@ def _to_blocks(paragraphs: list, notes: list[_Paragraph]) -> list[Block]:
         if text:
             blocks.append(Block(text, item.kind, f"page {item.lines[0].page}", item.level, None))
     for number, note in enumerate(notes, start=1):
-        blocks.append(Block(strip_control(note.text), "note", f"page {note.page} note {number}", 0, None))
+        mark, index = (referring or {}).get(id(note), (None, None))
+        ref = {"mark": mark, "refers": at[index]} if mark is not None else None
+        blocks.append(Block(strip_control(note.text), "note", f"page {note.page} note {number}", 0, ref))
     return blocks

@@ -80,6 +80,8 @@ def _docx(translated: list[Translated], path: str) -> None:
     except ImportError as exc:
         raise InputError('writing DOCX needs python-docx; pip install "vertaal[documents]"') from exc
     document = docx.Document()
+    written = {}  # a body block's index among the translated blocks -> its paragraph
+    index = {id(t): i for i, t in enumerate(translated)}
     for kind, value in _groups(translated):
         if kind == "table":
             width = max(len(r) for r in value)
@@ -87,20 +89,84 @@ def _docx(translated: list[Translated], path: str) -> None:
             for r, row in enumerate(value):
                 for c, text in enumerate(row):
                     table.cell(r, c).text = text
-        elif value.block.kind == "heading":
-            document.add_heading(value.text, level=max(1, min(value.block.level or 1, 9)))
+            continue
+        if value.block.kind == "heading":
+            paragraph = document.add_heading(value.text, level=max(1, min(value.block.level or 1, 9)))
         elif value.block.kind == "item":
-            document.add_paragraph(value.text, style="List Bullet")
+            paragraph = document.add_paragraph(value.text, style="List Bullet")
         else:
-            document.add_paragraph(value.text)
+            paragraph = document.add_paragraph(value.text)
+        written[index[id(value)]] = paragraph
     notes = _notes(translated)
-    if notes:
+    referred = [(note, written.get((note.block.ref or {}).get("refers"))) for note in notes]
+    placed = _footnotes(document, [(note, where) for note, where in referred if where is not None])
+    rest = [note for note in notes if id(note) not in placed]
+    if rest:
         from docx.shared import Pt
 
         document.add_paragraph()  # an empty separator: it holds no text
-        for note in notes:
+        for note in rest:
             document.add_paragraph().add_run(note.text).font.size = Pt(8)
     document.save(path)
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FOOTNOTES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W}">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+    "</w:footnote>{}</w:footnotes>"
+)
+
+
+def _footnotes(document, notes: list) -> set[int]:
+    """Real footnotes for notes whose referring paragraph is known: the reference where the
+    paragraph's text has the note's mark (else at its end), the note in word/footnotes.xml.
+    Returns the ids of the notes placed."""
+    import re
+    from xml.sax.saxutils import escape
+
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    bodies = []
+    for number, (note, paragraph) in enumerate(notes, start=1):
+        mark = note.block.ref["mark"]
+        text = re.sub(rf"^\s*{re.escape(mark)}\s*", "", note.text)  # Word numbers the note itself
+        run = paragraph.runs[-1]
+        before, after = _split_at_mark(run.text, mark)
+        run.text = before
+        reference = paragraph.add_run()
+        reference.font.superscript = True
+        reference.element.append(parse_xml(f'<w:footnoteReference xmlns:w="{W}" w:id="{number}"/>'))
+        if after:
+            paragraph.add_run(after)
+        bodies.append(
+            f'<w:footnote w:id="{number}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+            f'<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p>'
+            "</w:footnote>"
+        )
+    if bodies:
+        xml = _FOOTNOTES.format("".join(bodies)).encode()
+        part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, xml, document.part.package)
+        document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    return {id(note) for note, _ in notes}
+
+
+def _split_at_mark(text: str, mark: str) -> tuple[str, str]:
+    """`text` before and after a note's mark: glued to a word's end ("MIVD.1"), else standing
+    alone ("(DMCA) 1 was"); all of it before when the translation lost the mark."""
+    import re
+
+    escaped = re.escape(mark)
+    glued = re.search(rf"(?<=[^\s\d]){escaped}(?=\s|$)", text)
+    found = glued or re.search(rf"(?<=\s){escaped}(?=\s|$)", text)
+    if found is None:
+        return text, ""
+    before = text[: found.start()]
+    return (before if glued else before.rstrip(" ")), text[found.end() :]
 
 
 def _html_page(body: str, lang: str = "en") -> str:
