@@ -468,3 +468,26 @@ def test_public_markdown_comes_back_whole(trained_model, db, tmp_path, page):
     result = runner.invoke(app, ["translate", "-m", str(trained_model), *flags, str(page), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert _markdown_inventory(out.read_text("utf-8")) == _markdown_inventory(page.read_text("utf-8"))
+
+
+def test_pdf_table_without_ruling_lines_is_read_row_by_row(tmp_path):
+    """A table set by alignment alone, between two paragraphs: its cells row by row (not its
+    columns one after the other), the paragraphs around it as paragraphs."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "unruled.pdf"
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("Helvetica", 10)
+    page.drawString(60, 780, "De tabel hieronder geeft de aantallen per jaar weer.")
+    rows = [["Bevoegdheid", "2021", "2022", "2023"], ["Tap", "3.120", "3.410", "3.662"],
+            ["Observatie", "812", "790", "845"], ["Hacken", "95", "110", "121"]]  # fmt: skip
+    for r, row in enumerate(rows):
+        page.drawString(60, 740 - 16 * r, row[0])
+        for x, cell in zip([290, 390, 490], row[1:], strict=True):  # numbers set right-aligned
+            page.drawRightString(x, 740 - 16 * r, cell)
+    page.drawString(60, 640, "Het aantal tapverlengingen steeg in 2023 opnieuw.")
+    page.save()
+    blocks = PdfDocument(str(path)).blocks
+    assert [b.text for b in blocks if b.kind == "cell"] == [cell for row in rows for cell in row]
+    assert blocks[0].text.startswith("De tabel") and blocks[-1].text.startswith("Het aantal")
+    assert [b.kind for b in blocks].count("paragraph") == 2

@@ -123,3 +123,34 @@ def table_console(file: Any = None) -> Any:
     if file is None and sys.stdout.isatty():
         return Console()
     return Console(width=WIDE, file=file, record=file is not None)
+
+
+def run_editor(path: str, kept: str) -> str:
+    """Run $VISUAL or $EDITOR on `path` and read back what it saved, with one-line errors."""
+    import shlex
+    import subprocess
+
+    from .. import config
+    from ..errors import GlossaryError, UsageError
+
+    editor = config.editor()
+    try:
+        command = shlex.split(editor)
+    except ValueError as exc:
+        raise UsageError(f"cannot read $EDITOR {editor!r}: {exc}; fix the quoting") from exc
+    if not command:
+        raise UsageError("$EDITOR is empty; set it to an editor, e.g. EDITOR=nano")
+    try:
+        result = subprocess.run([*command, path], check=False)
+    except OSError as exc:
+        raise GlossaryError(f"cannot start the editor {editor!r}: {exc.strerror}; set $EDITOR") from exc
+    if result.returncode != 0:
+        raise GlossaryError(f"the editor exited with status {result.returncode}; {kept}")
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise GlossaryError("the editor deleted the file; nothing changed") from exc
+    except IsADirectoryError as exc:
+        raise GlossaryError(f"the editor left a folder at {path}, not a file; nothing changed") from exc
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(f"the editor saved the file in another encoding than UTF-8; {kept}") from exc

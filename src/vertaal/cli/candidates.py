@@ -249,13 +249,13 @@ def _show(number: int, total: int, candidate) -> None:
 def _in_editor(found, pair: tuple[str, str]) -> list:
     from ..errors import GlossaryError
     from ..extraction.review import editor_text, read_editor_text
-    from .glossary import _run_editor
+    from .arguments import run_editor
 
     fd, path = tempfile.mkstemp(prefix="vertaal-candidates-", suffix=".tsv")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(editor_text(found))
     kept = f"nothing imported (your review is in {path})"
-    text = _run_editor(path, kept)
+    text = run_editor(path, kept)
     try:
         entries = read_editor_text(path, text, found, pair)
     except GlossaryError as exc:

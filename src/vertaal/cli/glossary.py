@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import subprocess
 import sys
 import tempfile
 from enum import StrEnum
@@ -14,7 +12,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .arguments import Db, Encoding, GlossaryName, Pair, open_database, parse_pair, table_console
+from .arguments import Db, Encoding, GlossaryName, Pair, open_database, parse_pair, run_editor, table_console
+from .candidates import extract as extract_candidates
+from .candidates import review as review_candidates
 
 app = typer.Typer(
     help="Manage term glossaries (SQLite): add, list, import, export, history.", no_args_is_help=True
@@ -345,7 +345,7 @@ def edit(
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(header + write(shown, "tsv", src_tgt))
     kept = f"nothing changed (your edits are in {path})"
-    text = _run_editor(path, kept)
+    text = run_editor(path, kept)
     try:
         rows = delimited.read(path, text, src_tgt, "tsv")
         check_duplicates(path, rows)
@@ -370,32 +370,6 @@ def edit(
     )
 
 
-def _run_editor(path: str, kept: str) -> str:
-    """Run $VISUAL or $EDITOR on `path` and read back what it saved, with one-line errors."""
-    from .. import config
-    from ..errors import GlossaryError, UsageError
-
-    editor = config.editor()
-    try:
-        command = shlex.split(editor)
-    except ValueError as exc:
-        raise UsageError(f"cannot read $EDITOR {editor!r}: {exc}; fix the quoting") from exc
-    if not command:
-        raise UsageError("$EDITOR is empty; set it to an editor, e.g. EDITOR=nano")
-    try:
-        result = subprocess.run([*command, path], check=False)
-    except OSError as exc:
-        raise GlossaryError(f"cannot start the editor {editor!r}: {exc.strerror}; set $EDITOR") from exc
-    if result.returncode != 0:
-        raise GlossaryError(f"the editor exited with status {result.returncode}; {kept}")
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise GlossaryError("the editor deleted the file; nothing changed") from exc
-    except IsADirectoryError as exc:
-        raise GlossaryError(f"the editor left a folder at {path}, not a file; nothing changed") from exc
-    except UnicodeDecodeError as exc:
-        raise GlossaryError(f"the editor saved the file in another encoding than UTF-8; {kept}") from exc
 
 
 @app.command()
@@ -538,7 +512,5 @@ def scan(
     table_console().print(table)
 
 
-from . import candidates as _candidates  # noqa: E402  (extract and review live in their own module)
-
-app.command("extract", no_args_is_help=True)(_candidates.extract)
-app.command("review", no_args_is_help=True)(_candidates.review)
+app.command("extract", no_args_is_help=True)(extract_candidates)  # in cli/candidates.py
+app.command("review", no_args_is_help=True)(review_candidates)

@@ -211,8 +211,8 @@ def _read_range(path: str, start: int, stop: int):
             chars = [o for o in layout if isinstance(o, LTChar | LTAnno)]
             graphics = sum(1 for o in layout if isinstance(o, LTCurve))
             images = any(isinstance(o, LTImage | LTFigure) for o in layout)
-            turned = [c for c in chars if isinstance(c, LTChar) and not c.upright]
-            chars = [c for c in chars if not (isinstance(c, LTChar) and not c.upright)]
+            turned = [c for c in chars if _turned_char(c)]  # at an angle, or upside down
+            chars = [c for c in chars if not _turned_char(c)]
             words, stacks = _stacked(_words(chars, float(layout.height)))
             read = _Page(index + 1, float(layout.height), rotated=[*_rotated(turned), *stacks])
             boxes = []
@@ -225,7 +225,7 @@ def _read_range(path: str, start: int, stop: int):
             words = [w for w in words if not any(_inside(w, box) for box in boxes)]
             margin = _margin_numbers(words)
             read.left_out += len(margin)
-            words = [w for w in words if w not in margin]
+            words = _aligned_tables([w for w in words if w not in margin], read)
             gutters = _gutters(words)
             read.lines = _lines(words, index + 1, gutters)
             _columns(read, gutters)
@@ -269,6 +269,11 @@ def _words(chars: list, height: float) -> list[dict]:
         current.append(char)
     close()
     return words
+
+
+def _turned_char(char) -> bool:
+    """A character not set upright on its baseline: rotated, or turned upside down."""
+    return hasattr(char, "matrix") and (not char.upright or char.matrix[0] < 0)
 
 
 def _stacked(words: list[dict]) -> tuple[list[dict], list[str]]:
@@ -328,7 +333,7 @@ def _tables(plumber: Any, index: int, layout: Any, read: _Page, words: list[dict
     boxes = []
     for box, grid in ruled_tables(plumber, index, layout):
         rows = [[_cell_text(cell, words) if cell else "" for cell in row] for row in grid]
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2 and any(any(r) for r in rows):
             boxes.append(box)
             read.tables.append(_Table(rows, read.number, 0, float(box[1])))
     return boxes
@@ -425,6 +430,60 @@ def _columns(page: _Page, gutters: list[tuple[float, float]]) -> None:
         line.column = first if first == last else -1
     for table in page.tables:
         table.column = -1
+
+
+def _aligned_tables(words: list[dict], read: _Page) -> list[dict]:
+    """Tables without ruling lines, found by alignment: three or more rows in a row, each of three
+    or more stretches of words set wide apart and short for the room between them, with no row of
+    full-width stretches just above or below (that is a page's text columns, where a few short
+    lines can meet). Their cells (the rows cut at the gutters the rows share) go to `read`; the
+    words left return."""
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if rows and abs(rows[-1][0]["top"] - word["top"]) <= 0.4 * word["size"]:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    kinds = [_row_kind(row) for row in rows]
+    used: set[int] = set()
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and kinds[end] == "table" and (end == start or _near(rows[end - 1], rows[end])):
+            end += 1
+        above = start > 0 and _near(rows[start - 1], rows[start]) and kinds[start - 1] == "columns"
+        below = start < end < len(rows) and _near(rows[end - 1], rows[end]) and kinds[end] == "columns"
+        if end - start >= 3 and not above and not below:
+            run = rows[start:end]
+            gutters = _gutters([w for r in run for w in r])
+            if len(gutters) >= 2:
+                bounds = [(a + b) / 2 for a, b in gutters]
+                cells = [[" ".join(w["text"] for w in r if sum(w["x0"] > x for x in bounds) == c)
+                          for c in range(len(bounds) + 1)] for r in run]  # fmt: skip
+                read.tables.append(_Table(cells, read.number, -1, min(w["top"] for w in run[0])))
+                used |= {id(w) for r in run for w in r}
+        start = max(end, start + 1)
+    return [w for w in words if id(w) not in used]
+
+
+def _row_kind(row: list[dict]) -> str:
+    """'table': three or more stretches, most short for the room to the next; 'columns': three or
+    more that fill it (text columns); else 'text'."""
+    row.sort(key=lambda w: w["x0"])
+    cells = [[row[0]]]
+    for word in row[1:]:
+        if word["x0"] - cells[-1][-1]["x1"] >= 1.5 * word["size"]:
+            cells.append([])
+        cells[-1].append(word)
+    if len(cells) < 3:
+        return "text"
+    pairs = list(zip(cells, cells[1:], strict=False))
+    short = sum(a[-1]["x1"] - a[0]["x0"] < 0.6 * (b[0]["x0"] - a[0]["x0"]) for a, b in pairs)
+    return "table" if short * 2 >= len(pairs) else "columns"
+
+
+def _near(above: list[dict], below: list[dict]) -> bool:
+    return below[0]["top"] - max(w["bottom"] for w in above) < 2 * below[0]["size"]
 
 
 def _reading_order(page: _Page) -> list[_Line | _Table]:
