@@ -154,3 +154,11 @@ def run_editor(path: str, kept: str) -> str:
         raise GlossaryError(f"the editor left a folder at {path}, not a file; nothing changed") from exc
     except UnicodeDecodeError as exc:
         raise GlossaryError(f"the editor saved the file in another encoding than UTF-8; {kept}") from exc
+
+
+class Conflict(StrEnum):
+    """What an import does with a term the glossary defines otherwise."""
+
+    fail = "fail"
+    skip = "skip"
+    replace = "replace"

@@ -12,19 +12,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from .arguments import Db, Encoding, GlossaryName, Model, Pair, open_database, parse_pair
+from .arguments import Conflict, Db, Encoding, GlossaryName, Model, Pair, open_database, parse_pair
 
 
 class CandidateFormat(StrEnum):
     jsonl = "jsonl"
     tsv = "tsv"
     tbx = "tbx"
-
-
-class Conflict(StrEnum):
-    fail = "fail"
-    skip = "skip"
-    replace = "replace"
 
 
 def extract(

@@ -12,7 +12,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from .arguments import Db, Encoding, GlossaryName, Pair, open_database, parse_pair, run_editor, table_console
+from .arguments import (
+    Conflict,
+    Db,
+    Encoding,
+    GlossaryName,
+    Pair,
+    open_database,
+    parse_pair,
+    run_editor,
+    table_console,
+)
 from .candidates import extract as extract_candidates
 from .candidates import review as review_candidates
 
@@ -25,12 +35,6 @@ class ListFormat(StrEnum):
     table = "table"
     tsv = "tsv"
     json = "json"
-
-
-class Conflict(StrEnum):
-    fail = "fail"
-    skip = "skip"
-    replace = "replace"
 
 
 def _store(db: Path | None, *, write: bool = False):

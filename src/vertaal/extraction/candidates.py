@@ -11,10 +11,10 @@ from typing import Any
 from lxml import etree
 
 from ..errors import InputError, UsageError
+from ..glossary.tbx import TBX3_NS, skeleton
 
 FORMATS = ("jsonl", "tsv", "tbx")
 KINDS = ("name", "phrase", "compound", "abbreviation")
-TBX3_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -135,12 +135,7 @@ def _tbx(candidates: list[Candidate], pair: tuple[str, str]) -> str:
     """TBX v3 (TBX-Basic, DCA style): each proposed target is an admitted term, the examples are
     contexts, the evidence is a note."""
     ns = f"{{{TBX3_NS}}}"
-    root = etree.Element(f"{ns}tbx", nsmap={None: TBX3_NS}, style="dca", type="TBX-Basic")
-    root.set(XML_LANG, pair[0])
-    header = etree.SubElement(root, f"{ns}tbxHeader")
-    desc = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
-    etree.SubElement(desc, f"{ns}p").text = "Candidate terms extracted by vertaal (targets proposed)"
-    body = etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
+    root, body = skeleton(pair[0], "Candidate terms extracted by vertaal (targets proposed)")
     for number, candidate in enumerate(candidates, start=1):
         concept = etree.SubElement(body, f"{ns}conceptEntry", id=f"c{number}")
         etree.SubElement(concept, f"{ns}note").text = candidate.note()

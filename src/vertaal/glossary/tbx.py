@@ -29,6 +29,8 @@ flags travel as ``<descrip type="caseSensitive">true</descrip>`` (and ``compound
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
 from ..errors import GlossaryError
@@ -194,15 +196,21 @@ def _concept(name: str, concept, pair: tuple[str, str], skipped: Skipped) -> lis
     return rows
 
 
+def skeleton(language: str, description: str) -> tuple[Any, Any]:
+    """A TBX v3 (TBX-Basic, DCA style) document's root and its empty body, in `language`."""
+    ns = f"{{{TBX3_NS}}}"
+    root = etree.Element(f"{ns}tbx", nsmap={None: TBX3_NS}, style="dca", type="TBX-Basic")
+    root.set(XML_LANG, language)
+    header = etree.SubElement(root, f"{ns}tbxHeader")
+    desc = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
+    etree.SubElement(desc, f"{ns}p").text = description
+    return root, etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
+
+
 def write(entries: list[Entry], pair: tuple[str, str]) -> str:
     """Serialise entries as a TBX v3 (TBX-Basic, DCA style) document."""
     ns = f"{{{TBX3_NS}}}"
-    root = etree.Element(f"{ns}tbx", nsmap={None: TBX3_NS}, style="dca", type="TBX-Basic")
-    root.set(XML_LANG, pair[0])
-    header = etree.SubElement(root, f"{ns}tbxHeader")
-    desc = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
-    etree.SubElement(desc, f"{ns}p").text = "Exported by vertaal"
-    body = etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
+    root, body = skeleton(pair[0], "Exported by vertaal")
     for number, entry in enumerate(entries, start=1):
         concept = etree.SubElement(body, f"{ns}conceptEntry", id=f"c{number}")
         for flag, descrip in _FLAG_DESCRIPS.items():
