@@ -84,7 +84,7 @@ def measure(path: Path) -> dict:
         "duplicated": duplicated,
         "out_of_order": _out_of_order(positions),
         "glued": sum(1 for w in ours if len(w) >= 14 and w not in known),
-        "left_out": len(document.left_out),
+        "left_out": len(getattr(document, "left_out", [])),
         "seconds": round(seconds, 3),
     }
 
