@@ -177,7 +177,13 @@ def _pages(path: str):
     from concurrent.futures import ProcessPoolExecutor
 
     size = -(-count // workers)
-    with ProcessPoolExecutor(workers) as pool:
+    import multiprocessing
+    import threading
+
+    # with other threads running (a model's, a server's), a fork could inherit a lock one of them
+    # holds and hang: workers then come from a clean server process (slower to start)
+    method = "forkserver" if threading.active_count() > 1 else "fork"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         ranges = [(path, a, min(a + size, count)) for a in range(0, count, size)]
         for chunk in pool.map(_read_range_list, ranges):
             yield from chunk
@@ -467,8 +473,8 @@ def _aligned_tables(words: list[dict], read: _Page) -> list[dict]:
 
 
 def _row_kind(row: list[dict]) -> str:
-    """'table': three or more stretches, most short for the room to the next; 'columns': three or
-    more that fill it (text columns); else 'text'."""
+    """'table': three or more stretches, each short for the room to the next; 'columns': three or
+    more, most of which fill it (text columns); else 'text'."""
     row.sort(key=lambda w: w["x0"])
     cells = [[row[0]]]
     for word in row[1:]:
@@ -479,7 +485,7 @@ def _row_kind(row: list[dict]) -> str:
         return "text"
     pairs = list(zip(cells, cells[1:], strict=False))
     short = sum(a[-1]["x1"] - a[0]["x0"] < 0.6 * (b[0]["x0"] - a[0]["x0"]) for a, b in pairs)
-    return "table" if short * 2 >= len(pairs) else "columns"
+    return "table" if short == len(pairs) else "columns" if short * 2 < len(pairs) else "text"
 
 
 def _near(above: list[dict], below: list[dict]) -> bool:
@@ -522,16 +528,17 @@ def _furniture(pages: list[_Page]) -> set[int]:
     for page in pages:
         for line in page.lines:
             key = _furniture_key(line.text)
-            if key:  # in the same type: a title that a running head repeats is no running head
+            if sum(c.isalpha() for c in key) >= 3:  # words, not a table's "1,250" or a bullet
+                # in the same type: a title that a running head repeats is no running head
                 place = (line.top / page.height, page.number, line)
                 seen.setdefault(f"{line.size} {line.bold} {key}", []).append(place)
     found = set()
     most = max(3, int(0.4 * len(pages)) + 1)
-    for places in seen.values():
+    for key, places in seen.items():
         margin = [(t, n, line) for t, n, line in places if t < MARGIN_BAND or t > 1 - MARGIN_BAND - 0.02]
         if len({n for _, n, _ in margin}) >= 2:
             found |= {id(line) for _, _, line in margin}
-        if len({n for _, n, _ in places}) < most:
+        if len({n for _, n, _ in places}) < most or len(key.split()) < 4:  # size, weight, 2+ words
             continue
         ordered = sorted(places, key=lambda place: place[0])
         start = 0
@@ -550,9 +557,9 @@ def _furniture(pages: list[_Page]) -> set[int]:
 
 
 def _lone_page_number(text: str) -> bool:
-    return bool(
-        re.fullmatch(r"(?:page|pagina|p\.)?\s*\d{1,4}(?:\s*(?:/|of|van)\s*\d{1,4})?", text.strip(), re.I)
-    )
+    """"12", "Page 3 of 48", "pagina 2 van 9", "-12-", "- 12 -"."""
+    number = r"(?:page|pagina|p\.)?\s*\d{1,4}(?:\s*(?:/|of|van)\s*\d{1,4})?"
+    return bool(re.fullmatch(rf"[-–]?\s*{number}\s*[-–]?", text.strip(), re.I))
 
 
 def _body_size(lines: list[_Line]) -> float:
