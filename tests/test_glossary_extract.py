@@ -409,3 +409,11 @@ def test_review_checks_the_glossary_name_and_pair_before_the_questions(db, tmp_p
     assert named.exit_code == 2 and "not a glossary name" in named.stderr and "[1/1]" not in named.output
     paired = runner.invoke(app, ["glossary", "review", str(candidates), "--pair", "en-nl"], input="a\n")
     assert paired.exit_code == 2 and "--pair nl-en" in paired.stderr
+
+
+def test_review_of_a_tsv_says_how_many_rows_had_no_target(db, tmp_path):
+    candidates = tmp_path / "c.tsv"
+    candidates.write_text("Raad van State\tCouncil of State\t\nkabinet\t\t\n", "utf-8")
+    result = runner.invoke(app, ["glossary", "review", str(candidates)], input="r\n")
+    assert result.exit_code == 0 and "1 rows without a target left out" in result.stderr
+    assert "[1/1] Raad van State" in result.output

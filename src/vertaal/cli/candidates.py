@@ -174,7 +174,7 @@ def review(
         raise UsageError(f"glossary review takes Dutch candidates (--pair nl-en), not {pair}")
     check_name(glossary)  # before the questions, so no answer is lost to a bad name or database
     store = GlossaryStore(open_database(db, write=True))
-    found = read_candidates(candidates, src_tgt)
+    found = read_candidates(candidates, src_tgt, lambda line: typer.echo(line, err=True))
     if not found:
         raise UsageError(f"{candidates}: no candidates to review")
     entries = _in_editor(found, src_tgt) if editor else _one_by_one(found, src_tgt)

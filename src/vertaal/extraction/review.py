@@ -3,6 +3,7 @@ an entry, and import them the way every import goes (one history group, restorab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..glossary.store import GlossaryStore, ImportReport
@@ -17,7 +18,9 @@ EDITOR_HEADER = (
 )
 
 
-def read_candidates(path: str, pair: tuple[str, str]) -> list[Candidate]:
+def read_candidates(
+    path: str, pair: tuple[str, str], warn: Callable[[str], None] | None = None
+) -> list[Candidate]:
     """Candidates from JSONL (``glossary extract --format jsonl``), or from a TSV or TBX file (its
     entries, each with its target as the proposal)."""
     name = display_name(path)
@@ -26,8 +29,12 @@ def read_candidates(path: str, pair: tuple[str, str]) -> list[Candidate]:
     if suffix in (".jsonl", ".ndjson", ".json") or data.lstrip()[:1] == b"{":
         return read_jsonl(name, decode(data, name))
     from ..glossary.formats import read
+    from ..skips import Skipped
 
-    rows = read(name, data, pair=pair)
+    skipped = Skipped()
+    rows = read(name, data, pair=pair, skipped=skipped)
+    if skipped.total and warn is not None:  # a candidate the file gives no target: nothing to accept
+        warn(f"{name}: {skipped.total} rows without a target left out; the JSONL output lists them")
     return [Candidate(r.entry.source, 0.0, 0, targets=[Proposal(r.entry.target, 1.0, "file")]) for r in rows]
 
 
