@@ -13,7 +13,7 @@ from ..db.connection import Database, now, transaction
 from ..db.migrations import history_json
 from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError, shown
 from ..skips import Skipped
-from ..terms.entry import STORED, Entry
+from ..terms.entry import END, STORED, Entry
 from ..text.reflow import collapse
 from . import DEFAULT_GLOSSARY
 
@@ -53,13 +53,15 @@ class EditReport:
     conflicts: list[str] = field(default_factory=list)
 
 
-NAME = re.compile(r"[\w.-]{1,100}")
+# The rule, as a JSON Schema pattern too (the server's API describes names with it)
+NAME_PATTERN = rf"^(?!\.\.?{END})[\w.-]{{1,100}}{END}"
+NAME = re.compile(NAME_PATTERN)
 
 
 def check_name(name: str) -> None:
     """A glossary name is 1 to 100 letters, digits, '.', '-' and '_' (no space, no control or
-    bidirectional character): the same rule for the CLI, the API and the UI."""
-    if not NAME.fullmatch(name) or name in (".", ".."):
+    bidirectional character, not '.' or '..'): the same rule for the CLI, the API and the UI."""
+    if not NAME.match(name):
         shown = name if len(name) <= 40 else name[:40] + "…"
         raise UsageError(f"{shown!r} is not a glossary name: use 1 to 100 letters, digits, '.', '-' or '_'")
 

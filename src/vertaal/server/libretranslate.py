@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
 from ..errors import VertaalError
+from ..glossary.store import NAME_PATTERN
 from ..languages import Pair
 from ..terms.entry import END
 from .batching import Batcher, ClientGone, translate_paragraphs
@@ -27,7 +28,7 @@ from .files import translate_document, upload_kind
 from .handlers import ERRORS, RequestError
 from .html import translate_html
 from .keys import require
-from .state import NAME_PATTERN, State
+from .state import State
 
 NAMES = {"nl": "Dutch", "en": "English"}
 _TEXT = {"type": "string"}

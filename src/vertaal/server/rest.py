@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ..errors import ConflictError, GlossaryError, NotFoundError, UsageError
 from ..glossary.formats import write
-from ..glossary.store import GlossaryStore, check_name
+from ..glossary.store import NAME_PATTERN, GlossaryStore, check_name
 from ..languages import Pair
 from ..options import DEFAULT_PAIR
 from ..qa.alignment import SegmentPair
@@ -27,7 +27,7 @@ from ..qa.checks import Problem, check_segments
 from ..qa.reports import render_html
 from ..terms.entry import MAX_TERM_CHARS, NOTE_PATTERN, TERM_PATTERN, Entry
 from .handlers import ERRORS
-from .state import NAME_PATTERN, PAIRS, GlossariesDep, PairDep, SettingsDep, State, require_key
+from .state import PAIRS, GlossariesDep, PairDep, SettingsDep, State, require_key
 
 
 def named(name: str) -> str:

@@ -26,14 +26,12 @@ from ..engine.registry import directions, served_directions
 from ..languages import Pair
 from ..memory.store import MemoryStore
 from ..options import DEFAULT_PAIR, TranslateOptions
-from ..terms.entry import END
 from .batching import Batcher
 from .glossaries import Glossaries
 from .keys import KeyRing, require
 from .translators import Translators
 
 PAIRS = tuple(directions())  # the pairs the API names, as the schema lists them
-NAME_PATTERN = rf"^(?!\.\.?{END})[\w.-]{{1,100}}{END}"  # glossary.store.check_name's rule, for the schema
 
 
 @dataclass
