@@ -25,6 +25,7 @@ warning. An encrypted PDF gives one line.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import statistics
@@ -39,6 +40,9 @@ from ..text.reflow import join_lines, strip_control
 from .blocks import Block, Translated
 
 MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and page numbers sit
+# typographic ligatures as their letters: "ﬁnding" is "finding" to a model and a glossary
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+FRAME_COLUMNS = 1000  # a frame's cells are columns from here, apart from the page's own
 WORD_GAP = 0.11  # a gap between characters over this share of the type size is a space (pdfminer: 0.1)
 _DIGITS = re.compile(r"\d+")
 _NOTE_ENDS = set("0123456789*†‡")
@@ -54,6 +58,7 @@ class _Line:
     words: list[dict]
     page: int
     column: int = 0  # -1: spans the columns
+    framed: bool = False  # in a frame's cell, its column set by the cell
 
     @property
     def text(self) -> str:
@@ -90,6 +95,8 @@ class _Table:
     page: int
     column: int
     top: float
+    x0: float = 0.0
+    x1: float = 0.0  # 0: as wide as the page
 
 
 @dataclass
@@ -232,8 +239,8 @@ def _read_range(path: str, start: int, stop: int):
             margin = _margin_numbers(words)
             read.left_out += len(margin)
             words = _aligned_tables([w for w in words if w not in margin], read)
-            gutters = _gutters(words)
-            read.lines = _lines(words, index + 1, gutters)
+            gutters = [(a, b, -1e9, 1e9) for a, b in _gutters(words)] or _local_gutters(words)
+            read.lines += _lines(words, index + 1, gutters)
             _columns(read, gutters)
             yield read, images
     if plumber is not None:
@@ -250,7 +257,7 @@ def _words(chars: list, height: float) -> list[dict]:
             first = current[0]
             words.append(
                 {
-                    "text": "".join(c.get_text() for c in current),
+                    "text": "".join(c.get_text() for c in current).translate(LIGATURES),
                     "x0": min(c.x0 for c in current),
                     "x1": max(c.x1 for c in current),
                     "top": height - max(c.y1 for c in current),
@@ -338,11 +345,60 @@ def _tables(plumber: Any, index: int, layout: Any, read: _Page, words: list[dict
 
     boxes = []
     for box, grid in ruled_tables(plumber, index, layout):
-        rows = [[_cell_text(cell, words) if cell else "" for cell in row] for row in grid]
+        rows = [split for row in grid for split in _text_rows(row, words)]
+        if _frame(grid, words):
+            boxes.append(box)
+            read.lines += _frame_lines(grid, words, read.number)
+            continue
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2 and any(any(r) for r in rows):
             boxes.append(box)
-            read.tables.append(_Table(rows, read.number, 0, float(box[1])))
+            read.tables.append(_Table(rows, read.number, 0, float(box[1]), float(box[0]), float(box[2])))
     return boxes
+
+
+def _frame(grid: list[list], words: list[dict]) -> bool:
+    """Boxes drawn around columns of running text, not a table: one row at most has two cells
+    with text, and a cell of that row holds six lines or more. Its words are read as text."""
+    filled = [[_cell_lines(cell, words) if cell else 0 for cell in row] for row in grid]
+    across = [row for row in filled if sum(1 for n in row if n) >= 2]
+    return len(across) == 1 and max(across[0]) >= 6
+
+
+def _frame_lines(grid: list[list], words: list[dict], page: int) -> list[_Line]:
+    """A frame's text as lines, each cell its own column: a row of one cell spans the page."""
+    lines = []
+    for row in grid:
+        cells = [cell for cell in row if cell and _cell_lines(cell, words)]
+        for c, cell in enumerate(cells):
+            for line in _lines([w for w in words if _inside(w, cell)], page, []):
+                line.column, line.framed = (-1 if len(cells) == 1 else FRAME_COLUMNS + c), True
+                lines.append(line)
+    return lines
+
+
+def _cell_lines(cell: tuple, words: list[dict]) -> int:
+    return len({round(w["top"]) for w in words if _inside(w, cell)})
+
+
+def _text_rows(row: list, words: list[dict]) -> list[list[str]]:
+    """A grid row's cells, as one row, or as one row per line of text where the rule between
+    rows was left out: each cell's lines at heights shared across the row, two cells at least
+    holding a line at every one of them."""
+    cells = [sorted((w for w in words if _inside(w, cell)), key=lambda w: (w["top"], w["x0"])) if cell else []
+             for cell in row]  # fmt: skip
+    heights: list[float] = []
+    for word in sorted((w for cell in cells for w in cell), key=lambda w: w["top"]):
+        if not heights or word["top"] - heights[-1] > 0.5 * word["size"]:
+            heights.append(word["top"])
+    if len(heights) >= 2:
+        at = [[bisect.bisect_right(heights, w["top"] + 0.5 * w["size"]) - 1 for w in cell] for cell in cells]
+        if sum(1 for lines in at if len(set(lines)) == len(heights)) >= 2:
+            return [
+                [" ".join(w["text"] for w, k in zip(cell, lines, strict=True) if k == j)
+                 for cell, lines in zip(cells, at, strict=True)]
+                for j in range(len(heights))
+            ]  # fmt: skip
+    return [[_cell_text(cell, words) if cell else "" for cell in row]]
 
 
 def _cell_text(cell: tuple, words: list[dict]) -> str:
@@ -401,8 +457,11 @@ def _margin_numbers(words: list[dict]) -> list[dict]:
     return [*(left if len(left) >= 5 else []), *(right if len(right) >= 5 else [])]
 
 
-def _lines(words: list[dict], page: int, gutters: list[tuple[float, float]]) -> list[_Line]:
-    """Words at the same height, cut where a gutter lies between two of them."""
+Gutter = tuple[float, float, float, float]  # x0, x1 and the rows it holds for: top, bottom
+
+
+def _rows(words: list[dict]) -> list[list[dict]]:
+    """Words at the same height, left to right."""
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         row = rows[-1] if rows else None
@@ -410,13 +469,20 @@ def _lines(words: list[dict], page: int, gutters: list[tuple[float, float]]) -> 
             row.append(word)
         else:
             rows.append([word])
-    lines = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
+    return rows
+
+
+def _lines(words: list[dict], page: int, gutters: list[Gutter]) -> list[_Line]:
+    """Words at the same height, cut where a gutter lies between two of them."""
+    lines = []
+    for row in _rows(words):
+        here = [(a, b) for a, b, top, bottom in gutters if top <= row[0]["top"] <= bottom]
         current = [row[0]]
         for word in row[1:]:
             gap = (current[-1]["x1"], word["x0"])
-            if any(gap[0] <= (a + b) / 2 <= gap[1] and gap[1] - gap[0] >= (b - a) / 2 for a, b in gutters):
+            if any(gap[0] <= (a + b) / 2 <= gap[1] and gap[1] - gap[0] >= (b - a) / 2 for a, b in here):
                 lines.append(_Line(current, page))
                 current = []
             current.append(word)
@@ -424,18 +490,73 @@ def _lines(words: list[dict], page: int, gutters: list[tuple[float, float]]) -> 
     return lines
 
 
+def _local_gutters(words: list[dict]) -> list[Gutter]:
+    """Gutters of part of a page, where the page as a whole has none: two columns under a
+    full-width paragraph, an address beside a date, a checklist in two columns. A gutter is an
+    x-range free in three rows or more in a row, at least a type size wide, with text on both
+    sides in two of them that is more than a list marker."""
+    import numpy as np
+
+    rows = _rows(words)
+    if len(rows) < 3:
+        return []
+    left = min(w["x0"] for w in words)
+    width = int(max(w["x1"] for w in words) - left) + 2
+    size = statistics.median(w["size"] for w in words)
+    covered = np.zeros((len(rows), width), dtype=bool)
+    for r, row in enumerate(rows):
+        for word in row:
+            covered[r, int(word["x0"] - left) : int(word["x1"] - left) + 1] = True
+    starts = np.array([row[0]["x0"] - left for row in rows])
+    ends = np.array([max(w["x1"] for w in row) - left for row in rows])
+    found: list[Gutter] = []
+    for r in range(len(rows) - 2):
+        free = ~(covered[r] | covered[r + 1] | covered[r + 2])
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], free.astype(np.int8), [0]))))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            if b - a < max(8.0, size):
+                continue
+            window = range(r, r + 3)  # text on both sides, wider than a marker, in two rows
+            split = [k for k in window if starts[k] < a - 4 * size and ends[k] > b + 4 * size]
+            if len(split) >= 2:
+                top, bottom = rows[r][0]["top"], rows[r + 2][0]["top"]
+                found.append((left + a, left + b, top, bottom))
+    return _merge_gutters(found)
+
+
+def _merge_gutters(found: list[Gutter]) -> list[Gutter]:
+    """Overlapping windows' gutters as one, over all their rows."""
+    merged: list[Gutter] = []
+    for a, b, top, bottom in sorted(found, key=lambda g: (g[2], g[0])):
+        for k, (x0, x1, t, btm) in enumerate(merged):
+            if a < x1 and x0 < b and top <= btm:
+                merged[k] = (max(a, x0), min(b, x1), t, max(bottom, btm))
+                break
+        else:
+            merged.append((a, b, top, bottom))
+    return merged
+
+
 # --- phase 3: columns --------------------------------------------------------------------------
 
 
-def _columns(page: _Page, gutters: list[tuple[float, float]]) -> None:
-    """Number each line's column from the gutters (-1 for a line across one)."""
-    bounds = [(a + b) / 2 for a, b in gutters]
-    for line in page.lines:
-        first = sum(1 for x in bounds if line.x0 > x)
-        last = sum(1 for x in bounds if line.x1 > x)
-        line.column = first if first == last else -1
-    for table in page.tables:
-        table.column = -1
+def _columns(page: _Page, gutters: list[Gutter]) -> None:
+    """Number each line's column from the gutters at its height (-1 for a line across one, or
+    outside the rows that a part of the page's gutters hold for); a frame's lines keep theirs.
+    The columns of each part are numbered apart, so that a part is read before the next."""
+    parts = sorted({(top, bottom) for _, _, top, bottom in gutters})
+    for item in [*page.lines, *page.tables]:
+        if getattr(item, "framed", False):
+            continue
+        inside = (k for k, (top, bottom) in enumerate(parts) if top <= item.top + 0.5 <= bottom + 12)
+        part = next(inside, None)
+        if part is None or not item.x1:
+            item.column = -1 if parts or not item.x1 else 0
+            continue
+        bounds = sorted((a + b) / 2 for a, b, top, bottom in gutters if (top, bottom) == parts[part])
+        first = sum(1 for x in bounds if item.x0 > x)
+        last = sum(1 for x in bounds if item.x1 > x)
+        item.column = part * 100 + first if first == last else -1
 
 
 def _aligned_tables(words: list[dict], read: _Page) -> list[dict]:
@@ -466,7 +587,12 @@ def _aligned_tables(words: list[dict], read: _Page) -> list[dict]:
                 bounds = [(a + b) / 2 for a, b in gutters]
                 cells = [[" ".join(w["text"] for w in r if sum(w["x0"] > x for x in bounds) == c)
                           for c in range(len(bounds) + 1)] for r in run]  # fmt: skip
-                read.tables.append(_Table(cells, read.number, -1, min(w["top"] for w in run[0])))
+                top, x0, x1 = (
+                    min(w["top"] for w in run[0]),
+                    min(w["x0"] for r in run for w in r),
+                    max(w["x1"] for r in run for w in r),
+                )
+                read.tables.append(_Table(cells, read.number, -1, top, x0, x1))
                 used |= {id(w) for r in run for w in r}
         start = max(end, start + 1)
     return [w for w in words if id(w) not in used]
@@ -557,7 +683,7 @@ def _furniture(pages: list[_Page]) -> set[int]:
 
 
 def _lone_page_number(text: str) -> bool:
-    """"12", "Page 3 of 48", "pagina 2 van 9", "-12-", "- 12 -"."""
+    """ "12", "Page 3 of 48", "pagina 2 van 9", "-12-", "- 12 -"."""
     number = r"(?:page|pagina|p\.)?\s*\d{1,4}(?:\s*(?:/|of|van)\s*\d{1,4})?"
     return bool(re.fullmatch(rf"[-–]?\s*{number}\s*[-–]?", text.strip(), re.I))
 
@@ -641,12 +767,23 @@ def _column_edges(pages: list[_Page]) -> dict[tuple[int, int], tuple[float, floa
 
 
 def _starts_paragraph(
-    previous: _Line, line: _Line, body: float, spacing: float = 0.0, edges: dict | None = None
+    previous: _Line,
+    line: _Line,
+    body: float,
+    spacing: float = 0.0,
+    edges: dict | None = None,
+    first: _Line | None = None,
 ) -> bool:
+    """Whether `line` starts a paragraph after `previous` (`first`: the first line of the
+    paragraph `previous` ends)."""
     if line.page != previous.page or line.size != previous.size or line.bold != previous.bold:
         return True
     left, right = (edges or {}).get((previous.page, previous.column), (previous.x0, previous.x1))
     short = previous.column == line.column and previous.x1 < right - 0.3 * (right - left)
+    first = first or previous
+    indent = 0.8 * line.size
+    if first is not previous and previous.x0 - first.x0 > indent and line.column == previous.column:
+        return line.x0 - first.x0 < indent / 2  # a hanging indent: back at the margin is a new one
     if short and (previous.text.endswith(_CLOSING) or not line.text[:1].islower()):
         return True  # the line before ends well short of the column: a paragraph's last line
     gap = line.top - previous.bottom
@@ -654,8 +791,9 @@ def _starts_paragraph(
         return True
     if line.column != previous.column:
         return previous.column != -1  # a line across the columns may wrap into the first one
-
-    return line.x0 - previous.x0 > 0.8 * line.size  # an indented first line
+    if first is previous and not short and previous.x0 - left < indent / 2 < line.x0 - previous.x0:
+        return False  # a full first line at the margin, the next indented: a hanging indent
+    return line.x0 - previous.x0 > indent  # an indented first line
 
 
 def _blocks(pages: list[_Page]) -> list[Block]:
@@ -690,7 +828,7 @@ def _blocks(pages: list[_Page]) -> list[Block]:
                 last.lines.append(item)  # an item's next line, in its hanging indent
             elif (
                 isinstance(last, _Paragraph) and not marked
-                and not _starts_paragraph(last.lines[-1], item, body, spacing, edges)
+                and not _starts_paragraph(last.lines[-1], item, body, spacing, edges, last.lines[0])
             ):  # fmt: skip
                 last.lines.append(item)
             else:
