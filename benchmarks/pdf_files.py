@@ -75,7 +75,7 @@ class Stream:
 
     @classmethod
     def of(cls, blocks: list, pages: range | None) -> Stream:
-        stream, page = cls(), 0
+        stream, page = cls(), 1  # a table before any paragraph is on page 1
         for block in blocks:
             number = re.match(r"page (\d+)", block.place)
             page = int(number.group(1)) if number else page
@@ -90,9 +90,11 @@ class Stream:
     def places(self, opening: list[str]) -> list[int]:
         """Where the opening lines up: over two thirds of its 4-grams at one start, or all of a
         shorter one."""
-        if len(opening) < 4:
+        if len(opening) < 4:  # a short heading: where it starts a block, if it does anywhere
             n = len(opening)
-            return [i for i in range(len(self.words) - n + 1) if self.words[i : i + n] == opening]
+            found = [i for i in range(len(self.words) - n + 1) if self.words[i : i + n] == opening]
+            starting = [i for i in found if i - self.starts[self.block_at(i)] <= 2]
+            return starting or found[:1]
         votes: dict[int, int] = {}
         grams = _grams(opening)
         for offset, gram in enumerate(grams):
@@ -166,12 +168,15 @@ def against_reference(blocks: list, reference: Path, explain: bool = False) -> d
             counts["notes_wrong"] += kind == "N"
             continue
         counts["duplicated"] += len(places) > expected[" ".join(words[:6])]
-        block = stream.block_at(places[0])
+        # of the places an opening written more than once has, the first after the last one read
+        after = [at for at in sorted(places) if positions and at > positions[-1]]
+        at = after[0] if after and len(places) > 1 else places[0]
+        block = stream.block_at(at)
         if kind == "N":
             counts["notes_wrong"] += stream.kinds[block] != "note"
             continue
-        counts["mid_block"] += places[0] - stream.starts[block] > 2
-        positions.append(places[0])
+        counts["mid_block"] += at - stream.starts[block] > 2
+        positions.append(at)
     counts["out_of_order"] = _out_of_order(positions)
     return counts
 

@@ -32,6 +32,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +56,14 @@ _MARKER = re.compile(r"^(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?
 
 @dataclass
 class _Line:
+    """Words on one line of one column; its words do not change once made."""
+
     words: list[dict]
     page: int
     column: int = 0  # -1: spans the columns
     framed: bool = False  # in a frame's cell, its column set by the cell
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w["text"] for w in self.words)
 
@@ -72,19 +75,19 @@ class _Line:
     def x1(self) -> float:
         return self.words[-1]["x1"]
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w["top"] for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w["bottom"] for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return round(statistics.median(w["size"] for w in self.words), 1)
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         return all("bold" in w["fontname"].lower() or "black" in w["fontname"].lower() for w in self.words)
 
@@ -345,7 +348,7 @@ def _tables(plumber: Any, index: int, layout: Any, read: _Page, words: list[dict
 
     boxes = []
     for box, grid in ruled_tables(plumber, index, layout):
-        rows = [split for row in grid for split in _text_rows(row, words)]
+        rows = _grid_rows(grid, words)
         if _frame(grid, words):
             boxes.append(box)
             read.lines += _frame_lines(grid, words, read.number)
@@ -380,25 +383,45 @@ def _cell_lines(cell: tuple, words: list[dict]) -> int:
     return len({round(w["top"]) for w in words if _inside(w, cell)})
 
 
-def _text_rows(row: list, words: list[dict]) -> list[list[str]]:
-    """A grid row's cells, as one row, or as one row per line of text where the rule between
-    rows was left out: each cell's lines at heights shared across the row, two cells at least
-    holding a line at every one of them."""
-    cells = [sorted((w for w in words if _inside(w, cell)), key=lambda w: (w["top"], w["x0"])) if cell else []
-             for cell in row]  # fmt: skip
+def _grid_rows(grid: list[list], words: list[dict]) -> list[list[str]]:
+    """A grid's rows of cell texts. A grid row whose rules were left out (booktabs: rules at the
+    head and foot only) is split into one row per line (`_text_rows`): it holds more lines than
+    the grid's rows usually do, three or more, or the grid has three rows at most."""
+    cells = [
+        [sorted((w for w in words if _inside(w, cell)), key=lambda w: (w["top"], w["x0"])) if cell else []
+         for cell in row]
+        for row in grid
+    ]  # fmt: skip
+    heights = [_heights([w for cell in row for w in cell]) for row in cells]
+    usual = statistics.median_low([len(h) for h in heights if h] or [1])
+    rows = []
+    for row, cell_words, at in zip(grid, cells, heights, strict=True):
+        left_out = len(at) > usual and (len(at) >= 3 or len(grid) <= 3)  # not a cell of two lines
+        split = _text_rows(cell_words, at) if left_out else None
+        rows += split or [[_cell_text(cell, words) if cell else "" for cell in row]]
+    return rows
+
+
+def _heights(words: list[dict]) -> list[float]:
     heights: list[float] = []
-    for word in sorted((w for cell in cells for w in cell), key=lambda w: w["top"]):
+    for word in sorted(words, key=lambda w: w["top"]):
         if not heights or word["top"] - heights[-1] > 0.5 * word["size"]:
             heights.append(word["top"])
-    if len(heights) >= 2:
-        at = [[bisect.bisect_right(heights, w["top"] + 0.5 * w["size"]) - 1 for w in cell] for cell in cells]
-        if sum(1 for lines in at if len(set(lines)) == len(heights)) >= 2:
-            return [
-                [" ".join(w["text"] for w, k in zip(cell, lines, strict=True) if k == j)
-                 for cell, lines in zip(cells, at, strict=True)]
-                for j in range(len(heights))
-            ]  # fmt: skip
-    return [[_cell_text(cell, words) if cell else "" for cell in row]]
+    return heights
+
+
+def _text_rows(cells: list[list[dict]], heights: list[float]) -> list[list[str]] | None:
+    """One row per line of text, where two cells at least hold a line at every height."""
+    at = [[bisect.bisect_right(heights, w["top"] + 0.5 * w["size"]) - 1 for w in cell] for cell in cells]
+    if sum(1 for lines in at if len(set(lines)) == len(heights)) < 2:
+        return None
+    return [
+        [
+            " ".join(w["text"] for w, k in zip(cell, lines, strict=True) if k == j)
+            for cell, lines in zip(cells, at, strict=True)
+        ]
+        for j in range(len(heights))
+    ]
 
 
 def _cell_text(cell: tuple, words: list[dict]) -> str:
@@ -495,32 +518,29 @@ def _local_gutters(words: list[dict]) -> list[Gutter]:
     full-width paragraph, an address beside a date, a checklist in two columns. A gutter is an
     x-range free in three rows or more in a row, at least a type size wide, with text on both
     sides in two of them that is more than a list marker."""
-    import numpy as np
-
     rows = _rows(words)
     if len(rows) < 3:
         return []
-    left = min(w["x0"] for w in words)
-    width = int(max(w["x1"] for w in words) - left) + 2
     size = statistics.median(w["size"] for w in words)
-    covered = np.zeros((len(rows), width), dtype=bool)
-    for r, row in enumerate(rows):
-        for word in row:
-            covered[r, int(word["x0"] - left) : int(word["x1"] - left) + 1] = True
-    starts = np.array([row[0]["x0"] - left for row in rows])
-    ends = np.array([max(w["x1"] for w in row) - left for row in rows])
+    spans = [[(w["x0"], w["x1"]) for w in row] for row in rows]
     found: list[Gutter] = []
     for r in range(len(rows) - 2):
-        free = ~(covered[r] | covered[r + 1] | covered[r + 2])
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], free.astype(np.int8), [0]))))
-        for a, b in zip(edges[::2], edges[1::2], strict=True):
+        window = range(r, r + 3)
+        covered = sorted(span for k in window for span in spans[k])
+        reach = covered[0][1]
+        for x0, x1 in covered[1:]:
+            a, b = reach, x0  # free from a to b in all three rows
+            reach = max(reach, x1)
             if b - a < max(8.0, size):
                 continue
-            window = range(r, r + 3)  # text on both sides, wider than a marker, in two rows
-            split = [k for k in window if starts[k] < a - 4 * size and ends[k] > b + 4 * size]
+            # text on both sides, wider than a list marker, in two rows of the three
+            split = [
+                k
+                for k in window
+                if spans[k][0][0] < a - 4 * size and max(x for _, x in spans[k]) > b + 4 * size
+            ]
             if len(split) >= 2:
-                top, bottom = rows[r][0]["top"], rows[r + 2][0]["top"]
-                found.append((left + a, left + b, top, bottom))
+                found.append((a, b, rows[r][0]["top"], rows[r + 2][0]["top"]))
     return _merge_gutters(found)
 
 
