@@ -462,7 +462,28 @@ def _gutters(words: list[dict]) -> list[tuple[float, float]]:
             if x - start >= 6 and min(sides) >= busiest / 3:
                 gutters.append((left + start, left + x))
             start = None
-    return gutters
+    return gutters or _beside(words, cover, left)
+
+
+def _beside(words: list[dict], cover: list[int], left: float) -> list[tuple[float, float]]:
+    """The gutter of a margin column beside the body (a journal's side notes, its running head
+    and page number): eight points or more that one word at most crosses anywhere, with three
+    words or more on each side that are not list markers."""
+    runs, start = [], None
+    for x, count in enumerate([*cover, 2]):
+        if count <= 1 and start is None:
+            start = x
+        elif count > 1 and start is not None:
+            if x - start >= 8 and start > 0 and x < len(cover):
+                runs.append((left + start, left + x))
+            start = None
+    return [(a, b) for a, b in runs if _worded(words, a, b)][:1]
+
+
+def _worded(words: list[dict], a: float, b: float) -> bool:
+    middle = (a + b) / 2
+    worded = [w for w in words if sum(map(str.isalnum, w["text"])) >= 2 and not _LONE_MARKER.match(w["text"])]
+    return sum(w["x1"] <= middle for w in worded) >= 3 and sum(w["x0"] >= middle for w in worded) >= 3
 
 
 def _margin_numbers(words: list[dict]) -> list[dict]:
@@ -674,17 +695,18 @@ def _furniture(pages: list[_Page]) -> set[int]:
     for page in pages:
         for line in page.lines:
             key = _furniture_key(line.text)
-            if sum(c.isalpha() for c in key) >= 3:  # words, not a table's "1,250" or a bullet
-                # in the same type: a title that a running head repeats is no running head
+            if sum(c.isalpha() for c in key) < 2:  # a volume "29,2" as it stands, on most pages
+                key = f"= {line.text}" if len(line.text) <= 12 and not line.text.isdigit() else ""
+            if key:  # in the same type: a title that a running head repeats is no running head
                 place = (line.top / page.height, page.number, line)
                 seen.setdefault(f"{line.size} {line.bold} {key}", []).append(place)
     found = set()
     most = max(3, int(0.4 * len(pages)) + 1)
     for key, places in seen.items():
         margin = [(t, n, line) for t, n, line in places if t < MARGIN_BAND or t > 1 - MARGIN_BAND - 0.02]
-        if len({n for _, n, _ in margin}) >= 2:
+        if len({n for _, n, _ in margin}) >= 2 and " = " not in key:  # not a table's "1,250"
             found |= {id(line) for _, _, line in margin}
-        if len({n for _, n, _ in places}) < most or len(key.split()) < 4:  # size, weight, 2+ words
+        if len({n for _, n, _ in places}) < most:
             continue
         ordered = sorted(places, key=lambda place: place[0])
         start = 0
@@ -694,12 +716,27 @@ def _furniture(pages: list[_Page]) -> set[int]:
             level = ordered[start : end + 1]
             if len({n for _, n, _ in level}) >= most:
                 found |= {id(line) for _, _, line in level}
+    numbered = _page_numbers(pages)
     for page in pages:
         for line in page.lines:
             number = line.text.strip().isdigit() or _lone_page_number(line.text)
             if number and _in_margin(line, page.height, 0.12):  # a page number sits a little further in
                 found.add(id(line))
+            elif id(line) in numbered:
+                found.add(id(line))
     return found
+
+
+def _page_numbers(pages: list[_Page]) -> set[int]:
+    """ids of lone numbers that count the pages wherever they sit (a journal's page numbers in
+    the side margin): the number less the page's place is the same on three pages or more."""
+    by_offset: dict[int, list[int]] = {}
+    for page in pages:
+        for line in page.lines:
+            text = line.text.strip()
+            if text.isdigit() and len(text) <= 4:
+                by_offset.setdefault(int(text) - page.number, []).append(id(line))
+    return {i for ids in by_offset.values() if len(ids) >= 3 for i in ids}
 
 
 def _lone_page_number(text: str) -> bool:
