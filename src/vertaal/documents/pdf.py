@@ -462,7 +462,35 @@ def _gutters(words: list[dict]) -> list[tuple[float, float]]:
             if x - start >= 6 and min(sides) >= busiest / 3:
                 gutters.append((left + start, left + x))
             start = None
-    return gutters or _beside(words, cover, left)
+    gutters = [g for g in gutters if _apart(words, *g)]
+    return _wide_columns(words, gutters, left, right) or _beside(words, cover, left)
+
+
+def _apart(words: list[dict], a: float, b: float) -> bool:
+    """Whether the rows with text on both sides of a..b are set further apart there than their
+    words are, as columns are (not a title's wide word space that two lines share)."""
+    rows = [row for row in _rows(words) if row[0]["x0"] < a and row[-1]["x1"] > b]
+    spans = [[(w["x0"], w["x1"]) for w in row] for row in rows]
+    wide = sum(_gap_at(s, a, b) > 2.5 * _word_spacing(row) for s, row in zip(spans, rows, strict=True))
+    return wide * 2 >= len(rows)
+
+
+def _wide_columns(words: list[dict], gutters: list[tuple[float, float]], left: float, right: float) -> list:
+    """The gutters less those that set apart a column narrower than six type sizes: the labels
+    of a reference list ("[Mit97]"), the numbers of a list, which stay with their text."""
+    size = statistics.median(w["size"] for w in words)
+    kept = list(gutters)
+    while kept:
+        bounds = [left, *[x for gutter in kept for x in gutter], right]
+        for k in range(len(kept) + 1):
+            a, b = bounds[2 * k], bounds[2 * k + 1]
+            inside = [w for w in words if a - 1 <= w["x0"] and w["x1"] <= b + 1]
+            if not inside or max(w["x1"] for w in inside) - min(w["x0"] for w in inside) < 6 * size:
+                del kept[min(k, len(kept) - 1)]
+                break
+        else:
+            return kept
+    return kept
 
 
 def _beside(words: list[dict], cover: list[int], left: float) -> list[tuple[float, float]]:
@@ -477,7 +505,7 @@ def _beside(words: list[dict], cover: list[int], left: float) -> list[tuple[floa
             if x - start >= 8 and start > 0 and x < len(cover):
                 runs.append((left + start, left + x))
             start = None
-    return [(a, b) for a, b in runs if _worded(words, a, b)][:1]
+    return [(a, b) for a, b in runs if _worded(words, a, b) and _apart(words, a, b)][:1]
 
 
 def _worded(words: list[dict], a: float, b: float) -> bool:
@@ -542,11 +570,12 @@ def _local_gutters(words: list[dict]) -> list[Gutter]:
     rows = _rows(words)
     if len(rows) < 3:
         return []
-    size = statistics.median(w["size"] for w in words)
     spans = [[(w["x0"], w["x1"]) for w in row] for row in rows]
+    spacing = [_word_spacing(row) for row in rows]
     found: list[Gutter] = []
     for r in range(len(rows) - 2):
         window = range(r, r + 3)
+        size = max(w["size"] for k in window for w in rows[k])
         covered = sorted(span for k in window for span in spans[k])
         reach = covered[0][1]
         for x0, x1 in covered[1:]:
@@ -554,15 +583,32 @@ def _local_gutters(words: list[dict]) -> list[Gutter]:
             reach = max(reach, x1)
             if b - a < max(8.0, size):
                 continue
-            # text on both sides, wider than a list marker, in two rows of the three
+            # text on both sides, wider than a list marker and set further apart than the row's
+            # words are (not a title's word space), in two rows of the three
             split = [
                 k
                 for k in window
-                if spans[k][0][0] < a - 4 * size and max(x for _, x in spans[k]) > b + 4 * size
+                if spans[k][0][0] < a - 4 * size
+                and max(x for _, x in spans[k]) > b + 4 * size
+                and _gap_at(spans[k], a, b) > 2.5 * spacing[k]
             ]
             if len(split) >= 2:
                 found.append((a, b, rows[r][0]["top"], rows[r + 2][0]["top"]))
     return _merge_gutters(found)
+
+
+def _word_spacing(row: list[dict]) -> float:
+    gaps = [b["x0"] - a["x1"] for a, b in zip(row, row[1:], strict=False)]
+    return statistics.median(gaps) if gaps else 0.0
+
+
+def _gap_at(spans: list[tuple[float, float]], a: float, b: float) -> float:
+    """The gap in a row that holds the x-range a..b (0 where a word crosses it)."""
+    if any(x0 < b - 0.5 and x1 > a + 0.5 for x0, x1 in spans):
+        return 0.0
+    before = max((x1 for _, x1 in spans if x1 <= a + 0.5), default=a)
+    after = min((x0 for x0, _ in spans if x0 >= b - 0.5), default=b)
+    return after - before
 
 
 def _merge_gutters(found: list[Gutter]) -> list[Gutter]:
