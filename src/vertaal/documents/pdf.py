@@ -440,8 +440,10 @@ def _inside(word: dict, box: tuple) -> bool:
     )
 
 
-def _gutters(words: list[dict]) -> list[tuple[float, float]]:
-    """x-ranges between columns: (almost) no word covers them, text lies on both sides."""
+def _gutters(words: list[dict], text: bool = True) -> list[tuple[float, float]]:
+    """x-ranges between columns: (almost) no word covers them, text lies on both sides. Columns
+    of `text` are set further apart than their words and six type sizes wide at least (a
+    table's columns need not be)."""
     if not words:
         return []
     left = min(w["x0"] for w in words)
@@ -462,6 +464,8 @@ def _gutters(words: list[dict]) -> list[tuple[float, float]]:
             if x - start >= 6 and min(sides) >= busiest / 3:
                 gutters.append((left + start, left + x))
             start = None
+    if not text:
+        return gutters
     gutters = [g for g in gutters if _apart(words, *g)]
     return _wide_columns(words, gutters, left, right) or _beside(words, cover, left)
 
@@ -669,7 +673,7 @@ def _aligned_tables(words: list[dict], read: _Page) -> list[dict]:
         below = start < end < len(rows) and _near(rows[end - 1], rows[end]) and kinds[end] == "columns"
         if end - start >= 3 and not above and not below:
             run = rows[start:end]
-            gutters = _gutters([w for r in run for w in r])
+            gutters = _gutters([w for r in run for w in r], text=False)
             if len(gutters) >= 2:
                 bounds = [(a + b) / 2 for a, b in gutters]
                 cells = [[" ".join(w["text"] for w in r if sum(w["x0"] > x for x in bounds) == c)
