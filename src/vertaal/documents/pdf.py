@@ -190,13 +190,22 @@ def _pages(path: str):
     import multiprocessing
     import threading
 
-    # with other threads running (a model's, a server's), a fork could inherit a lock one of them
-    # holds and hang: workers then come from a clean server process (slower to start)
-    method = "forkserver" if threading.active_count() > 1 else "fork"
+    # with other threads running (a model's, a server's, OpenMP's that Python does not count), a
+    # fork could inherit a lock one of them holds and hang: workers then come from a clean server
+    # process (slower to start)
+    method = "forkserver" if _threads() > 1 or threading.active_count() > 1 else "fork"
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         ranges = [(path, a, min(a + size, count)) for a in range(0, count, size)]
         for chunk in pool.map(_read_range_list, ranges):
             yield from chunk
+
+
+def _threads() -> int:
+    """The process's threads, native ones too (Linux lists them in /proc)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
 
 
 def _read_range_list(args: tuple[str, int, int]) -> list:
@@ -941,7 +950,7 @@ def _blocks(pages: list[_Page]) -> list[Block]:
             else:
                 paragraphs.append(_Paragraph([item], "item" if marked else "paragraph", page=page.number))
     _headings(paragraphs, body)
-    _join_runovers(paragraphs)
+    _join_runovers(paragraphs, edges)
     return _to_blocks(paragraphs, notes, _referring(paragraphs, notes)) + _turned(pages)
 
 
@@ -1034,8 +1043,10 @@ def _where(line: _Line) -> tuple[int, int]:
     return line.page, line.column
 
 
-def _join_runovers(paragraphs: list) -> None:
-    """A paragraph cut by a column or page break: joined to the one it runs on into."""
+def _join_runovers(paragraphs: list, edges: dict) -> None:
+    """A paragraph cut by a column or page break: joined to the one it runs on into (it ends
+    without closing punctuation, on a line that fills its column, and goes on higher up in the
+    next column or on the next page)."""
     index = 1
     while index < len(paragraphs):
         before, after = paragraphs[index - 1], paragraphs[index]
@@ -1044,11 +1055,24 @@ def _join_runovers(paragraphs: list) -> None:
             and before.kind in ("paragraph", "item") and after.kind == "paragraph"
             and _where(before.lines[-1]) != _where(after.lines[0])
             and not before.text.endswith(_CLOSING)
+            and _fills(before.lines[-1], edges)
+            and _turns_up(before.lines[-1], after.lines[0])
         ):  # fmt: skip
             before.lines += after.lines
             del paragraphs[index]
         else:
             index += 1
+
+
+def _turns_up(last: _Line, first: _Line) -> bool:
+    """Whether text goes on from `last` to `first` as from a column's foot to the next column's
+    head (higher up), or to the next page."""
+    return first.page != last.page or first.top < last.top
+
+
+def _fills(line: _Line, edges: dict) -> bool:
+    left, right = edges.get(_where(line), (line.x0, line.x1))
+    return line.x1 >= right - 0.3 * (right - left)
 
 
 def _to_blocks(paragraphs: list, notes: list[_Paragraph], referring: dict | None = None) -> list[Block]:
