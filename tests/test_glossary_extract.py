@@ -339,7 +339,10 @@ def test_candidates_page_extracts_shows_examples_and_imports_the_ticked(db):
         assert broken.status_code == 400 and "brief.txt" in broken.text and "upload" not in broken.text
     listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
     assert [(e["source"], e["target"]) for e in listed] == [("Raad van State", "Council of State")]
-    assert len(json.loads(runner.invoke(app, ["glossary", "list", "-g", "vol", "--format", "json"]).stdout)) == 100  # noqa: E501
+    assert (
+        len(json.loads(runner.invoke(app, ["glossary", "list", "-g", "vol", "--format", "json"]).stdout))
+        == 100
+    )  # noqa: E501
 
 
 def test_targets_from_the_translation_memory_and_from_a_po_file(db, tmp_path):
@@ -376,7 +379,7 @@ NESTED_TMX = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_term_inside_a_longer_candidate_is_counted_where_the_longer_one_is(tmp_path):
-    """"persoonsgegevens" sits inside "verwerking van persoonsgegevens" in two of its three pairs:
+    """ "persoonsgegevens" sits inside "verwerking van persoonsgegevens" in two of its three pairs:
     counted in all three, its target holds "data" (not the AIVD sentence's "processes")."""
     tmx = tmp_path / "m.tmx"
     tmx.write_text(NESTED_TMX, "utf-8")
@@ -404,7 +407,9 @@ def test_review_refuses_a_malformed_candidate_before_asking_anything(db, tmp_pat
 
 def test_review_checks_the_glossary_name_and_pair_before_the_questions(db, tmp_path):
     candidates = tmp_path / "c.jsonl"
-    candidates.write_text('{"source": "Raad van State", "targets": [{"text": "Council of State", "score": 1}]}\n')  # noqa: E501
+    candidates.write_text(
+        '{"source": "Raad van State", "targets": [{"text": "Council of State", "score": 1}]}\n'
+    )  # noqa: E501
     named = runner.invoke(app, ["glossary", "review", str(candidates), "-g", "bad/name"], input="a\n")
     assert named.exit_code == 2 and "not a glossary name" in named.stderr and "[1/1]" not in named.output
     paired = runner.invoke(app, ["glossary", "review", str(candidates), "--pair", "en-nl"], input="a\n")
@@ -417,3 +422,98 @@ def test_review_of_a_tsv_says_how_many_rows_had_no_target(db, tmp_path):
     result = runner.invoke(app, ["glossary", "review", str(candidates)], input="r\n")
     assert result.exit_code == 0 and "1 rows without a target left out" in result.stderr
     assert "[1/1] Raad van State" in result.output
+
+
+def test_a_span_of_attention_is_widened_to_whole_words():
+    """Worked out by hand: target pieces 1-3 attend to source pieces 1-3, the second piece of
+    'decides' too (one piece apart from the run is not the run)."""
+    from vertaal.engine.ctranslate2_engine import Aligned
+
+    target = ["\u2581The", "\u2581Council", "\u2581of", "\u2581State", "\u2581dec", "ides", "."]
+    aligned = Aligned(
+        ["\u2581De", "\u2581Raad", "\u2581van", "\u2581State", "</s>"], target, [0, 1, 2, 3, 4, 4, 4], ""
+    )
+    assert aligned.span(1, 4) == "Council of State"
+    assert aligned.span(4, 5) == "decides."
+    assert aligned.span(0, 1) == "The" and aligned.span(9, 10) is None
+
+
+def test_the_models_translation_in_context_is_preferred_where_it_agrees_with_the_term_alone():
+    """The in-context words ("Councils of State", plural as the example has it) are proposed where
+    they share a word with the term translated alone; attention that lands on other words is not
+    trusted and the term alone is proposed."""
+    from vertaal.engine.ctranslate2_engine import Aligned
+
+    source = ["\u2581De", "\u2581Raden", "\u2581van", "\u2581State", "\u2581adviseren", ".", "</s>"]
+    target = ["\u2581The", "\u2581Councils", "\u2581of", "\u2581State", "\u2581advise", "."]
+    examples = {"De Raden van State adviseren.": "The Councils of State advise.",
+                "De dienst meldt het dreigingsniveau.": "The service reports the threat level."}  # fmt: skip
+    answers = {"Raad van State": "Council of State", "dreigingsniveau": "threat level", **examples}
+
+    class Fast:
+        def aligned(self, sentences, decoding):
+            found = {
+                "De Raden van State adviseren.": Aligned(
+                    source, target, [0, 1, 2, 3, 4, 5], examples[sentences[0]]
+                ),
+                "De dienst meldt het dreigingsniveau.": Aligned(
+                    [
+                        "\u2581De",
+                        "\u2581dienst",
+                        "\u2581meldt",
+                        "\u2581het",
+                        "\u2581dreigingsniveau",
+                        ".",
+                        "</s>",
+                    ],
+                    [
+                        "\u2581The",
+                        "\u2581service",
+                        "\u2581reports",
+                        "\u2581the",
+                        "\u2581threat",
+                        "\u2581level",
+                        ".",
+                    ],
+                    [0, 4, 2, 3, 1, 1, 5],  # attention on the wrong words
+                    examples["De dienst meldt het dreigingsniveau."],
+                ),
+            }
+            return [found[s] for s in sentences]
+
+    class Engines:
+        fast, decoding = Fast(), None
+
+    class Scripted:
+        engine = Engines()
+
+        def translate_blocks(self, blocks):
+            class Result:
+                def paragraphs(self):
+                    return [answers.get(b, "") for b in blocks]
+
+            return Result()
+
+    council = Candidate(
+        "Raad van State", 1.0, 2, variants=["Raden van State"], examples=[Example(next(iter(examples)))]
+    )
+    level = Candidate("dreigingsniveau", 1.0, 2, examples=[Example("De dienst meldt het dreigingsniveau.")])
+    propose_from_model([council, level], Scripted())
+    assert (
+        council.targets[0].text == "Councils of State"
+        and "in its first example" in council.targets[0].evidence
+    )
+    assert level.targets[0].text == "threat level" and "alone" in level.targets[0].evidence
+
+
+def test_the_fast_engine_tells_which_source_piece_each_target_piece_attends_to(trained_model):
+    """The real CTranslate2 engine on the tiny trained model: the aligned translation is the one
+    translate gives, with one source position per target piece."""
+    from vertaal.api import Translator
+
+    translator = Translator(direction="nl-en", model=str(trained_model), glossary=None)
+    example = "De minister onderzoekt het jaarverslag opnieuw."
+    (aligned,) = translator.engine.fast.aligned([example], translator.engine.decoding)
+    assert aligned.text == translator.translate(example)
+    assert len(aligned.focus) == len(aligned.target) > 0
+    assert all(0 <= i < len(aligned.source) for i in aligned.focus)

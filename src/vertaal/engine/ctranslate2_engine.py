@@ -11,6 +11,7 @@ Without the `ctranslate2` package the torch engine takes every sentence, and a n
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,37 @@ class PieceTokenizer:
         return self.target.decode_pieces(kept).replace("\u2581", " ").strip()
 
 
+@dataclass(frozen=True)
+class Aligned:
+    """A translation with its pieces and, per target piece, the index of the source piece its
+    attention rests on most."""
+
+    source: list[str]
+    target: list[str]
+    focus: list[int]
+    text: str
+
+    def span(self, start: int, end: int) -> str | None:
+        """The target words whose pieces attend to source pieces start..end-1 (the longest run of
+        such pieces, widened to whole words), or None where none does."""
+        hits = [j for j, i in enumerate(self.focus) if start <= i < end]
+        if not hits:
+            return None
+        runs: list[list[int]] = []
+        for j in hits:
+            if runs and j - runs[-1][-1] <= 2:  # one piece between may attend elsewhere
+                runs[-1].append(j)
+            else:
+                runs.append([j])
+        run = max(runs, key=len)
+        first, last = run[0], run[-1]
+        while first > 0 and not self.target[first].startswith("\u2581"):
+            first -= 1
+        while last + 1 < len(self.target) and not self.target[last + 1].startswith("\u2581"):
+            last += 1
+        return "".join(self.target[first : last + 1]).replace("\u2581", " ").strip() or None
+
+
 class CTranslate2Engine:
     """CTranslate2 int8 translation of sentences, converted once per model and cached; it needs
     neither torch nor the transformers model once converted (the first use converts)."""
@@ -234,6 +266,23 @@ class CTranslate2Engine:
             self.generated_tokens += len(best) + 1  # its end-of-sentence, written or forced
             decoded.append(Decoded(texts[0], None, tuple(texts[1:]), tuple(best)))
         return decoded
+
+    def aligned(self, sentences: Sequence[str], decoding: Decoding) -> list[Aligned]:
+        """Each sentence's best translation with the pieces on both sides and, for each target
+        piece, the source piece it attends to most (CTranslate2's attention)."""
+        out = []
+        for sentence in sentences:  # one at a time: each under its own length limit
+            source = self.tokenizer.encode(sentence, decoding.max_source_tokens())
+            (result,) = self.translator.translate_batch(
+                [source],
+                beam_size=decoding.beams or 1,
+                max_decoding_length=self.decoding_length(decoding.new_token_limit(len(source))),
+                return_attention=True,
+            )
+            target, attention = result.hypotheses[0], result.attention[0]
+            focus = [max(range(len(row)), key=row.__getitem__) for row in attention[: len(target)]]
+            out.append(Aligned(source, list(target), focus, self.tokenizer.decode(target)))
+        return out
 
     def speller(self) -> Any:
         """Spells inline codes in the target vocabulary."""

@@ -232,21 +232,70 @@ def propose_from_segments(
 
 
 def propose_from_model(candidates: list[Candidate], translator: Any) -> None:
-    """For candidates still without a target: the model's translation of the term, checked against
-    its translation of the term's first example."""
+    """For candidates still without a target: the model's translation of the term in context,
+    the words of its translation of the term's first example that attend to the term (CTranslate2's
+    attention), where they share a word with the term translated alone; otherwise the term
+    translated alone, checked against the example's translation. Marked ``model``, the evidence
+    says which."""
     missing = [c for c in candidates if not c.targets]
     if not missing:
         return
-    blocks = [c.source for c in missing] + [c.examples[0].source if c.examples else "" for c in missing]
-    translated = translator.translate_blocks(blocks).paragraphs()
-    terms, contexts = translated[: len(missing)], translated[len(missing) :]
-    for candidate, term, context in zip(missing, terms, contexts, strict=True):
+    contexts = [c.examples[0].source if c.examples else "" for c in missing]
+    translated = translator.translate_blocks([c.source for c in missing] + contexts).paragraphs()
+    alone, whole = translated[: len(missing)], translated[len(missing) :]
+    in_context = _in_context(missing, contexts, translator)
+    for candidate, term, example in zip(missing, alone, whole, strict=True):
         term = term.strip().rstrip(".")
-        if not term:
-            continue
-        used = term.lower() in context.lower()
-        evidence = "the model's translation of the term; " + (
-            "its translation of the first example uses it" if used else "its translation of the first "
-            "example does not use it: check"
-        )  # fmt: skip
-        candidate.targets = [Proposal(term, 1.0 if used else 0.5, "model", evidence)]
+        found = in_context.get(candidate.source)
+        if found and _shares_a_word(found[0], term):
+            evidence = f"the model's translation of the term in its first example: \u201c{found[1]}\u201d"
+            candidate.targets = [Proposal(found[0], 1.0, "model", evidence)]
+        elif term:
+            used = term.lower() in example.lower()
+            evidence = "the model's translation of the term alone; " + (
+                "its translation of the first example uses it" if used else "its translation of the first "
+                "example does not use it: check"
+            )  # fmt: skip
+            candidate.targets = [Proposal(term, 0.8 if used else 0.5, "model", evidence)]
+
+
+def _shares_a_word(a: str, b: str) -> bool:
+    words = set(re.findall(r"\w{3,}", b.lower()))
+    return any(w in words for w in re.findall(r"\w{3,}", a.lower()))
+
+
+def _in_context(
+    candidates: list[Candidate], contexts: list[str], translator: Any
+) -> dict[str, tuple[str, str]]:
+    """source -> (its translation in context, the context's translation), where the fast engine
+    can say which words of the translation attend to the term."""
+    engine = getattr(getattr(translator, "engine", None), "fast", None)
+    asked = [(c, ctx) for c, ctx in zip(candidates, contexts, strict=True) if ctx]
+    if engine is None or not asked:
+        return {}
+    aligned = engine.aligned([ctx for _, ctx in asked], translator.engine.decoding)
+    found = {}
+    for (candidate, _), result in zip(asked, aligned, strict=True):
+        span = _term_pieces(result.source, [candidate.source, *candidate.variants])
+        words = result.span(*span) if span else None
+        if words and words.lower() in result.text.lower():
+            found[candidate.source] = (words.rstrip(".,;:"), result.text)
+    return found
+
+
+def _term_pieces(pieces: list[str], forms: list[str]) -> tuple[int, int] | None:
+    """The source pieces (start, end) that spell one of the term's forms, whole words."""
+    text, starts = "", []
+    for piece in pieces:
+        starts.append(len(text))
+        text += piece.replace("\u2581", " ")
+    lowered = text.lower()
+    for form in forms:
+        match = re.search(rf"(?<!\w){re.escape(form.lower())}(?!\w)", lowered)
+        if match:
+            # a piece's own start, past the space its word marker stands for
+            own = [at + (piece[:1] == "\u2581") for at, piece in zip(starts, pieces, strict=True)]
+            covered = [k for k, at in enumerate(own) if match.start() <= at < match.end()]
+            if covered:
+                return covered[0], covered[-1] + 1
+    return None
