@@ -68,6 +68,11 @@ def by_source(candidates: list[Candidate]) -> dict[str, Candidate]:
             "de Basisregistratie Adressen en Gebouwen (BAG)",
             [("BAG", "Basisregistratie Adressen en Gebouwen")],
         ),
+        (
+            "De Wet op de inlichtingen- en veiligheidsdiensten 2017 (Wiv 2017) regelt dit.",
+            [("Wiv 2017", "Wet op de inlichtingen- en veiligheidsdiensten 2017")],
+        ),
+        ("In dat jaar (2017) en in 2018 (AIVD 2018) gebeurde het.", []),
         ("meer informatie (zie pagina 3) volgt", []),
         ("Kadastrale Basisregistratie (BRK)", []),  # the letters are not in order: no pairing
     ],
@@ -274,6 +279,19 @@ def test_review_one_by_one_imports_the_accepted_as_one_import(db, tmp_path):
     )
     assert {event["group"] for event in history} == {history[0]["group"]} and len(history) == 3
     assert "abbreviation RvS" in next(e["note"] for e in listed if e["source"] == "Raad van State")
+
+
+def test_review_stopped_midway_imports_what_was_accepted(db, tmp_path):
+    """Input that ends (Ctrl-D) after two answers: those two are imported, the rest not asked."""
+    path = _candidates_file(tmp_path)
+    result = runner.invoke(app, ["glossary", "review", str(path)], input="2\ne\nRaad of State\n")
+    assert result.exit_code == 0, result.output
+    assert "the 2 accepted so far are imported" in result.stderr
+    listed = json.loads(runner.invoke(app, ["glossary", "list", "--format", "json"]).stdout)
+    assert {e["source"]: e["target"] for e in listed} == {
+        "dreigingsniveau": "level",
+        "Raad van State": "Raad of State",
+    }
 
 
 def test_review_in_the_editor_imports_the_lines_kept(db, tmp_path, monkeypatch):

@@ -163,8 +163,8 @@ def review(
     db: Db = None,
 ) -> None:
     """Accept, edit or reject each candidate, one by one (a: accept the proposed target, 1-3: take
-    that proposal, e: type a target, k: keep untranslated, r: reject, q: stop and import), or all at
-    once in $EDITOR. The accepted ones are imported as one import, restorable from the history."""
+    that proposal, e: type a target, k: keep untranslated, r: reject, q or Ctrl-C: stop and import),
+    or all at once in $EDITOR. The accepted ones are imported as one import, restorable from the history."""
     from ..errors import GlossaryError, UsageError
     from ..extraction.review import import_reviewed, read_candidates
     from ..glossary.store import GlossaryStore, check_name
@@ -195,9 +195,19 @@ def review(
 
 
 def _one_by_one(found, pair: tuple[str, str]) -> list:
+    """The accepted entries, asked one by one; Ctrl-C or Ctrl-D stops as q does."""
+    entries: list = []
+    try:
+        _ask(found, pair, entries)
+    except (KeyboardInterrupt, typer.Abort):  # Ctrl-C, Ctrl-D: stop here, as q does
+        typer.echo(f"\nstopped; the {len(entries)} accepted so far are imported", err=True)
+    return entries
+
+
+def _ask(found, pair: tuple[str, str], entries: list) -> None:
+    """Ask about each candidate in turn; `entries` holds the accepted, answer by answer."""
     from ..extraction.review import entry_for
 
-    entries = []
     for number, candidate in enumerate(found, start=1):
         _show(number, len(found), candidate)
         while True:
@@ -219,9 +229,8 @@ def _one_by_one(found, pair: tuple[str, str]) -> list:
             elif answer == "r":
                 break
             elif answer == "q":
-                return entries
+                return
             typer.echo("answer a, 1, 2, 3 (a proposed target), e, k, r or q", err=True)
-    return entries
 
 
 def _show(number: int, total: int, candidate) -> None:

@@ -11,7 +11,9 @@ letter at the start of a word. It carries over to Dutch names as they are writte
   letters sit inside compounds (the D of Veiligheidsdienst);
 * "Wet open overheid (hierna: ‘de Woo’)", "(AVG, 2016/679)": Dutch reference phrases and a
   number beside the short form are read through;
-* "AIVD (Algemene Inlichtingen- en Veiligheidsdienst)": the reverse order.
+* "AIVD (Algemene Inlichtingen- en Veiligheidsdienst)": the reverse order;
+* "Wet op de inlichtingen- en veiligheidsdiensten 2017 (Wiv 2017)": a law by its year, the year's
+  digits found as the letters are.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ _WORD = re.compile(r"\S+")
 
 
 def short_form(text: str) -> str | None:
-    """`text` as a short form (one or two words, the last an abbreviation: AIVD, Wet RO, Woo), or None."""
+    """`text` as a short form (one or two words, the last an abbreviation: AIVD, Wet RO, Woo; or an
+    abbreviation and a year: Wiv 2017), or None."""
     text = _REFERENCE.sub("", text.strip()).strip(_QUOTES + " ")
     for article in _ARTICLES:
         if text.lower().startswith(article):
@@ -40,6 +43,10 @@ def short_form(text: str) -> str | None:
     last = words[-1]
     if is_abbreviation(last) or (len(words) == 1 and _capitalised_short(last)):
         return text
+    if len(words) == 2 and re.fullmatch(r"(?:19|20)\d\d", last) and (
+        is_abbreviation(words[0]) or _capitalised_short(words[0])
+    ):
+        return text  # a law by its year: "Wiv 2017", "Awb 1994"
     return None
 
 
