@@ -168,7 +168,12 @@ def _columns(page: _Page, gutters: list[Gutter]) -> None:
     """Number each line's column from the gutters at its height (-1 for a line across one, or
     outside the rows that a part of the page's gutters hold for); a frame's lines keep theirs.
     The columns of each part are numbered apart, so that a part is read before the next."""
-    parts = sorted({(top, bottom) for _, _, top, bottom in gutters})
+    parts: list[tuple[float, float]] = []  # the rows that gutters hold for, overlapping ones as one
+    for top, bottom in sorted((top, bottom) for _, _, top, bottom in gutters):
+        if parts and top <= parts[-1][1]:
+            parts[-1] = (parts[-1][0], max(parts[-1][1], bottom))
+        else:
+            parts.append((top, bottom))
     for item in [*page.lines, *page.tables]:
         if getattr(item, "framed", False):
             continue
@@ -177,7 +182,8 @@ def _columns(page: _Page, gutters: list[Gutter]) -> None:
         if part is None or not item.x1:
             item.column = -1 if parts or not item.x1 else 0
             continue
-        bounds = sorted((a + b) / 2 for a, b, top, bottom in gutters if (top, bottom) == parts[part])
+        low, high = parts[part]
+        bounds = sorted((a + b) / 2 for a, b, top, bottom in gutters if low <= top and bottom <= high)
         first = sum(1 for x in bounds if item.x0 > x)
         last = sum(1 for x in bounds if item.x1 > x)
         item.column = part * 100 + first if first == last else -1
