@@ -38,8 +38,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.common import ROOT
-
+ROOT = Path(__file__).resolve().parents[1]  # not benchmarks.common: it imports transformers, whose
+# threads would keep the reader from its worker processes (it reads in one where threads run)
 PUBLIC = ROOT / "tests" / "data" / "documents" / "public-pdf"
 REFERENCES = Path(__file__).parent / "pdf_references"
 

@@ -222,3 +222,34 @@ def test_ligatures_are_read_as_their_letters(tmp_path):
 def test_public_pdfs_keep_to_their_hand_written_references(pdf, reference, most):
     counts = against_reference(PdfDocument(str(PUBLIC / pdf)).blocks, REFERENCES / reference)
     assert {key: counts[key] for key in most} == {key: min(counts[key], most[key]) for key in most}, counts
+
+
+def test_a_reference_list_keeps_its_labels_with_their_entries(tmp_path):
+    """Labels in a column of their own ("[Mit97]") are no text column: each stays with its entry."""
+    entries = [
+        (f"[Ref{i:02d}]", f"Auteur {i}, Titel van het werk nummer {i}, Uitgever, {1990 + i}.")
+        for i in range(12)
+    ]
+    path = tmp_path / "references.pdf"
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("Helvetica", 9)
+    for k, (label, entry) in enumerate(entries):
+        page.drawString(60, 780 - 14 * k, label)
+        page.drawString(110, 780 - 14 * k, entry)
+    page.save()
+    assert texts(path) == [f"{label} {entry}" for label, entry in entries]
+
+
+def test_a_year_three_times_on_one_page_is_no_page_number(tmp_path):
+    """A lone number counts the pages only where it does so on three pages; '2023' heading three
+    small tables on one page stays."""
+    path = tmp_path / "years.pdf"
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("Helvetica", 10)
+    for k in range(3):
+        page.drawString(60, 660 - 120 * k, "2023")
+        page.drawString(
+            60, 640 - 120 * k, f"In dat jaar groeide het aantal meldingen in regio {k + 1} opnieuw."
+        )
+    page.save()
+    assert texts(path).count("2023") == 3

@@ -278,8 +278,9 @@ def _in_context(
     for (candidate, _), result in zip(asked, aligned, strict=True):
         span = _term_pieces(result.source, [candidate.source, *candidate.variants])
         words = result.span(*span) if span else None
+        words = (words or "").strip(" .,;:!?()[]{}\"'\u2018\u2019\u201c\u201d\u00ab\u00bb")
         if words and words.lower() in result.text.lower():
-            found[candidate.source] = (words.rstrip(".,;:"), result.text)
+            found[candidate.source] = (words, result.text)
     return found
 
 
@@ -289,9 +290,8 @@ def _term_pieces(pieces: list[str], forms: list[str]) -> tuple[int, int] | None:
     for piece in pieces:
         starts.append(len(text))
         text += piece.replace("\u2581", " ")
-    lowered = text.lower()
     for form in forms:
-        match = re.search(rf"(?<!\w){re.escape(form.lower())}(?!\w)", lowered)
+        match = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE)
         if match:
             # a piece's own start, past the space its word marker stands for
             own = [at + (piece[:1] == "\u2581") for at, piece in zip(starts, pieces, strict=True)]

@@ -34,8 +34,9 @@ def _gutters(words: list[dict], text: bool = True) -> list[tuple[float, float]]:
             start = None
     if not text:
         return gutters
-    gutters = [g for g in gutters if _apart(words, *g)]
-    return _wide_columns(words, gutters, left, right) or _beside(words, cover, left)
+    if gutters:  # a margin column is looked for only where no gutter was found at all
+        return _wide_columns(words, [g for g in gutters if _apart(words, *g)], left, right)
+    return _beside(words, cover, left)
 
 
 def _apart(words: list[dict], a: float, b: float) -> bool:
@@ -117,7 +118,7 @@ def _local_gutters(words: list[dict]) -> list[Gutter]:
         window = range(r, r + 3)
         size = max(w["size"] for k in window for w in rows[k])
         covered = sorted(span for k in window for span in spans[k])
-        reach = covered[0][1]
+        reach, strips = covered[0][1], []
         for x0, x1 in covered[1:]:
             a, b = reach, x0  # free from a to b in all three rows
             reach = max(reach, x1)
@@ -133,8 +134,24 @@ def _local_gutters(words: list[dict]) -> list[Gutter]:
                 and _gap_at(spans[k], a, b) > 2.5 * spacing[k]
             ]
             if len(split) >= 2:
-                found.append((a, b, rows[r][0]["top"], rows[r + 2][0]["top"]))
+                strips.append((a, b))
+        for a, b in _across_one_row(strips, [spans[k] for k in window]):
+            found.append((a, b, rows[r][0]["top"], rows[r + 2][0]["top"]))
     return _merge_gutters(found)
+
+
+def _across_one_row(strips: list[tuple[float, float]], spans: list[list[tuple[float, float]]]) -> list:
+    """A window's gutters, two taken as one where only one row has words between them (a centred
+    title above an address and a date): a column holds two rows at least."""
+    merged: list[tuple[float, float]] = []
+    for a, b in strips:
+        if merged:
+            rows = {k for k, row in enumerate(spans) for x0, x1 in row if x0 >= merged[-1][1] and x1 <= a}
+            if len(rows) <= 1:
+                merged[-1] = (merged[-1][0], b)
+                continue
+        merged.append((a, b))
+    return merged
 
 
 def _word_spacing(row: list[dict]) -> float:
@@ -177,16 +194,20 @@ def _columns(page: _Page, gutters: list[Gutter]) -> None:
     for item in [*page.lines, *page.tables]:
         if getattr(item, "framed", False):
             continue
-        inside = (k for k, (top, bottom) in enumerate(parts) if top <= item.top + 0.5 <= bottom + 12)
+        inside = (k for k, (top, bottom) in enumerate(parts) if top <= item.top + 0.5 <= bottom + 5)
         part = next(inside, None)
         if part is None or not item.x1:
             item.column = -1 if parts or not item.x1 else 0
             continue
         low, high = parts[part]
-        bounds = sorted((a + b) / 2 for a, b, top, bottom in gutters if low <= top and bottom <= high)
-        first = sum(1 for x in bounds if item.x0 > x)
-        last = sum(1 for x in bounds if item.x1 > x)
-        item.column = part * 100 + first if first == last else -1
+        held = [g for g in gutters if low <= g[2] and g[3] <= high]
+        # across a gutter that holds at its height, a line spans; the part's gutters number it
+        here = [(a, b) for a, b, top, bottom in held if top <= item.top + 0.5 <= bottom + 5]
+        # across a gutter's middle, or inside it (a centred title over an address and a date)
+        if any(item.x0 < (a + b) / 2 < item.x1 or (a <= item.x0 and item.x1 <= b) for a, b in here):
+            item.column = -1
+            continue
+        item.column = part * 100 + sum(1 for a, b, _, _ in held if item.x0 > (a + b) / 2)
 
 
 def _reading_order(page: _Page) -> list[_Line | _Table]:

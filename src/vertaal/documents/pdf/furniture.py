@@ -44,7 +44,8 @@ def _furniture(pages: list[_Page]) -> set[int]:
     for page in pages:
         for line in page.lines:
             key = _furniture_key(line.text)
-            if sum(c.isalpha() for c in key) < 2:  # a volume "29,2" as it stands, on most pages
+            if sum(c.isalpha() for c in key) < 2 or (len(key.split()) == 1 and key != line.text):
+                # a volume "29,2", a one-word head with a number ("Artikel 3"): as it stands
                 key = f"= {line.text}" if len(line.text) <= 12 and not line.text.isdigit() else ""
             if key:  # in the same type: a title that a running head repeats is no running head
                 place = (line.top / page.height, page.number, line)
@@ -79,13 +80,19 @@ def _furniture(pages: list[_Page]) -> set[int]:
 def _page_numbers(pages: list[_Page]) -> set[int]:
     """ids of lone numbers that count the pages wherever they sit (a journal's page numbers in
     the side margin): the number less the page's place is the same on three pages or more."""
-    by_offset: dict[int, list[int]] = {}
+    by_offset: dict[int, dict[int, list[int]]] = {}  # offset -> page -> lines
     for page in pages:
         for line in page.lines:
             text = line.text.strip()
             if text.isdigit() and len(text) <= 4:
-                by_offset.setdefault(int(text) - page.number, []).append(id(line))
-    return {i for ids in by_offset.values() if len(ids) >= 3 for i in ids}
+                by_offset.setdefault(int(text) - page.number, {}).setdefault(page.number, []).append(id(line))
+    return {
+        ids[0]
+        for on_pages in by_offset.values()
+        if len(on_pages) >= 3  # three pages or more, one such number on each
+        for ids in on_pages.values()
+        if len(ids) == 1
+    }
 
 
 def _lone_page_number(text: str) -> bool:

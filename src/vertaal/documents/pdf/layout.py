@@ -17,7 +17,7 @@ MARGIN_BAND = 0.09  # the top and bottom share of a page where running heads and
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 
 
-FRAME_COLUMNS = 1000  # a frame's cells are columns from here, apart from the page's own
+FRAME_COLUMNS = 10**6  # a frame's cells are columns from here, apart from the page's own
 
 
 WORD_GAP = 0.11  # a gap between characters over this share of the type size is a space (pdfminer: 0.1)
@@ -36,10 +36,11 @@ _CLOSING = (".", "!", "?", ":", ";", "”", "’", '"', ")")
 
 
 # a list item's marker: a bullet or dash, a number, a letter in brackets, then its text
-_LONE_MARKER = re.compile(r"^(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))$")
+_MARKS = r"(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\)|\[[^\]]{1,12}\])"
+_LONE_MARKER = re.compile(rf"^{_MARKS}$")
 
 
-_MARKER = re.compile(r"^(?:[•●▪◦‣∙·○■□➢►✓–—*!-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+\S")
+_MARKER = re.compile(rf"^{_MARKS}\s+\S")
 
 
 @dataclass

@@ -52,8 +52,6 @@ def _starts_paragraph(
     short = previous.column == line.column and previous.x1 < right - 0.3 * (right - left)
     first = first or previous
     indent = 0.8 * line.size
-    if first is not previous and previous.x0 - first.x0 > indent and line.column == previous.column:
-        return line.x0 - first.x0 < indent / 2  # a hanging indent: back at the margin is a new one
     if short and (previous.text.endswith(_CLOSING) or not line.text[:1].islower()):
         return True  # the line before ends well short of the column: a paragraph's last line
     gap = line.top - previous.bottom
@@ -61,7 +59,10 @@ def _starts_paragraph(
         return True
     if line.column != previous.column:
         return previous.column != -1  # a line across the columns may wrap into the first one
-    if first is previous and not short and previous.x0 - left < indent / 2 < line.x0 - previous.x0:
+    if first is not previous and previous.x0 - first.x0 > indent:
+        return line.x0 - first.x0 < indent / 2  # a hanging indent: back at the margin is a new one
+    full = not short and not previous.text.endswith(_CLOSING)
+    if first is previous and full and previous.x0 - left < indent / 2 < line.x0 - previous.x0:
         return False  # a full first line at the margin, the next indented: a hanging indent
     return line.x0 - previous.x0 > indent  # an indented first line
 

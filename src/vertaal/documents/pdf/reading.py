@@ -21,20 +21,21 @@ def _pages(path: str):
     with open(path, "rb") as handle:
         count = sum(1 for _ in PDFPage.get_pages(handle))
     workers = min(os.cpu_count() or 1, 8)
-    if count < PARALLEL_FROM or workers < 2:
+    # with other threads running (a model's, a server's, OpenMP's that Python does not count), a
+    # forked worker could inherit a lock one of them holds and hang, and a forkserver's or spawned
+    # worker would run the caller's main module again: the pages are read here instead
+    import multiprocessing
+    import threading
+
+    alone = _threads() == 1 and threading.active_count() == 1
+    forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
+    if count < PARALLEL_FROM or workers < 2 or not alone or not forks:
         yield from _read_range(path, 0, count)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     size = -(-count // workers)
-    import multiprocessing
-    import threading
-
-    # with other threads running (a model's, a server's, OpenMP's that Python does not count), a
-    # fork could inherit a lock one of them holds and hang: workers then come from a clean server
-    # process (slower to start)
-    method = "forkserver" if _threads() > 1 or threading.active_count() > 1 else "fork"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         ranges = [(path, a, min(a + size, count)) for a in range(0, count, size)]
         for chunk in pool.map(_read_range_list, ranges):
             yield from chunk

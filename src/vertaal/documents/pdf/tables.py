@@ -82,10 +82,16 @@ def _heights(words: list[dict]) -> list[float]:
 
 
 def _text_rows(cells: list[list[dict]], heights: list[float]) -> list[list[str]] | None:
-    """One row per line of text, where two cells at least hold a line at every height."""
+    """One row per line of text, where two cells at least hold a line at every height and no
+    cell's text runs on from one line to the next (a lower-case start, a hyphen at the end)."""
     at = [[bisect.bisect_right(heights, w["top"] + 0.5 * w["size"]) - 1 for w in cell] for cell in cells]
     if sum(1 for lines in at if len(set(lines)) == len(heights)) < 2:
         return None
+    for cell, lines in zip(cells, at, strict=True):  # a cell whose text wraps is one cell
+        for k in range(1, len(cell)):
+            wraps = cell[k]["text"][:1].islower() or cell[k - 1]["text"].endswith("-")
+            if lines[k] != lines[k - 1] and wraps:
+                return None
     return [
         [
             " ".join(w["text"] for w, k in zip(cell, lines, strict=True) if k == j)
