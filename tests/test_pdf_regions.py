@@ -71,6 +71,24 @@ def test_three_columns_under_a_full_width_paragraph_stay_three(tmp_path):
     assert texts(path) == [" ".join(intro), *(" ".join(lines) for lines in columns)]
 
 
+def test_two_columns_that_do_not_share_baselines_are_still_two(tmp_path):
+    """Under a full-width paragraph, a left column at 13 pt and a right one at 11 pt: no row
+    holds text on both sides, the gutter is found all the same."""
+    words = "de dienst meldt dat het dreigingsniveau in het afgelopen jaar opnieuw is gestegen door".split()
+    intro = [" ".join(words[i:] + words[:i]) + f", regel {i} over de volle breedte." for i in range(8)]
+    left = [f"Links staat regel {i} van de kolom," for i in range(1, 16)] + ["en zo eindigt links."]
+    right = [f"Rechts staat regel {i} van de kolom," for i in range(1, 19)] + ["en zo eindigt rechts."]
+    path = tmp_path / "baselines.pdf"
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("Helvetica", 10)
+    y = _lines(page, 60, 790, intro) - 20
+    _lines(page, 60, y, left)
+    for k, line in enumerate(right):
+        page.drawString(320, y - 4 - 11 * k, line)
+    page.save()
+    assert texts(path) == [" ".join(intro), " ".join(left), " ".join(right)]
+
+
 def test_an_address_beside_a_date_is_not_read_across(tmp_path):
     path = tmp_path / "letter.pdf"
     page = canvas.Canvas(str(path), pagesize=(595, 842))

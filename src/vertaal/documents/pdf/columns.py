@@ -106,8 +106,8 @@ def _lines(words: list[dict], page: int, gutters: list[Gutter]) -> list[_Line]:
 def _local_gutters(words: list[dict]) -> list[Gutter]:
     """Gutters of part of a page, where the page as a whole has none: two columns under a
     full-width paragraph, an address beside a date, a checklist in two columns. A gutter is an
-    x-range free in three rows or more in a row, at least a type size wide, with text on both
-    sides in two of them that is more than a list marker."""
+    x-range free in three rows or more in a row (or all rows within three type sizes), at least a
+    type size wide, with text that is more than a list marker on each side in two of them."""
     rows = _rows(words)
     if len(rows) < 3:
         return []
@@ -115,28 +115,30 @@ def _local_gutters(words: list[dict]) -> list[Gutter]:
     spacing = [_word_spacing(row) for row in rows]
     found: list[Gutter] = []
     for r in range(len(rows) - 2):
-        window = range(r, r + 3)
+        # three rows, or as many as lie within three type sizes (two columns whose lines do not
+        # share a baseline alternate row by row)
+        size = max(w["size"] for w in rows[r])
+        end = r + 3
+        while end < len(rows) and rows[end][0]["top"] - rows[r][0]["top"] <= 3 * size:
+            end += 1
+        window = range(r, end)
         size = max(w["size"] for k in window for w in rows[k])
         covered = sorted(span for k in window for span in spans[k])
         reach, strips = covered[0][1], []
         for x0, x1 in covered[1:]:
-            a, b = reach, x0  # free from a to b in all three rows
+            a, b = reach, x0  # free from a to b in all the window's rows
             reach = max(reach, x1)
             if b - a < max(8.0, size):
                 continue
-            # text on both sides, wider than a list marker and set further apart than the row's
-            # words are (not a title's word space), in two rows of the three
-            split = [
-                k
-                for k in window
-                if spans[k][0][0] < a - 4 * size
-                and max(x for _, x in spans[k]) > b + 4 * size
-                and _gap_at(spans[k], a, b) > 2.5 * spacing[k]
-            ]
-            if len(split) >= 2:
+            # text wider than a list marker on each side, in two rows at least; a row that holds
+            # both sets them further apart than its words are (not a title's word space)
+            lefts = {k for k in window if spans[k][0][0] < a - 4 * size}
+            rights = {k for k in window if max(x for _, x in spans[k]) > b + 4 * size}
+            apart = all(_gap_at(spans[k], a, b) > 2.5 * spacing[k] for k in lefts & rights)
+            if len(lefts) >= 2 and len(rights) >= 2 and apart:
                 strips.append((a, b))
         for a, b in _across_one_row(strips, [spans[k] for k in window]):
-            found.append((a, b, rows[r][0]["top"], rows[r + 2][0]["top"]))
+            found.append((a, b, rows[r][0]["top"], rows[end - 1][0]["top"]))
     return _merge_gutters(found)
 
 
