@@ -32,61 +32,55 @@ def texts(path: Path, kind: str | None = None) -> list[str]:
     return [b.text for b in PdfDocument(str(path)).blocks if kind is None or b.kind == kind]
 
 
+def _intro(count: int) -> list[str]:
+    """Full-width lines, each its own order of words (no gap between words lines up from line to
+    line), and a short last line."""
+    words = "de dienst meldt dat het dreigingsniveau in het afgelopen jaar opnieuw is gestegen door".split()
+    lines = [" ".join(words[i:] + words[:i]) + f", regel {i} over de volle breedte." for i in range(count)]
+    return [*lines, "Einde van de inleiding."]
+
+
+def _under_intro(
+    path: Path, intro: list[str], columns: list[tuple[float, list[str], float]], size: float = 10
+):
+    """A page: `intro` across it, then each column (x, lines, pitch) below it."""
+    page = canvas.Canvas(str(path), pagesize=(595, 842))
+    page.setFont("Helvetica", size)
+    y = _lines(page, 60, 790, intro) - 20
+    for x, lines, pitch in columns:
+        for k, line in enumerate(lines):
+            page.drawString(x, y - (LINE - pitch) - pitch * k, line)
+    page.save()
+
+
 def test_two_columns_under_a_full_width_paragraph_are_read_column_by_column(tmp_path):
     """The page as a whole has no gutter (the paragraph above crosses it), the part below does."""
-    intro = [
-        f"Deze inleiding loopt over de hele breedte van de bladzijde, regel {i} van de twaalf die er zijn."
-        for i in range(1, 12)
-    ] + ["Einde van de inleiding."]
+    intro = _intro(11)
     left = [f"Links staat regel {i} van de eerste kolom," for i in range(1, 20)] + ["en dat is links."]
     right = [f"Rechts staat regel {i} van de tweede kolom," for i in range(1, 20)] + ["en dat is rechts."]
-    path = tmp_path / "parts.pdf"
-    page = canvas.Canvas(str(path), pagesize=(595, 842))
-    page.setFont("Helvetica", 10)
-    y = _lines(page, 60, 790, intro) - 20
-    _lines(page, 60, y, left)
-    _lines(page, 320, y, right)
-    page.save()
-    assert texts(path) == [" ".join(intro), " ".join(left), " ".join(right)]
+    _under_intro(tmp_path / "parts.pdf", intro, [(60, left, LINE), (320, right, LINE)])
+    assert texts(tmp_path / "parts.pdf") == [" ".join(intro), " ".join(left), " ".join(right)]
 
 
 def test_three_columns_under_a_full_width_paragraph_stay_three(tmp_path):
-    words = "de dienst meldt dat het dreigingsniveau in het afgelopen jaar opnieuw is gestegen door".split()
-    # each line its own order of words, so no gap between words lines up from line to line
-    intro = [
-        " ".join(words[i:] + words[:i]) + f", regel {i} van de tien, over de volle breedte." for i in range(9)
-    ]
-    intro.append("Einde van de inleiding.")
+    intro = _intro(9)
     columns = [
         [f"{name} regel {i} van deze kolom," for i in range(1, 16)] + [f"slot van {name}."]
         for name in ("Links", "Midden", "Rechts")
     ]
-    path = tmp_path / "three.pdf"
-    page = canvas.Canvas(str(path), pagesize=(595, 842))
-    page.setFont("Helvetica", 9)
-    y = _lines(page, 60, 790, intro) - 20
-    for x, lines in zip((60, 240, 420), columns, strict=True):
-        _lines(page, x, y, lines)
-    page.save()
-    assert texts(path) == [" ".join(intro), *(" ".join(lines) for lines in columns)]
+    drawn = [(x, lines, LINE) for x, lines in zip((60, 240, 420), columns, strict=True)]
+    _under_intro(tmp_path / "three.pdf", intro, drawn, size=9)
+    assert texts(tmp_path / "three.pdf") == [" ".join(intro), *(" ".join(lines) for lines in columns)]
 
 
 def test_two_columns_that_do_not_share_baselines_are_still_two(tmp_path):
     """Under a full-width paragraph, a left column at 13 pt and a right one at 11 pt: no row
     holds text on both sides, the gutter is found all the same."""
-    words = "de dienst meldt dat het dreigingsniveau in het afgelopen jaar opnieuw is gestegen door".split()
-    intro = [" ".join(words[i:] + words[:i]) + f", regel {i} over de volle breedte." for i in range(8)]
+    intro = _intro(8)
     left = [f"Links staat regel {i} van de kolom," for i in range(1, 16)] + ["en zo eindigt links."]
     right = [f"Rechts staat regel {i} van de kolom," for i in range(1, 19)] + ["en zo eindigt rechts."]
-    path = tmp_path / "baselines.pdf"
-    page = canvas.Canvas(str(path), pagesize=(595, 842))
-    page.setFont("Helvetica", 10)
-    y = _lines(page, 60, 790, intro) - 20
-    _lines(page, 60, y, left)
-    for k, line in enumerate(right):
-        page.drawString(320, y - 4 - 11 * k, line)
-    page.save()
-    assert texts(path) == [" ".join(intro), " ".join(left), " ".join(right)]
+    _under_intro(tmp_path / "baselines.pdf", intro, [(60, left, LINE), (320, right, 11)])
+    assert texts(tmp_path / "baselines.pdf") == [" ".join(intro), " ".join(left), " ".join(right)]
 
 
 def test_an_address_beside_a_date_is_not_read_across(tmp_path):
