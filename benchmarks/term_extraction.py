@@ -40,8 +40,9 @@ CHAPTERS = [DATA / "hwho-wettelijk-kader.md", DATA / "hwho-algemeen.md", DATA / 
 
 def key(text: str) -> tuple[str, ...]:
     from vertaal.extraction import phrases
+    from vertaal.extraction.languages import DUTCH
 
-    return tuple(phrases.key(w.rstrip("-")) for w in phrases.tokens(text) if w[:1].isalnum())
+    return tuple(phrases.key(w.rstrip("-"), DUTCH) for w in phrases.tokens(text) if w[:1].isalnum())
 
 
 def read_gold() -> tuple[set[tuple[str, ...]], list[str], list[str]]:
@@ -80,16 +81,20 @@ def precision_recall() -> dict:
     }
 
 
-def targets() -> dict:
+def targets(pair: tuple[str, str] = ("nl", "en")) -> dict:
+    """Top-1 and top-3 of the targets proposed for the annotated terms; for en-nl, the annotation
+    read the other way (each term's first English rendering, its Dutch term the target)."""
     from vertaal.extraction.candidates import Candidate
     from vertaal.extraction.sources import input_files, segments
     from vertaal.extraction.targets import propose_from_segments
 
     rows = DATA.joinpath("gold-coronamelder-targets.tsv").read_text("utf-8").splitlines()
     gold = [line.split("\t") for line in rows if line.strip() and not line.startswith("#")]
+    if pair[0] == "en":
+        gold = [[english.split("|")[0], dutch] for dutch, english in gold]
     candidates = [Candidate(source, 1.0, 1) for source, _ in gold]
     files = input_files([str(DATA / "coronamelder.nl-en.tmx")])
-    pairs = propose_from_segments(candidates, ("nl", "en"), lambda: segments(files, ("nl", "en")))
+    pairs = propose_from_segments(candidates, pair, lambda: segments(files, pair))
     top1 = top3 = 0
     misses = []
     for (source, wanted), candidate in zip(gold, candidates, strict=True):

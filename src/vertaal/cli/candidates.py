@@ -75,7 +75,8 @@ def extract(
     pair: Pair = "nl-en",
     db: Db = None,
 ) -> None:
-    """Propose glossary terms from your own texts, ranked by termhood, each with its variants, its
+    """Propose glossary terms from your own texts in the pair's source language (Dutch: nl-en, English:
+    en-nl), ranked by termhood, each with its variants, its
     abbreviation and, from your translations (TMX, translated XLIFF or PO, --memory, --translation),
     proposed targets with evidence and examples. Terms the glossary holds are left out."""
     from ..extraction.candidates import write
@@ -107,7 +108,8 @@ def extract(
     write_atomic(str(output) if output else "-", text)
     source = f" targets from {result.pairs} segment pairs;" if result.pairs else ""
     typer.echo(
-        f"{len(result.candidates)} candidates from {len(result.files)} files ({result.bytes:,} bytes, "
+        f"{_count(len(result.candidates), 'candidate')} from {_count(len(result.files), 'file')} "
+        f"({result.bytes:,} bytes, "
         f"{result.sentences:,} sentences);{source} review them with: vertaal glossary review FILE",
         err=True,
     )
@@ -166,12 +168,12 @@ def review(
     that proposal, e: type a target, k: keep untranslated, r: reject, q or Ctrl-C: stop and import),
     or all at once in $EDITOR. The accepted ones are imported as one import, restorable from the history."""
     from ..errors import GlossaryError, UsageError
+    from ..extraction.languages import language
     from ..extraction.review import import_reviewed, read_candidates
     from ..glossary.store import GlossaryStore, check_name
 
     src_tgt = parse_pair(pair)
-    if src_tgt[0] != "nl":  # what extract proposes: Dutch sources
-        raise UsageError(f"glossary review takes Dutch candidates (--pair nl-en), not {pair}")
+    language(src_tgt[0])  # what extract proposes: Dutch or English sources
     check_name(glossary)  # before the questions, so no answer is lost to a bad name or database
     store = GlossaryStore(open_database(db, write=True))
     found = read_candidates(candidates, src_tgt, lambda line: typer.echo(line, err=True))
@@ -192,6 +194,10 @@ def review(
         f"{report.unchanged} unchanged (undo: vertaal glossary history, then restore --group G)",
         err=True,
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _one_by_one(found, pair: tuple[str, str]) -> list:

@@ -13,7 +13,9 @@ letter at the start of a word. It carries over to Dutch names as they are writte
   number beside the short form are read through;
 * "AIVD (Algemene Inlichtingen- en Veiligheidsdienst)": the reverse order;
 * "Wet op de inlichtingen- en veiligheidsdiensten 2017 (Wiv 2017)": a law by its year, the year's
-  digits found as the letters are.
+  digits found as the letters are;
+* "the General Intelligence and Security Service (AIVD)": where the letters are another
+  language's, the capitalised name just before the bracket (two capitals at least).
 """
 
 from __future__ import annotations
@@ -21,20 +23,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .languages import Language
 from .phrases import is_abbreviation, is_stop
 
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")
-_REFERENCE = re.compile(r"^(?:hierna|verder|afgekort(?: als| tot)?|kortweg)\s*:?\s*", re.IGNORECASE)
 _QUOTES = "'\"\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb"
-_ARTICLES = ("de ", "het ", "een ")
 _WORD = re.compile(r"\S+")
+_NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
-def short_form(text: str) -> str | None:
+def short_form(text: str, lang: Language) -> str | None:
     """`text` as a short form (one or two words, the last an abbreviation: AIVD, Wet RO, Woo; or an
     abbreviation and a year: Wiv 2017), or None."""
-    text = _REFERENCE.sub("", text.strip()).strip(_QUOTES + " ")
-    for article in _ARTICLES:
+    text = lang.references.sub("", text.strip()).strip(_QUOTES + " ")
+    for article in lang.articles:
         if text.lower().startswith(article):
             text = text[len(article) :].strip(_QUOTES + " ")
     words = text.split()
@@ -55,7 +57,7 @@ def _capitalised_short(word: str) -> bool:
     return 2 <= len(word) <= 5 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
 
 
-def long_form(short: str, before: str) -> str | None:
+def long_form(short: str, before: str, lang: Language) -> str | None:
     """The written-out form of `short` at the end of `before`, or None (Schwartz & Hearst)."""
     letters = [c.lower() for c in short if c.isalnum()]
     if len(letters) < 2:
@@ -77,31 +79,54 @@ def long_form(short: str, before: str) -> str | None:
         return None  # "HR (HR)" or a word barely longer than the abbreviation
     if found.lower() == short.lower() or found.lower().startswith(short.lower() + " "):
         return None
-    if is_stop(found.split()[0]) and not found[:1].isupper():
+    if is_stop(found.split()[0], lang) and not found[:1].isupper():
         return None  # "aan de verwerkingsverantwoordelijke is opgedragen (..., AVG)": letters, no name
     return found
 
 
-def definitions(sentence: str) -> Iterator[tuple[str, str]]:
+def _name_before(before: str, lang: Language) -> str | None:
+    """The capitalised name that ends `before` ("General Intelligence and Security Service"): its
+    words capitalised, the words that join a name's parts between them, at least two capitals."""
+    taken: list[str] = []
+    for word in reversed(_WORD.findall(before)):
+        if not _NAME_WORD.fullmatch(word):
+            break
+        if word[:1].isupper() and not is_abbreviation(word) and not is_stop(word, lang):
+            taken.append(word)
+        elif word.lower() in lang.connectors and taken:
+            taken.append(word)
+        else:
+            break
+    while taken and (not taken[-1][:1].isupper() or taken[-1].lower() in lang.connectors):  # "The", "of"
+        taken.pop()
+    return " ".join(reversed(taken)) if sum(w[:1].isupper() for w in taken) >= 2 else None
+
+
+def definitions(sentence: str, lang: Language) -> Iterator[tuple[str, str]]:
     """(short form, long form) for every abbreviation the sentence defines."""
     for match in _BRACKET.finditer(sentence):
         inside = match.group(1)
         before = sentence[: match.start()]
         found = False
         for part in re.split(r"[,;]", inside):
-            short = short_form(part)
+            short = short_form(part, lang)
             if short is None:
                 continue
-            written = long_form(short, before)
+            written = long_form(short, before, lang)
             if written:
                 found = True
                 yield short, written
                 break
         if found:
             continue
+        short = short_form(inside, lang)
+        name = _name_before(before, lang) if short and is_abbreviation(short) else None
+        if name:  # "the General Intelligence and Security Service (AIVD)": another language's letters
+            yield short, name
+            continue
         previous = _WORD.findall(before)[-1:] if before.strip() else []
         if previous and is_abbreviation(previous[0].strip(_QUOTES)) and len(inside.split()) >= 2:
             short = previous[0].strip(_QUOTES)
-            written = long_form(short, inside)
+            written = long_form(short, inside, lang)
             if written and written == inside.strip(_QUOTES + " ,;:"):
                 yield short, written

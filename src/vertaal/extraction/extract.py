@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import UsageError
 from ..glossary import DEFAULT_GLOSSARY
 from .candidates import Candidate, Example
+from .languages import LANGUAGES, Language, language
 from .sources import Segment, input_files, memory_segments, segments, total_bytes
 from .targets import propose_from_model, propose_from_segments
 from .termhood import MAX_EXAMPLE_CHARS, Tally, rank
 
 DEFAULT_LIMIT = 200
-SOURCE_LANGUAGES = ("nl",)
+SOURCE_LANGUAGES = tuple(LANGUAGES)
 
 
 class Progress(Protocol):
@@ -58,8 +58,7 @@ def extract(
     `model_targets`, the model proposes one for the candidates still without (`translator`, or
     one made for `pair` with the glossary off).
     """
-    if pair[0] not in SOURCE_LANGUAGES:
-        raise UsageError(f"term extraction reads Dutch source texts (nl-en); {pair[0]} is not supported yet")
+    lang = language(pair[0])
     files = input_files(inputs)
     size = total_bytes(files)
     if progress is not None:
@@ -67,7 +66,7 @@ def extract(
 
     on_file = progress.advance if progress is not None else None
     read = segments(files, pair, encoding=encoding, translation=translation, on_file=on_file)
-    tally, sentences, bilingual = _count(read)
+    tally, sentences, bilingual = _count(read, lang)
     exclude = _excluder(glossary, db, pair)
     candidates = rank(tally, exclude=exclude, limit=limit)
     result = Extraction(candidates, files, size, sentences)
@@ -83,18 +82,18 @@ def extract(
     return result
 
 
-def _count(stream: Iterator[Segment]) -> tuple[Tally, int, bool]:
+def _count(stream: Iterator[Segment], lang: Language) -> tuple[Tally, int, bool]:
     """Phase 2: every sentence's candidates counted; whether any segment had a target."""
     from ..text.sentences import sentences
 
-    tally = Tally()
+    tally = Tally(lang)
     count, bilingual = 0, False
     for segment in stream:
         example = None
         if segment.target:
             bilingual = True
             example = Example(segment.source[:MAX_EXAMPLE_CHARS], segment.target[:MAX_EXAMPLE_CHARS])
-        for sentence in sentences(segment.source):
+        for sentence in sentences(segment.source, lang.code):
             tally.add(sentence, example)
             count += 1
     return tally, count, bilingual

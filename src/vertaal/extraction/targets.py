@@ -23,6 +23,7 @@ from typing import Any
 from ..terms.entry import Entry
 from ..terms.matcher import Matcher
 from .candidates import Candidate, Example, Proposal
+from .languages import LANGUAGES
 from .sources import Segment
 
 MAX_PROPOSALS = 3
@@ -59,17 +60,21 @@ def target_ngrams(text: str, language: str = "en", max_n: int = MAX_NGRAM) -> di
             if span[-1].lower() in stop:
                 continue
             surface = " ".join(span)
-            found.setdefault(_singular(surface.lower()) if language == "en" else surface.lower(), surface)
+            found.setdefault(_grouped(surface.lower(), language), surface)
     return found
 
 
-def _singular(phrase: str) -> str:
-    """An English phrase with its last word singular: services -> service, agencies -> agency."""
+def _grouped(phrase: str, language: str) -> str:
+    """A lower-case phrase with its last word singular, so that a term's singular and plural count
+    together: services -> service, agencies -> agency; diensten -> dienst (the source rules' key)."""
     head, _, last = phrase.rpartition(" ")
-    if len(last) > 4 and last.endswith("ies"):
-        last = last[:-3] + "y"
-    elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
-        last = last[:-1]
+    if language == "en":
+        if len(last) > 4 and last.endswith("ies"):
+            last = last[:-3] + "y"
+        elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
+            last = last[:-1]
+    elif language in LANGUAGES and last.isalpha():
+        last = LANGUAGES[language].key(last)
     return f"{head} {last}" if head else last
 
 
@@ -78,7 +83,7 @@ class Alignment:
 
     def __init__(self, candidates: list[Candidate], pair: tuple[str, str]) -> None:
         self.candidates = candidates
-        self.target_language = pair[1]
+        self.source_language, self.target_language = pair
         entries: dict[str, int] = {}
         for number, candidate in enumerate(candidates):
             for form in [candidate.source, *candidate.variants]:
@@ -158,7 +163,7 @@ class Alignment:
             if not source_count:
                 continue
             least = 1 if source_count == 1 else 2
-            expected = expected_length(candidate.source)
+            expected = expected_length(candidate.source, self.source_language, self.target_language)
             scored = []
             for key, both in self.together[number].items():
                 if both < least:
@@ -189,12 +194,24 @@ class Alignment:
         return min(written.items(), key=lambda item: (-item[1], len(item[0])))[0] if written else key
 
 
-def expected_length(source: str) -> int:
-    """How many words an English translation of `source` likely has: a word each, two for a compound."""
+def expected_length(source: str, language: str = "nl", target: str = "en") -> int:
+    """How many words a translation of `source` likely has: a word each; from Dutch into English
+    two for a compound, from English into Dutch one for two lower-case nouns in a row (personal
+    data: persoonsgegevens)."""
     from .phrases import compound_split, is_abbreviation, tokens
 
+    lang = LANGUAGES.get(language)
     words = [part for w in tokens(source) if w[:1].isalnum() for part in w.split("-") if part]
-    return sum(2 if not is_abbreviation(w) and compound_split(w) else 1 for w in words) or 1
+    if lang is None or language == target:
+        return len(words) or 1
+    if lang.code == "nl":
+        return sum(2 if not is_abbreviation(w) and compound_split(w, lang) else 1 for w in words) or 1
+    fused = sum(
+        1
+        for a, b in zip(words, words[1:], strict=False)
+        if a.islower() and b.islower() and a not in lang.connectors and b not in lang.connectors
+    )
+    return max(len(words) - fused, 1)
 
 
 def _distinct(scored: list[tuple]) -> list[tuple]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..text.reflow import INVISIBLE
+from . import english
 from .dutch import base_forms
 from .entry import Entry
 
@@ -279,24 +280,9 @@ def _word_forms_cached(
 ) -> tuple[tuple[str, bool], ...]:
     mode = _Mode(exact_case, folded)
     seen = {mode.key(word): False}
-    for base in base_forms(word) if language == "nl" else _other_base_forms(word):
+    for base in base_forms(word) if language == "nl" else english.base_forms(word):
         seen.setdefault(mode.key(base), True)
     return tuple(seen.items())
-
-
-def _other_base_forms(word: str) -> tuple[str, ...]:
-    """For non-Dutch source text: clitics and regular English plurals only."""
-    for mark in ("'", "\u2019"):
-        if mark in word:
-            return (word.split(mark, 1)[0],)
-    lower = word.lower()
-    if lower.endswith("ies") and len(word) > 4:
-        return (word[:-3] + "y",)
-    if lower.endswith("es") and len(word) > 4:
-        return (word[:-2], word[:-1])
-    if lower.endswith("s") and not lower.endswith("ss") and len(word) > 3:
-        return (word[:-1],)
-    return ()
 
 
 def _word_forms(word: str, mode: _Mode, language: str = "nl") -> tuple[tuple[str, bool], ...]:

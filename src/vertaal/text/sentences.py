@@ -25,15 +25,16 @@ _LAST_WORD = re.compile(r"(\S+)\.\s*$")
 MAX_SENTENCE_CHARS = 500  # under the model's 512 tokens: a sentencepiece token spans >= 1 character
 
 
-def sentences(paragraph: str) -> list[str]:
-    """Split one paragraph into Dutch sentences."""
+def sentences(paragraph: str, language: str = "nl") -> list[str]:
+    """Split one paragraph into sentences (Dutch unless another language is given; the repairs
+    after abbreviations are Dutch ones)."""
     from sentencex import segment
 
-    pieces = [p.strip() for p in segment("nl", paragraph)]
+    pieces = [p.strip() for p in segment(language, paragraph)]
     pieces = [p for p in pieces if p]
     merged: list[str] = []
     for piece in pieces:
-        if merged and _ends_in_abbreviation(merged[-1], piece):
+        if merged and language == "nl" and _ends_in_abbreviation(merged[-1], piece):
             merged[-1] = merged[-1] + " " + piece
         else:
             merged.append(piece)
