@@ -74,6 +74,7 @@ def by_source(candidates: list[Candidate]) -> dict[str, Candidate]:
             "De Wet op de inlichtingen- en veiligheidsdiensten 2017 (Wiv 2017) regelt dit.",
             [("Wiv 2017", "Wet op de inlichtingen- en veiligheidsdiensten 2017")],
         ),
+        ("Het Openbaar Ministerie (OM) vervolgt.", [("OM", "Openbaar Ministerie")]),  # "om" is a stop word
         ("In dat jaar (2017) en in 2018 (AIVD 2018) gebeurde het.", []),
         ("meer informatie (zie pagina 3) volgt", []),
         # the letters are not in order: the capitalised name before the bracket, as the text says
@@ -108,6 +109,7 @@ def test_noun_phrases_do_not_end_on_an_adjective_or_run_across_a_verb():
     assert "persoonsgegevens in openbare" not in found
     found = {f.text for f in phrases.candidates("De Veiligheidsdienst werkt samen met de politie.", DUTCH)}
     assert not any("werkt" in text for text in found)
+    assert [f.text for f in phrases.candidates("Daarna besloot het OM om door te gaan.", DUTCH)] == ["OM"]
 
 
 @pytest.mark.parametrize(
@@ -299,6 +301,23 @@ def test_tsv_and_tbx_import_into_the_glossary(db, tmp_path):
     tsv = tmp_path / "c.tsv"
     tsv.write_text(write(candidates, "tsv", ("nl", "en")), "utf-8")
     assert tsv.read_text("utf-8").splitlines()[0].split("\t")[1] in {c.target for c in candidates}
+
+
+def test_progress_moves_within_a_file_and_ends_at_its_size():
+    heard: list[tuple[str, int]] = []
+
+    class Recorder:
+        def start(self, total_bytes: int, files: int) -> None:
+            heard.append(("start", total_bytes))
+
+        def advance(self, file_bytes: int) -> None:
+            heard.append(("advance", file_bytes))
+
+    extract([str(NOTA)], glossary=None, progress=Recorder())
+    size = NOTA.stat().st_size
+    steps = [n for what, n in heard if what == "advance"]
+    assert heard[0] == ("start", size) and sum(steps) == size
+    assert len(steps) >= 4 and all(n > 0 for n in steps)  # paragraph by paragraph, not once at the end
 
 
 def test_cli_extract_writes_jsonl_and_reports_on_stderr(tmp_path):

@@ -73,7 +73,8 @@ def segments(
     on_file: Callable[[int], None] | None = None,
 ) -> Iterator[Segment]:
     """The segments of `files` in order; with `translation`, the one file given and its
-    translation, aligned. `on_file` hears each file's size once it is read."""
+    translation, aligned. `on_file` hears the bytes read as they are read: each segment's source
+    text (a text file's progress), and what is left of a file once it is read (markup, targets)."""
     if translation is not None:
         if len(files) != 1:
             raise UsageError("--translation pairs one source file with its translation; give one FILE")
@@ -82,9 +83,18 @@ def segments(
             on_file(_size(files[0]))
         return
     for file in files:
-        yield from _file_segments(file, pair, encoding)
-        if on_file:
-            on_file(_size(file))
+        if on_file is None:
+            yield from _file_segments(file, pair, encoding)
+            continue
+        size, told = _size(file), 0
+        for segment in _file_segments(file, pair, encoding):
+            yield segment
+            step = min(len(segment.source.encode("utf-8")), size - told)  # the source text's share
+            if step > 0:
+                told += step
+                on_file(step)
+        if size > told:
+            on_file(size - told)
 
 
 def memory_segments(db: str | os.PathLike[str] | None, pair: tuple[str, str]) -> Iterator[Segment]:
