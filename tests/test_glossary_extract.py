@@ -590,10 +590,14 @@ def test_the_models_translation_in_context_is_preferred_where_it_agrees_with_the
     class Engines:
         fast, decoding = Fast(), None
 
+    translated: list[str] = []
+
     class Scripted:
         engine = Engines()
 
         def translate_blocks(self, blocks):
+            translated.extend(blocks)
+
             class Result:
                 def paragraphs(self):
                     return [answers.get(b, "") for b in blocks]
@@ -610,6 +614,8 @@ def test_the_models_translation_in_context_is_preferred_where_it_agrees_with_the
         and "in its first example" in council.targets[0].evidence
     )
     assert level.targets[0].text == "threat level" and "alone" in level.targets[0].evidence
+    assert "its translation of the first example uses it" in level.targets[0].evidence
+    assert translated == ["Raad van State", "dreigingsniveau"]  # the examples are decoded once, aligned
 
 
 def test_the_fast_engine_tells_which_source_piece_each_target_piece_attends_to(trained_model):

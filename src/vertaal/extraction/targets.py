@@ -8,8 +8,9 @@ the Dice coefficient, 2·both / (source + target), with the log-likelihood ratio
 evidence; an n-gram that opens or closes on an English function word is never proposed ("the
 Council of State" is "Council of State").
 
-*From the model*: the term translated alone and its first example translated whole; the proposal
-is marked ``model``, and its evidence says whether the example's translation uses it.
+*From the model*: the words of its translation of the term's first example that attend to the
+term, or the term translated alone; the proposal is marked ``model``, and its evidence says which,
+and whether the example's translation uses it. Each example is decoded once.
 """
 
 from __future__ import annotations
@@ -258,15 +259,16 @@ def propose_from_model(candidates: list[Candidate], translator: Any) -> None:
     if not missing:
         return
     contexts = [c.examples[0].source if c.examples else "" for c in missing]
-    translated = translator.translate_blocks([c.source for c in missing] + contexts).paragraphs()
-    alone, whole = translated[: len(missing)], translated[len(missing) :]
-    in_context = _in_context(missing, contexts, translator)
-    for candidate, term, example in zip(missing, alone, whole, strict=True):
+    in_context = _in_context(missing, contexts, translator)  # the examples decoded once, with attention
+    rest = [ctx for c, ctx in zip(missing, contexts, strict=True) if c.source not in in_context]
+    translated = translator.translate_blocks([c.source for c in missing] + rest).paragraphs()
+    alone, whole = translated[: len(missing)], iter(translated[len(missing) :])
+    for candidate, term in zip(missing, alone, strict=True):
         term = term.strip().rstrip(".")
-        found = in_context.get(candidate.source)
-        if found and _shares_a_word(found[0], term):
-            evidence = f"the model's translation of the term in its first example: \u201c{found[1]}\u201d"
-            candidate.targets = [Proposal(found[0], 1.0, "model", evidence)]
+        words, example = in_context.get(candidate.source) or (None, next(whole))
+        if words and _shares_a_word(words, term):
+            evidence = f"the model's translation of the term in its first example: \u201c{example}\u201d"
+            candidate.targets = [Proposal(words, 1.0, "model", evidence)]
         elif term:
             used = term.lower() in example.lower()
             evidence = "the model's translation of the term alone; " + (
@@ -283,21 +285,22 @@ def _shares_a_word(a: str, b: str) -> bool:
 
 def _in_context(
     candidates: list[Candidate], contexts: list[str], translator: Any
-) -> dict[str, tuple[str, str]]:
-    """source -> (its translation in context, the context's translation), where the fast engine
-    can say which words of the translation attend to the term."""
+) -> dict[str, tuple[str | None, str]]:
+    """source -> (its translation in context or None, the context's translation), for each
+    candidate with a context, where the fast engine can say which words of the translation attend
+    to the term; empty where it cannot."""
     engine = getattr(getattr(translator, "engine", None), "fast", None)
     asked = [(c, ctx) for c, ctx in zip(candidates, contexts, strict=True) if ctx]
     if engine is None or not asked:
         return {}
     aligned = engine.aligned([ctx for _, ctx in asked], translator.engine.decoding)
-    found = {}
+    found: dict[str, tuple[str | None, str]] = {}
     for (candidate, _), result in zip(asked, aligned, strict=True):
         span = _term_pieces(result.source, [candidate.source, *candidate.variants])
         words = result.span(*span) if span else None
         words = (words or "").strip(" .,;:!?()[]{}\"'\u2018\u2019\u201c\u201d\u00ab\u00bb")
-        if words and words.lower() in result.text.lower():
-            found[candidate.source] = (words, result.text)
+        agrees = bool(words) and words.lower() in result.text.lower()
+        found[candidate.source] = (words if agrees else None, result.text)
     return found
 
 
