@@ -35,47 +35,52 @@ from benchmarks.common import measure_process
 
 DATA = Path(__file__).parent / "data" / "extraction"
 TEXT = DATA / "hwho-wettelijk-kader.md"
+ENGLISH_TEXT = DATA / "dmca-summary.txt"
 CHAPTERS = [DATA / "hwho-wettelijk-kader.md", DATA / "hwho-algemeen.md", DATA / "hwho-verzoeken.md"]
 
 
-def key(text: str) -> tuple[str, ...]:
+def key(text: str, code: str = "nl") -> tuple[str, ...]:
     from vertaal.extraction import phrases
-    from vertaal.extraction.languages import DUTCH
+    from vertaal.extraction.languages import LANGUAGES
 
-    return tuple(phrases.key(w.rstrip("-"), DUTCH) for w in phrases.tokens(text) if w[:1].isalnum())
+    lang = LANGUAGES[code]
+    return tuple(phrases.key(w.rstrip("-"), lang) for w in phrases.tokens(text) if w[:1].isalnum())
 
 
-def read_gold() -> tuple[set[tuple[str, ...]], list[str], list[str]]:
+def read_gold(gold: Path, code: str = "nl") -> tuple[set[tuple[str, ...]], list[str], list[str]]:
     """(every annotated term's key, the official names, the abbreviations)."""
     terms, names, short = set(), [], []
-    for line in TEXT.with_name("gold-hwho-wettelijk-kader.txt").read_text("utf-8").splitlines():
+    for line in gold.read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        terms.add(key(parts[0]))
+        terms.add(key(parts[0], code))
         if len(parts) == 2:
             names.append(parts[0])
             short.append(parts[1])
-            terms.add(key(parts[1]))
+            terms.add(key(parts[1], code))
     return terms, names, short
 
 
-def precision_recall() -> dict:
+def precision_recall(text: Path = TEXT, pair: tuple[str, str] = ("nl", "en")) -> dict:
+    """Precision at 20, 50 and 100 of the candidates of `text`, and recall of its official names and
+    abbreviations, against the annotation beside it (gold-NAME.txt)."""
     from vertaal.extraction.extract import extract
 
-    terms, names, short = read_gold()
-    candidates = extract([str(TEXT)], glossary=None, limit=None).candidates
-    hits = [key(c.source) in terms for c in candidates]
-    found = {key(c.source) for c in candidates}
+    code = pair[0]
+    terms, names, short = read_gold(text.with_name(f"gold-{text.stem}.txt"), code)
+    candidates = extract([str(text)], pair=pair, glossary=None, limit=None).candidates
+    hits = [key(c.source, code) in terms for c in candidates]
+    found = {key(c.source, code) for c in candidates}
     found_short = {c.source for c in candidates} | {c.abbreviation for c in candidates if c.abbreviation}
     wrong = [c.source for c, hit in zip(candidates, hits, strict=True) if not hit]
     return {
         "candidates": len(candidates),
         **{f"p_at_{k}": round(sum(hits[:k]) / k, 3) for k in (20, 50, 100)},
-        "recall_names": round(sum(key(n) in found for n in names) / len(names), 3),
+        "recall_names": round(sum(key(n, code) in found for n in names) / len(names), 3),
         "recall_abbreviations": round(sum(s in found_short for s in short) / len(short), 3),
         "names": len(names),
-        "missed_names": [n for n in names if key(n) not in found],
+        "missed_names": [n for n in names if key(n, code) not in found],
         "top_10": [c.source for c in candidates[:10]],
         "wrong_in_top_50": wrong[: sum(1 for h in hits[:50] if not h)],
     }
@@ -152,7 +157,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = {"extraction": precision_recall(), "targets": targets(), "speed": speed()}
+    result = {
+        "extraction": precision_recall(),
+        "targets": targets(),
+        "extraction_en": precision_recall(ENGLISH_TEXT, ("en", "nl")),
+        "targets_en": targets(("en", "nl")),
+        "speed": speed(),
+    }
     speed_ = result["speed"]
     if speed_["peak_rss_mb"] and speed_["quarter_peak_rss_mb"]:
         speed_["memory_ratio"] = round(speed_["peak_rss_mb"] / speed_["quarter_peak_rss_mb"], 2)

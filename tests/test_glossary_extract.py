@@ -126,6 +126,16 @@ def test_noun_phrases_do_not_end_on_an_adjective_or_run_across_a_verb():
             "The General Intelligence and Security Service (AIVD) reports.",
             [("AIVD", "General Intelligence and Security Service")],
         ),
+        # the name goes on past the one the initials spell; a law's year stays with its name
+        (
+            "with the National Telecommunications and Information Administration of the Department of "
+            "Commerce (NTIA).",
+            [("NTIA", "National Telecommunications and Information Administration")],
+        ),
+        (
+            "the Digital Performance Right in Sound Recordings Act of 1995 (DPRA)",
+            [("DPRA", "Digital Performance Right in Sound Recordings Act of 1995")],
+        ),
         ("in that year (2017) and in 2018 (AIVD 2018) it happened", []),
         ("see the annex (page 3)", []),
         ("as decided by the minister (BZK)", []),
@@ -141,6 +151,13 @@ def test_english_phrases_end_at_a_name_and_never_hold_a_past_participle():
     sentence = "Personal data are processed by intelligence services."
     found = {f.text for f in phrases.candidates(sentence, ENGLISH)}
     assert {"Personal data", "intelligence services"} <= found and not any("processed" in t for t in found)
+    # "amends", "permits" are likelier verbs (amended, permitted are frequent); "providers" is a noun
+    sentence = "The DMCA amends the law; the exception permits circumvention by service providers."
+    found = {f.text for f in phrases.candidates(sentence, ENGLISH)}
+    assert "service providers" in found and "circumvention" in found
+    assert not any("amends" in t or "permits circumvention" in t for t in found)
+    found = {f.text for f in phrases.candidates("It bans the act of circumventing.", ENGLISH)}
+    assert not any("circumventing" in t for t in found)
     assert not list(phrases.candidates("THE THREAT LEVEL IN 2024", ENGLISH))  # a heading in capitals
     assert [f.text for f in phrases.candidates("It is up to the US and the UN.", ENGLISH)] == ["US", "UN"]
 

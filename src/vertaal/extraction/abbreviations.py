@@ -29,6 +29,7 @@ from .phrases import is_abbreviation, is_stop
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")
 _QUOTES = "'\"\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb"
 _WORD = re.compile(r"\S+")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
@@ -84,11 +85,20 @@ def long_form(short: str, before: str, lang: Language) -> str | None:
     return found
 
 
-def _name_before(before: str, lang: Language) -> str | None:
+def _name_before(before: str, short: str, lang: Language) -> str | None:
     """The capitalised name that ends `before` ("General Intelligence and Security Service"): its
-    words capitalised, the words that join a name's parts between them, at least two capitals."""
+    words capitalised, the words that join a name's parts between them, at least two capitals,
+    and a law's year after it ("... Act of 1995"). Where a name goes on past the one whose initials
+    spell `short` ("National Telecommunications and Information Administration of the Department
+    of Commerce (NTIA)"), that one."""
+    words = _WORD.findall(before)
+    year: list[str] = []
+    if words and _YEAR.fullmatch(words[-1]):
+        year = [words.pop()]
+        if words and words[-1].lower() in lang.connectors:
+            year.insert(0, words.pop())
     taken: list[str] = []
-    for word in reversed(_WORD.findall(before)):
+    for word in reversed(words):
         if not _NAME_WORD.fullmatch(word):
             break
         if word[:1].isupper() and not is_abbreviation(word) and not is_stop(word, lang):
@@ -97,9 +107,17 @@ def _name_before(before: str, lang: Language) -> str | None:
             taken.append(word)
         else:
             break
-    while taken and (not taken[-1][:1].isupper() or taken[-1].lower() in lang.connectors):  # "The", "of"
-        taken.pop()
-    return " ".join(reversed(taken)) if sum(w[:1].isupper() for w in taken) >= 2 else None
+    taken.reverse()
+    while taken and (not taken[0][:1].isupper() or taken[0].lower() in lang.connectors):  # "The", "of"
+        taken.pop(0)
+    if sum(w[:1].isupper() for w in taken) < 2:
+        return None
+    letters = short.replace(" ", "").lower()
+    for end in range(len(taken), 1, -1):
+        part = taken[:end]
+        if part[-1][:1].isupper() and "".join(w[0] for w in part if w[:1].isupper()).lower() == letters:
+            return " ".join(part)  # the initials spell it: no year, the name ends here
+    return " ".join(taken + year)
 
 
 def definitions(sentence: str, lang: Language) -> Iterator[tuple[str, str]]:
@@ -120,7 +138,7 @@ def definitions(sentence: str, lang: Language) -> Iterator[tuple[str, str]]:
         if found:
             continue
         short = short_form(inside, lang)
-        name = _name_before(before, lang) if short and is_abbreviation(short) else None
+        name = _name_before(before, short, lang) if short and is_abbreviation(short) else None
         if name:  # "the General Intelligence and Security Service (AIVD)": another language's letters
             yield short, name
             continue

@@ -24,7 +24,7 @@ class Language:
     stop_words: frozenset[str] = frozenset()
     connectors: frozenset[str] = frozenset()  # may join a name's parts, never open or close one
     joins: frozenset[str] = frozenset()  # the runs of connectors that join a name's parts
-    coordinators: frozenset[str] = frozenset()  # "en"/"and": joins two names only between capitals
+    coordinators: frozenset[str] = frozenset()  # "en", "and": join only between capitals, or after "x-"
     conjunctions: frozenset[str] = frozenset()  # after a left-open word: "inlichtingen- en ..."
     links: tuple[str, ...] = ("",)  # what may link a compound's parts: gemeente-n-raad, overheid-s-informatie
     adjective_suffixes: tuple[str, ...] = ()  # lower-case words so ending never close a phrase
@@ -62,6 +62,11 @@ class Language:
 
     def is_infinitive(self, word: str) -> bool:
         """A verb's infinitive, which never closes a noun phrase."""
+        return False
+
+    def may_be_verb(self, word: str) -> bool:
+        """A word whose form is a noun's and a verb's alike (English "measures", "infringing"),
+        where the verb is the likelier: it stands inside no phrase and after no name."""
         return False
 
     def takes_year(self, word: str) -> bool:
@@ -183,7 +188,7 @@ class English(Language):
     joins = frozenset(
         ("of", "of the", "for", "for the", "on", "on the", "and", "in", "in the", "to", "to the")
     )
-    coordinators = frozenset(("and",))
+    coordinators = frozenset(("and", "to", "to the"))  # "Right to Information"; not "prior to enactment"
     conjunctions = frozenset(("and", "or", "to"))
     links = ("",)
     adjective_suffixes = ("ous", "ful", "able", "ible", "less", "ical", "ional", "ary")
@@ -221,6 +226,11 @@ class English(Language):
         "United Nations" is written with a capital)."""
         return _english_past(word)
 
+    def may_be_verb(self, word: str) -> bool:
+        """ "amends", "permits", "infringing": a lower-case -s or -ing word whose lemma is another
+        word with a past form general English uses (amended; not "providers", "webcasting")."""
+        return _english_verb_like(word)
+
 
 @lru_cache(maxsize=200_000)
 def _dutch_verb_form(word: str) -> bool:
@@ -245,6 +255,26 @@ def _english_past(word: str) -> bool:
     if not word.endswith("ed") or not word.islower() or not lexicon.is_known(word, "en"):
         return False
     return lexicon.lemma(word, "en").lower() != word
+
+
+@lru_cache(maxsize=200_000)
+def _english_verb_like(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    plural = word.endswith("s") and not word.endswith(_NOT_PLURAL)
+    if not word.islower() or not (word.endswith("ing") or plural):
+        return False
+    lemma = lexicon.lemma(word, "en").lower()
+    if lemma == word or not lexicon.is_known(word, "en"):
+        return False
+    past = (lemma + "ed", lemma + "d", lemma[:-1] + "ied", lemma + lemma[-1:] + "ed")
+    threshold = PAST_ZIPF_ING if word.endswith("ing") else PAST_ZIPF_S
+    return max(zipf_frequency(form, "en") for form in past) >= threshold
+
+
+_NOT_PLURAL = ("ss", "us", "is")
+PAST_ZIPF_S = 3.0  # amended 3.8, permitted 4.1; serviced 3.3 (services: a noun too, but seldom a verb)
+PAST_ZIPF_ING = 2.5  # circumvented 2.5, infringed 3.0; webcast has no past
 
 
 DUTCH = Dutch()

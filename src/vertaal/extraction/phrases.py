@@ -103,7 +103,7 @@ def is_compound_term(word: str, lang: Language) -> bool:
     not openbare, not a verb such as verstrekken or an adjective such as herbruikbaar)."""
     if compound_split(word, lang) is None or general_zipf(word, lang) >= GENERAL_ZIPF:
         return False
-    if word.lower().endswith(lang.adjective_suffixes) or lang.is_verb_form(word):
+    if word.lower().endswith(lang.adjective_suffixes) or lang.is_verb_form(word) or lang.may_be_verb(word):
         return False
     return not (lang.is_inflected_adjective(word) or lang.is_infinitive(word))
 
@@ -214,6 +214,8 @@ def _joinable(span: list[str], lang: Language) -> bool:
     word or between capitals)."""
     if any(lang.is_verb_form(w) for w in span) or (lang.title_case and _runs_on_from_a_name(span, lang)):
         return False
+    if _holds_a_likely_verb(span, lang):
+        return False
     run: list[str] = []
     for j, word in enumerate(span[1:-1], start=1):
         if is_content(word, lang):
@@ -236,6 +238,20 @@ def _inside_a_name(words: list[str], i: int, lang: Language) -> bool:
     if before.lower() in lang.connectors and i > 1:
         before = words[i - 2]
     return before[:1].isupper() and is_content(before, lang)
+
+
+def _holds_a_likely_verb(span: list[str], lang: Language) -> bool:
+    """ "exception permits circumvention", "DMCA amends", "act of circumventing": a word that is
+    likelier a verb than a noun, before the span's last word, or closing it after a name or an
+    abbreviation (its subject) or, as an -ing form, after a preposition."""
+    inner = any(w.endswith("s") and lang.may_be_verb(w) for w in span[:-1])
+    last = span[-1]
+    if inner or not lang.may_be_verb(last):
+        return inner
+    before = span[-2]
+    if last.endswith("s"):
+        return before[:1].isupper()
+    return before in lang.connectors
 
 
 def _runs_on_from_a_name(span: list[str], lang: Language) -> bool:
