@@ -483,6 +483,7 @@ def server_fairness(d: dict) -> str:
 
 def term_extraction(d: dict) -> str:
     e, t, s = d["extraction"], d["targets"], d["speed"]
+    en, te = d["extraction_en"], d["targets_en"]
     rows = [
         ["precision at 20 / 50 / 100 (hand annotation)",
          f"{e['p_at_20']:.0%} / {e['p_at_50']:.0%} / {e['p_at_100']:.0%}",
@@ -492,6 +493,14 @@ def term_extraction(d: dict) -> str:
          f"of {e['names']}; missed: {', '.join(e['missed_names'])}"],
         ["target proposal, top-1 / top-3", f"{t['top_1']:.0%} / {t['top_3']:.0%}",
          f"{t['terms']} annotated terms, {t['pairs']} segment pairs (CoronaMelder TMX)"],
+        ["English (en-nl): precision at 20 / 50 / 100",
+         f"{en['p_at_20']:.0%} / {en['p_at_50']:.0%} / {en['p_at_100']:.0%}",
+         f"{en['candidates']} candidates from the 42 KB DMCA summary (US Copyright Office)"],
+        ["English: recall of official names / their abbreviations",
+         f"{en['recall_names']:.0%} / {en['recall_abbreviations']:.0%}",
+         f"of {en['names']}" + (f"; missed: {', '.join(en['missed_names'])}" if en["missed_names"] else "")],
+        ["English: target proposal (Dutch targets), top-1 / top-3", f"{te['top_1']:.0%} / {te['top_3']:.0%}",
+         f"the same {te['terms']} terms read the other way, {te['pairs']} segment pairs"],
         [f"1 MB folder ({s['bytes']:,} bytes), whole process", f"{s['wall_s']} s",
          f"a quarter ({s['quarter_bytes']:,} bytes): {s['quarter_wall_s']} s"],
         ["peak RSS, 1 MB against a quarter", f"{s['peak_rss_mb']} MB / {s['quarter_peak_rss_mb']} MB",

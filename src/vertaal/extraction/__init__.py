@@ -5,10 +5,11 @@ The phases, each a module:
 
 * :mod:`.sources`: what was given (files, folders, globs, a TMX, XLIFF or PO file, the memory,
   a document and its translation) as a stream of segments, each with its target when known;
-* :mod:`.phrases`: Dutch tokens, stop words, and the candidate phrases and compounds of a sentence;
+* :mod:`.languages`: each source language's lists and rules (Dutch, English);
+* :mod:`.phrases`: tokens, and the candidate phrases and compounds of a sentence;
 * :mod:`.abbreviations`: abbreviations paired with their written-out forms (Schwartz & Hearst);
 * :mod:`.termhood`: counting in bounded memory, grouping inflected variants, scoring against
-  general Dutch (wordfreq);
+  the language at large (wordfreq);
 * :mod:`.targets`: a target for each candidate from co-occurrence over segment pairs (Dice), or
   the model's translation as a marked fallback;
 * :mod:`.candidates`: the :class:`Candidate` record and its files (JSONL, TSV, TBX);
