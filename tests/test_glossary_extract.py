@@ -136,6 +136,16 @@ def test_noun_phrases_do_not_end_on_an_adjective_or_run_across_a_verb():
             "the Digital Performance Right in Sound Recordings Act of 1995 (DPRA)",
             [("DPRA", "Digital Performance Right in Sound Recordings Act of 1995")],
         ),
+        # the initials of the words before spell it (letters inside "identification" do not)
+        (
+            "your individual taxpayer identification number (ITIN) is",
+            [("ITIN", "individual taxpayer identification number")],
+        ),
+        # an abbreviation inside the name opens none of its words
+        (
+            "a health savings account (HSA) funding distribution (HFD) is",
+            [("HSA", "health savings account"), ("HFD", "health savings account (HSA) funding distribution")],
+        ),
         ("in that year (2017) and in 2018 (AIVD 2018) it happened", []),
         ("see the annex (page 3)", []),
         ("as decided by the minister (BZK)", []),
@@ -159,6 +169,8 @@ def test_english_phrases_end_at_a_name_and_never_hold_a_past_participle():
     found = {f.text for f in phrases.candidates("It bans the act of circumventing.", ENGLISH)}
     assert not any("circumventing" in t for t in found)
     assert not list(phrases.candidates("THE THREAT LEVEL IN 2024", ENGLISH))  # a heading in capitals
+    assert not list(phrases.candidates("CAUTION: the tax withheld is paid.", ENGLISH))  # no verb form
+    assert phrases.key("IRAs", ENGLISH) == phrases.key("IRA", ENGLISH) == "IRA"
     assert [f.text for f in phrases.candidates("It is up to the US and the UN.", ENGLISH)] == ["US", "UN"]
 
 
@@ -444,6 +456,14 @@ def test_candidates_page_extracts_shows_examples_and_imports_the_ticked(db):
         assert shown.status_code == 200
         assert 'value="Council of State"' in shown.text
         assert "<mark>dreigingsniveau</mark>" in shown.text and "<mark>threat level</mark>" in shown.text
+        with MEMORY.open("rb") as upload:  # the same memory read the other way: English terms
+            english = client.post(
+                "/ui/candidates",
+                data={"csrf": token, "pair": "en-nl", "glossary": "default"},
+                files={"file": ("memory.tmx", upload, "application/x-tmx+xml")},
+            )
+        assert english.status_code == 200 and 'value="Raad van State"' in english.text
+        assert "<mark>Council of State</mark>" in english.text
         sources = ["Raad van State", "dreigingsniveau"]
         form = {"csrf": token, "pair": "nl-en", "glossary": "default", "accept": ["0"], "source": sources,
                 "target": ["Council of State", "threat level"], "note": ["", ""]}  # fmt: skip

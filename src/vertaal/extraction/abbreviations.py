@@ -58,24 +58,49 @@ def _capitalised_short(word: str) -> bool:
     return 2 <= len(word) <= 5 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
 
 
+def _starts_word(text: str, i: int) -> bool:
+    """Whether text[i] opens a word: not after a letter or digit, nor after an opening bracket (the
+    "(HSA)" inside "health savings account (HSA) funding distribution (HFD)" opens no word of it)."""
+    return not (text[i - 1].isalnum() or text[i - 1] in "([")
+
+
+def _by_initials(letters: list[str], words: list[str], lang: Language) -> str | None:
+    """The shortest run of words ending `words` whose initials spell `letters`, with or without
+    the joining words (individual taxpayer identification number: ITIN; Raad van State: RvS), where
+    Schwartz & Hearst would take letters from inside words ("identification number")."""
+    wanted = "".join(letters)
+    for start in range(len(words) - 2, max(len(words) - 2 * len(letters), 0) - 1, -1):
+        run = [w.strip(_QUOTES + ",;:") for w in words[start:]]
+        if not all(run) or not run[0][:1].isalpha() or is_stop(run[0], lang) or run[-1] != words[-1]:
+            continue
+        every = "".join(w[0] for w in run).lower()
+        content = "".join(w[0] for w in run if not is_stop(w, lang)).lower()
+        if wanted in (every, content):
+            return " ".join(run)
+    return None
+
+
 def long_form(short: str, before: str, lang: Language) -> str | None:
-    """The written-out form of `short` at the end of `before`, or None (Schwartz & Hearst)."""
+    """The written-out form of `short` at the end of `before`, or None: the words whose initials
+    spell it, else Schwartz & Hearst."""
     letters = [c.lower() for c in short if c.isalnum()]
     if len(letters) < 2:
         return None
     words = _WORD.findall(before)
-    window = " ".join(words[-min(len(letters) + 5, len(letters) * 2) :])
-    s, i = len(letters) - 1, len(window) - 1
-    while s >= 0:
-        c = letters[s]
-        while i >= 0 and (window[i].lower() != c or (s == 0 and i > 0 and window[i - 1].isalnum())):
+    found = _by_initials(letters, words, lang)
+    if found is None:
+        window = " ".join(words[-min(len(letters) + 5, len(letters) * 2) :])
+        s, i = len(letters) - 1, len(window) - 1
+        while s >= 0:
+            c = letters[s]
+            while i >= 0 and (window[i].lower() != c or (s == 0 and i > 0 and not _starts_word(window, i))):
+                i -= 1
+            if i < 0:
+                return None
             i -= 1
-        if i < 0:
-            return None
-        i -= 1
-        s -= 1
-    start = window.rfind(" ", 0, i + 1) + 1
-    found = window[start:].strip(_QUOTES + " ,;:")
+            s -= 1
+        start = window.rfind(" ", 0, i + 1) + 1
+        found = window[start:].strip(_QUOTES + " ,;:")
     if len(found.split()) < 2 and len(found) <= len(short) + 2:
         return None  # "HR (HR)" or a word barely longer than the abbreviation
     if found.lower() == short.lower() or found.lower().startswith(short.lower() + " "):

@@ -222,13 +222,14 @@ class English(Language):
         return forms[0] if forms else lower
 
     def is_verb_form(self, word: str) -> bool:
-        """ "processed", "analysed": a lower-case -ed word whose lemma is another word (a name such as
-        "United Nations" is written with a capital)."""
-        return _english_past(word)
+        """ "processed", "analysed", "withheld": a lower-case word whose lemma is another word, not a
+        plural (a name such as "United Nations" is written with a capital)."""
+        return _english_past(word) or _english_inflected(word)
 
     def may_be_verb(self, word: str) -> bool:
         """ "amends", "permits", "infringing": a lower-case -s or -ing word whose lemma is another
-        word with a past form general English uses (amended; not "providers", "webcasting")."""
+        word with a past form general English uses (amended; not "providers", "webcasting"); and
+        any other inflected form but an irregular plural (withheld, paid, larger; not children)."""
         return _english_verb_like(word)
 
 
@@ -262,16 +263,31 @@ def _english_verb_like(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     plural = word.endswith("s") and not word.endswith(_NOT_PLURAL)
-    if not word.islower() or not (word.endswith("ing") or plural):
+    if not word.islower() or not lexicon.is_known(word, "en"):
         return False
     lemma = lexicon.lemma(word, "en").lower()
-    if lemma == word or not lexicon.is_known(word, "en"):
+    if lemma == word:
         return False
+    if not (word.endswith("ing") or plural):
+        return _english_inflected(word)
     past = (lemma + "ed", lemma + "d", lemma[:-1] + "ied", lemma + lemma[-1:] + "ed")
     threshold = PAST_ZIPF_ING if word.endswith("ing") else PAST_ZIPF_S
     return max(zipf_frequency(form, "en") for form in past) >= threshold
 
 
+@lru_cache(maxsize=200_000)
+def _english_inflected(word: str) -> bool:
+    """ "withheld", "paid", "larger": a lower-case word whose lemma is another word, neither by a
+    plural's nor by an -ing ending, nor an irregular plural (children, criteria): a verb's or an
+    adjective's form."""
+    if not word.islower() or word.endswith(("s", "ing", *_IRREGULAR_PLURALS)):
+        return False
+    if not lexicon.is_known(word, "en"):
+        return False
+    return lexicon.lemma(word, "en").lower() != word
+
+
+_IRREGULAR_PLURALS = ("ren", "men", "ves", "a", "i", "ice", "eet", "eeth")  # children, women, criteria
 _NOT_PLURAL = ("ss", "us", "is")
 PAST_ZIPF_S = 3.0  # amended 3.8, permitted 4.1; serviced 3.3 (services: a noun too, but seldom a verb)
 PAST_ZIPF_ING = 2.5  # circumvented 2.5, infringed 3.0; webcast has no past

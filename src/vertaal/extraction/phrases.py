@@ -29,6 +29,7 @@ MIN_PART = 3
 _TOKEN = re.compile(r"\w+(?:['\u2019-]\w+)*(?:-(?=\s+(?:en|of|tot|and|or|to)\s))?|[^\w\s]")
 _NUMBER = re.compile(r"^[\d.,:/-]+$")
 KNOWN_ZIPF = 3.0  # a word at least this frequent in the language is a word, dictionary or not: bluetooth
+SHOUTED_ZIPF = 3.5  # a word in capitals this frequent written small is no abbreviation: CAUTION (4.0)
 GENERAL_ZIPF = 4.0  # a word this frequent in the language (wordfreq) is no compound term: openbare
 
 
@@ -136,8 +137,17 @@ def elided(first: str, second: str, lang: Language) -> str | None:
 
 
 def key(word: str, lang: Language) -> str:
-    """The grouping key of a word: its lemma, lower case (an abbreviation keeps its case)."""
-    return word if is_abbreviation(word) else lang.key(word)
+    """The grouping key of a word: its lemma, lower case (an abbreviation keeps its case; a plural
+    one, IRAs, is keyed as IRA)."""
+    if not is_abbreviation(word):
+        return lang.key(word)
+    return word[:-1] if word.endswith("s") and len(word) > 2 and word[:-1].isupper() else word
+
+
+def _shouted_word(word: str, lang: Language) -> bool:
+    """ "CAUTION", "NOTE": a word of the language in capitals, not an abbreviation (five letters or
+    more, and frequent in the language written small)."""
+    return len(word) >= 5 and word.isupper() and general_zipf(word.lower(), lang) >= SHOUTED_ZIPF
 
 
 def candidates(sentence: str, lang: Language) -> Iterator[Found]:
@@ -176,7 +186,8 @@ def _in_clause(words: list[str], initial: bool, lang: Language) -> Iterator[Foun
     for i, word in enumerate(words):
         opens = initial and i == 0
         if is_abbreviation(word):
-            yield Found((word,), "abbreviation", opens)
+            if not _shouted_word(word, lang):
+                yield Found((word,), "abbreviation", opens)
         elif is_content(word, lang) and not word.endswith("-") and is_compound_term(word, lang):
             yield Found((word,), "compound", opens)
         if word.endswith("-") and i + 2 < len(words) and words[i + 1].lower() in lang.conjunctions:
