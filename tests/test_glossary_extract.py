@@ -80,6 +80,11 @@ def by_source(candidates: list[Candidate]) -> dict[str, Candidate]:
         # the letters are not in order: the capitalised name before the bracket, as the text says
         ("Kadastrale Basisregistratie (BRK)", [("BRK", "Kadastrale Basisregistratie")]),
         ("de bevoegdheden van de minister (BZK)", []),  # no name before the bracket
+        ("Kamerlid Pieter Omtzigt (CDA) zei dat.", []),  # a person and their party
+        (
+            "het ministerie van Volksgezondheid, Welzijn en Sport (VWS)",
+            [("VWS", "Volksgezondheid, Welzijn en Sport")],  # as written, the comma kept
+        ),
     ],
 )
 def test_abbreviations_pair_with_the_written_out_name_before_or_inside_the_bracket(sentence, pairs):
@@ -110,6 +115,9 @@ def test_noun_phrases_do_not_end_on_an_adjective_or_run_across_a_verb():
     found = {f.text for f in phrases.candidates("De Veiligheidsdienst werkt samen met de politie.", DUTCH)}
     assert not any("werkt" in text for text in found)
     assert [f.text for f in phrases.candidates("Daarna besloot het OM om door te gaan.", DUTCH)] == ["OM"]
+    found = [f.text for f in phrases.candidates("Betrokken zijn de AIVD, MIVD en NCTV.", DUTCH)]
+    assert found == ["AIVD", "MIVD", "NCTV"]  # abbreviations side by side: no heading, and not one name
+    assert not list(phrases.candidates("HET DREIGINGSNIVEAU IN 2024", DUTCH))
 
 
 @pytest.mark.parametrize(
@@ -171,6 +179,19 @@ def test_english_phrases_end_at_a_name_and_never_hold_a_past_participle():
     assert not list(phrases.candidates("THE THREAT LEVEL IN 2024", ENGLISH))  # a heading in capitals
     assert not list(phrases.candidates("CAUTION: the tax withheld is paid.", ENGLISH))  # no verb form
     assert phrases.key("IRAs", ENGLISH) == phrases.key("IRA", ENGLISH) == "IRA"
+    assert [f.text for f in phrases.candidates("It is up to UNESCO and NATO.", ENGLISH)] == ["UNESCO", "NATO"]
+    # a phrase may follow a capitalised word; the sentence's first capital makes no name
+    found = {
+        f.text for f in phrases.candidates("The Dutch data protection authority fined the bank.", ENGLISH)
+    }
+    assert {"data protection authority", "Dutch data protection authority"} <= found
+    assert "Data subjects" in {f.text for f in phrases.candidates("Data subjects have rights.", ENGLISH)}
+    # a participle may open a phrase; British spelling is no inflection
+    found = {f.text for f in phrases.candidates("It uses automated decision-making.", ENGLISH)}
+    assert "automated decision-making" in found
+    assert "defence policy" in {
+        f.text for f in phrases.candidates("National defence policy changed.", ENGLISH)
+    }
     assert [f.text for f in phrases.candidates("It is up to the US and the UN.", ENGLISH)] == ["US", "UN"]
 
 
@@ -196,6 +217,27 @@ def test_candidates_from_a_text_with_counts_variants_and_abbreviations():
     assert security.frequency == 5 and "Veiligheidsdienst" in security.variants
     assert not any(any(ch.isdigit() for ch in source) for source in found)  # 1 januari 2024, niveau 4, 2023
     assert "rechter" not in found and "advies" not in found  # general words, no compounds
+
+
+def test_target_words_count_singular_and_plural_together_by_plural_endings_only():
+    assert [DUTCH.singular(w) for w in ("diensten", "jaren", "brieven", "bommen", "dienst")] == [
+        "dienst",
+        "jaar",
+        "brief",
+        "bom",
+        "dienst",
+    ]
+    assert [DUTCH.singular(w) for w in ("betrokkenen", "betrokken", "leden")] == [
+        "betrokkenen",
+        "betrokken",
+        "leden",
+    ]
+    assert [ENGLISH.singular(w) for w in ("services", "agencies", "process", "status")] == [
+        "service",
+        "agency",
+        "process",
+        "status",
+    ]
 
 
 def test_english_candidates_for_the_en_nl_pair():

@@ -106,11 +106,11 @@ def extract(
         )
     text = write(result.candidates, fmt, src_tgt)
     write_atomic(str(output) if output else "-", text)
-    source = f" targets from {result.pairs} segment pairs;" if result.pairs else ""
+    source = f" targets from {_count(result.pairs, 'segment pair')};" if result.pairs else ""
     typer.echo(
         f"{_count(len(result.candidates), 'candidate')} from {_count(len(result.files), 'file')} "
         f"({result.bytes:,} bytes, "
-        f"{result.sentences:,} sentences);{source} review them with: vertaal glossary review FILE",
+        f"{_count(result.sentences, 'sentence')});{source} review them with: vertaal glossary review FILE",
         err=True,
     )
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 
 from .languages import Language
-from .phrases import is_abbreviation, is_stop
+from .phrases import compound_split, general_zipf, is_abbreviation, is_stop
 
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")
 _QUOTES = "'\"\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb"
@@ -64,19 +64,21 @@ def _starts_word(text: str, i: int) -> bool:
     return not (text[i - 1].isalnum() or text[i - 1] in "([")
 
 
-def _by_initials(letters: list[str], words: list[str], lang: Language) -> str | None:
-    """The shortest run of words ending `words` whose initials spell `letters`, with or without
+def _by_initials(letters: list[str], before: str, lang: Language) -> str | None:
+    """The shortest run of words ending `before` whose initials spell `letters`, with or without
     the joining words (individual taxpayer identification number: ITIN; Raad van State: RvS), where
-    Schwartz & Hearst would take letters from inside words ("identification number")."""
+    Schwartz & Hearst would take letters from inside words ("identification number"); as written
+    ("Volksgezondheid, Welzijn en Sport")."""
     wanted = "".join(letters)
-    for start in range(len(words) - 2, max(len(words) - 2 * len(letters), 0) - 1, -1):
-        run = [w.strip(_QUOTES + ",;:") for w in words[start:]]
-        if not all(run) or not run[0][:1].isalpha() or is_stop(run[0], lang) or run[-1] != words[-1]:
+    found = list(_WORD.finditer(before))
+    for start in range(len(found) - 2, max(len(found) - 2 * len(letters), 0) - 1, -1):
+        run = [m.group().strip(_QUOTES + ",;:") for m in found[start:]]
+        if not all(run) or not run[0][:1].isalpha() or is_stop(run[0], lang) or run[-1] != found[-1].group():
             continue
         every = "".join(w[0] for w in run).lower()
         content = "".join(w[0] for w in run if not is_stop(w, lang)).lower()
         if wanted in (every, content):
-            return " ".join(run)
+            return before[found[start].start() : found[-1].end()].strip(_QUOTES)
     return None
 
 
@@ -87,7 +89,7 @@ def long_form(short: str, before: str, lang: Language) -> str | None:
     if len(letters) < 2:
         return None
     words = _WORD.findall(before)
-    found = _by_initials(letters, words, lang)
+    found = _by_initials(letters, before, lang)
     if found is None:
         window = " ".join(words[-min(len(letters) + 5, len(letters) * 2) :])
         s, i = len(letters) - 1, len(window) - 1
@@ -113,7 +115,8 @@ def long_form(short: str, before: str, lang: Language) -> str | None:
 def _name_before(before: str, short: str, lang: Language) -> str | None:
     """The capitalised name that ends `before` ("General Intelligence and Security Service"): its
     words capitalised, the words that join a name's parts between them, at least two capitals,
-    and a law's year after it ("... Act of 1995"). Where a name goes on past the one whose initials
+    and a law's year after it ("... Act of 1995"); every word a common one (not "Prime Minister Mark
+    Rutte (VVD)"). Where a name goes on past the one whose initials
     spell `short` ("National Telecommunications and Information Administration of the Department
     of Commerce (NTIA)"), that one."""
     words = _WORD.findall(before)
@@ -135,7 +138,7 @@ def _name_before(before: str, short: str, lang: Language) -> str | None:
     taken.reverse()
     while taken and (not taken[0][:1].isupper() or taken[0].lower() in lang.connectors):  # "The", "of"
         taken.pop(0)
-    if sum(w[:1].isupper() for w in taken) < 2:
+    if sum(w[:1].isupper() for w in taken) < 2 or not all(_common_word(w, lang) for w in taken):
         return None
     letters = short.replace(" ", "").lower()
     for end in range(len(taken), 1, -1):
@@ -143,6 +146,19 @@ def _name_before(before: str, short: str, lang: Language) -> str | None:
         if part[-1][:1].isupper() and "".join(w[0] for w in part if w[:1].isupper()).lower() == letters:
             return " ".join(part)  # the initials spell it: no year, the name ends here
     return " ".join(taken + year)
+
+
+def _common_word(word: str, lang: Language) -> bool:
+    """A word the language's dictionary holds, that it uses often, or a compound of such words: what
+    an organisation's name is made of ("Review Committee", "Basisregistratie"), where a person's
+    name is not ("Mark Rutte (VVD)")."""
+    lower = word.lower().rstrip("-")
+    if lang.is_known(lower) or general_zipf(lower, lang) >= COMMON_ZIPF:
+        return True
+    return compound_split(lower, lang) is not None
+
+
+COMMON_ZIPF = 3.0
 
 
 def definitions(sentence: str, lang: Language) -> Iterator[tuple[str, str]]:

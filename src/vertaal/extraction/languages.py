@@ -64,10 +64,19 @@ class Language:
         """A verb's infinitive, which never closes a noun phrase."""
         return False
 
+    def modifies(self, word: str) -> bool:
+        """A verb form that may open a noun phrase as its modifier (English "automated", "limited")."""
+        return False
+
     def may_be_verb(self, word: str) -> bool:
         """A word whose form is a noun's and a verb's alike (English "measures", "infringing"),
         where the verb is the likelier: it stands inside no phrase and after no name."""
         return False
+
+    def singular(self, word: str) -> str:
+        """A lower-case plural noun's singular by the language's plural endings only (diensten ->
+        dienst, services -> service); any other word as it is (betrokken stays, not betrekken)."""
+        return word
 
     def takes_year(self, word: str) -> bool:
         return word.lower().endswith(self.law_words)
@@ -132,6 +141,19 @@ class Dutch(Language):
             return self.lemma(lower).lower()
         forms = dutch.base_forms(lower)
         return forms[0] if forms else lower
+
+    def singular(self, word: str) -> str:
+        """The dictionary's lemma where the word is that lemma with a plural ending (-en, -s, -'s,
+        -n after -e, with the spelling changes: bommen, jaren, brieven, huizen); "betrokkenen" and
+        "betrokken", "leden" and "lijden" stay apart."""
+        if not self.is_known(word):
+            return word
+        lemma = self.lemma(word).lower()
+        if lemma == word or len(lemma) < 2:
+            return word
+        plurals = {lemma + "en", lemma + "s", lemma + "'s", lemma + "n", lemma + lemma[-1] + "en",
+                   lemma[:-2] + lemma[-1] + "en", lemma[:-1] + "ven", lemma[:-1] + "zen"}  # fmt: skip
+        return lemma if word in plurals else word
 
     def is_verb_form(self, word: str) -> bool:
         """ "werkt", "geregeld": simplemma's lemma is an infinitive and the word neither a plural
@@ -221,10 +243,21 @@ class English(Language):
         forms = english.base_forms(lower)
         return forms[0] if forms else lower
 
+    def singular(self, word: str) -> str:
+        if len(word) > 4 and word.endswith("ies"):
+            return word[:-3] + "y"
+        if len(word) > 3 and word.endswith("s") and not word.endswith(_NOT_PLURAL):
+            return word[:-1]
+        return word
+
     def is_verb_form(self, word: str) -> bool:
         """ "processed", "analysed", "withheld": a lower-case word whose lemma is another word, not a
         plural (a name such as "United Nations" is written with a capital)."""
         return _english_past(word) or _english_inflected(word)
+
+    def modifies(self, word: str) -> bool:
+        """A participle before a noun: "automated decision-making", "limited liability company"."""
+        return _english_past(word)
 
     def may_be_verb(self, word: str) -> bool:
         """ "amends", "permits", "infringing": a lower-case -s or -ing word whose lemma is another
@@ -260,37 +293,50 @@ def _english_past(word: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _english_verb_like(word: str) -> bool:
-    from wordfreq import zipf_frequency
-
     plural = word.endswith("s") and not word.endswith(_NOT_PLURAL)
     if not word.islower() or not lexicon.is_known(word, "en"):
         return False
     lemma = lexicon.lemma(word, "en").lower()
-    if lemma == word:
-        return False
+    if lemma == word:  # a base form: a verb where its past is frequent (disclose: disclosed)
+        return not word.endswith(("s", "ing")) and _past_zipf(word) >= PAST_ZIPF_BASE
     if not (word.endswith("ing") or plural):
         return _english_inflected(word)
+    return _past_zipf(lemma) >= (PAST_ZIPF_ING if word.endswith("ing") else PAST_ZIPF_S)
+
+
+def _past_zipf(lemma: str) -> float:
+    """How often general English writes the past form of `lemma` (as a verb's: amended, applied)."""
+    from wordfreq import zipf_frequency
+
     past = (lemma + "ed", lemma + "d", lemma[:-1] + "ied", lemma + lemma[-1:] + "ed")
-    threshold = PAST_ZIPF_ING if word.endswith("ing") else PAST_ZIPF_S
-    return max(zipf_frequency(form, "en") for form in past) >= threshold
+    return max(zipf_frequency(form, "en") for form in past)
 
 
 @lru_cache(maxsize=200_000)
 def _english_inflected(word: str) -> bool:
     """ "withheld", "paid", "larger": a lower-case word whose lemma is another word, neither by a
-    plural's nor by an -ing ending, nor an irregular plural (children, criteria): a verb's or an
+    plural's nor by an -ing ending, nor an irregular plural (children, criteria), nor another
+    spelling (defence) or a longer word (simplemma's "erasures" for erasure): a verb's or an
     adjective's form."""
     if not word.islower() or word.endswith(("s", "ing", *_IRREGULAR_PLURALS)):
         return False
     if not lexicon.is_known(word, "en"):
         return False
-    return lexicon.lemma(word, "en").lower() != word
+    lemma = lexicon.lemma(word, "en").lower()
+    return lemma != word and not lemma.startswith(word) and not _spelling_variant(word, lemma)
+
+
+def _spelling_variant(word: str, lemma: str) -> bool:
+    """ "defence" for "defense", "analyse" for "analyze": one letter apart, c or z for s."""
+    apart = [(a, b) for a, b in zip(word, lemma, strict=False) if a != b]
+    return len(word) == len(lemma) and len(apart) == 1 and set(apart[0]) in ({"c", "s"}, {"z", "s"})
 
 
 _IRREGULAR_PLURALS = ("ren", "men", "ves", "a", "i", "ice", "eet", "eeth")  # children, women, criteria
 _NOT_PLURAL = ("ss", "us", "is")
 PAST_ZIPF_S = 3.0  # amended 3.8, permitted 4.1; serviced 3.3 (services: a noun too, but seldom a verb)
 PAST_ZIPF_ING = 2.5  # circumvented 2.5, infringed 3.0; webcast has no past
+PAST_ZIPF_BASE = 3.0  # disclosed 3.6: "disclose" is no compound term
 
 
 DUTCH = Dutch()

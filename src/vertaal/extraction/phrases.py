@@ -29,7 +29,7 @@ MIN_PART = 3
 _TOKEN = re.compile(r"\w+(?:['\u2019-]\w+)*(?:-(?=\s+(?:en|of|tot|and|or|to)\s))?|[^\w\s]")
 _NUMBER = re.compile(r"^[\d.,:/-]+$")
 KNOWN_ZIPF = 3.0  # a word at least this frequent in the language is a word, dictionary or not: bluetooth
-SHOUTED_ZIPF = 3.5  # a word in capitals this frequent written small is no abbreviation: CAUTION (4.0)
+SHOUTED_ZIPF = 3.5  # a dictionary word this frequent, in capitals, is shouted: CAUTION (4.0), not COVID-19
 GENERAL_ZIPF = 4.0  # a word this frequent in the language (wordfreq) is no compound term: openbare
 
 
@@ -104,7 +104,8 @@ def is_compound_term(word: str, lang: Language) -> bool:
     not openbare, not a verb such as verstrekken or an adjective such as herbruikbaar)."""
     if compound_split(word, lang) is None or general_zipf(word, lang) >= GENERAL_ZIPF:
         return False
-    if word.lower().endswith(lang.adjective_suffixes) or lang.is_verb_form(word) or lang.may_be_verb(word):
+    small = word[:1].lower() + word[1:]  # "Infringing" opening a sentence is the verb form still
+    if word.lower().endswith(lang.adjective_suffixes) or lang.is_verb_form(small) or lang.may_be_verb(small):
         return False
     return not (lang.is_inflected_adjective(word) or lang.is_infinitive(word))
 
@@ -144,25 +145,34 @@ def key(word: str, lang: Language) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 2 and word[:-1].isupper() else word
 
 
-def _shouted_word(word: str, lang: Language) -> bool:
-    """ "CAUTION", "NOTE": a word of the language in capitals, not an abbreviation (five letters or
-    more, and frequent in the language written small)."""
-    return len(word) >= 5 and word.isupper() and general_zipf(word.lower(), lang) >= SHOUTED_ZIPF
-
-
 def candidates(sentence: str, lang: Language) -> Iterator[Found]:
     """Every candidate occurrence in one sentence."""
     words = tokens(sentence)
     for start, clause in _clauses(words):
-        if not _shouted(clause):
+        if not _shouted(clause, lang):
             yield from _in_clause(clause, start == 0, lang)
 
 
-def _shouted(words: list[str]) -> bool:
-    """A clause in capitals (a heading): its words' case says nothing, so it yields no candidates
-    (its terms occur in the text beneath it)."""
+def _shouted(words: list[str], lang: Language) -> bool:
+    """A clause in capitals (a heading, "THE THREAT LEVEL IN 2024"; a label, "CAUTION"): its words'
+    case says nothing, so it yields no candidates (its terms occur in the text beneath it). Told
+    from a run of abbreviations ("AIVD, MIVD en NCTV", "UNESCO and NATO") by its words in capitals
+    that the language's dictionary holds: two, or the clause's one word."""
     letters = [w for w in words if w[:1].isalpha()]
-    return len(letters) >= 3 and sum(w.isupper() for w in letters) * 2 > len(letters)
+    capitals = [w for w in letters if w.isupper()]
+    words_in_capitals = sum(1 for w in capitals if _dictionary_word(w, lang))
+    if len(letters) == 1:
+        return words_in_capitals == 1
+    return words_in_capitals >= 2 and len(capitals) * 2 > len(letters)
+
+
+def _dictionary_word(word: str, lang: Language) -> bool:
+    """A function word (HET, THE), or a frequent word of four letters or more (THREAT, CAUTION)."""
+    lower = word.lower()
+    if lower in lang.stop_words:
+        return True
+    frequent = lang.is_known(lower) and general_zipf(lower, lang) >= SHOUTED_ZIPF
+    return len(word) >= 4 and word.isalpha() and frequent
 
 
 def _clauses(words: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -186,8 +196,7 @@ def _in_clause(words: list[str], initial: bool, lang: Language) -> Iterator[Foun
     for i, word in enumerate(words):
         opens = initial and i == 0
         if is_abbreviation(word):
-            if not _shouted_word(word, lang):
-                yield Found((word,), "abbreviation", opens)
+            yield Found((word,), "abbreviation", opens)
         elif is_content(word, lang) and not word.endswith("-") and is_compound_term(word, lang):
             yield Found((word,), "compound", opens)
         if word.endswith("-") and i + 2 < len(words) and words[i + 1].lower() in lang.conjunctions:
@@ -196,13 +205,13 @@ def _in_clause(words: list[str], initial: bool, lang: Language) -> Iterator[Foun
                 yield Found((full,), "compound", opens)
         if not is_content(word, lang) or word.endswith("-"):
             continue
-        in_name = lang.title_case and _inside_a_name(words, i, lang)
+        in_name = lang.title_case and _inside_a_name(words, i, lang, initial)
         for n in range(2, MAX_WORDS + 1):
             span = words[i : i + n]
             if len(span) < n:
                 break
             last = span[-1]
-            if not _joinable(span, lang) or (in_name and not last[:1].isupper()):
+            if not _joinable(span, lang, opens) or (in_name and not last[:1].isupper()):
                 break
             if _closes(last, lang) or (is_number(last) and lang.takes_year(span[-2])):
                 kind = "name" if word[:1].isupper() and not word.isupper() else "phrase"
@@ -219,13 +228,17 @@ def _closes(word: str, lang: Language) -> bool:
     return not lang.is_infinitive(word)
 
 
-def _joinable(span: list[str], lang: Language) -> bool:
-    """Whether the inner words may stand inside one candidate: content words other than verbs, and
-    the runs of words that join a name's parts ("van de", "of the"; "en", "and" after a left-open
-    word or between capitals)."""
-    if any(lang.is_verb_form(w) for w in span) or (lang.title_case and _runs_on_from_a_name(span, lang)):
+def _joinable(span: list[str], lang: Language, opens: bool = False) -> bool:
+    """Whether the inner words may stand inside one candidate: content words other than verbs (an
+    English participle may open it: "automated decision-making"), and the runs of words that join
+    a name's parts ("van de", "of the"; "en", "and" after a left-open word or between capitals).
+    `opens`: the span opens the sentence, so its first capital says nothing."""
+    first = lang.is_verb_form(span[0]) and not lang.modifies(span[0])
+    if first or any(lang.is_verb_form(w) for w in span[1:]):
         return False
-    if _holds_a_likely_verb(span, lang):
+    if lang.title_case and _runs_on_from_a_name(span, lang, opens):
+        return False
+    if _holds_a_likely_verb(span, lang, opens):
         return False
     run: list[str] = []
     for j, word in enumerate(span[1:-1], start=1):
@@ -242,16 +255,20 @@ def _joinable(span: list[str], lang: Language) -> bool:
     return not is_number(span[-1]) or len(span) > 2 or span[0][:1].isupper()
 
 
-def _inside_a_name(words: list[str], i: int, lang: Language) -> bool:
-    """Whether words[i] goes on a capitalised name ("State" in "Council of State"): a span from it
-    holds no lower-case word ("State advises")."""
-    before = words[i - 1] if i > 0 else ""
-    if before.lower() in lang.connectors and i > 1:
-        before = words[i - 2]
-    return before[:1].isupper() and is_content(before, lang)
+def _inside_a_name(words: list[str], i: int, lang: Language, initial: bool) -> bool:
+    """Whether words[i], capitalised, goes on a capitalised name ("State" in "Council of State"): a
+    span from it holds no lower-case word ("State advises"). The sentence's first word is no name
+    for its capital alone."""
+    if not words[i][:1].isupper() or i == 0:
+        return False
+    at = i - 1
+    if words[at].lower() in lang.connectors and at > 0:
+        at -= 1
+    before = words[at]
+    return before[:1].isupper() and is_content(before, lang) and not (initial and at == 0)
 
 
-def _holds_a_likely_verb(span: list[str], lang: Language) -> bool:
+def _holds_a_likely_verb(span: list[str], lang: Language, opens: bool) -> bool:
     """ "exception permits circumvention", "DMCA amends", "act of circumventing": a word that is
     likelier a verb than a noun, before the span's last word, or closing it after a name or an
     abbreviation (its subject) or, as an -ing form, after a preposition."""
@@ -260,17 +277,17 @@ def _holds_a_likely_verb(span: list[str], lang: Language) -> bool:
     if inner or not lang.may_be_verb(last):
         return inner
     before = span[-2]
-    if last.endswith("s"):
-        return before[:1].isupper()
-    return before in lang.connectors
+    if last.endswith("s"):  # after a subject ("DMCA amends"); not after the sentence's first word
+        return before[:1].isupper() and not (opens and len(span) == 2)
+    return last.endswith("ing") and before in lang.connectors  # not "protection of copyright"
 
 
-def _runs_on_from_a_name(span: list[str], lang: Language) -> bool:
+def _runs_on_from_a_name(span: list[str], lang: Language, opens: bool) -> bool:
     """ "Council of State advises": a lower-case content word after two capitalised ones (in a
     language whose names capitalise each word, a name ends at its last capital)."""
     capitals = 0
-    for word in span:
-        if word[:1].isupper():
+    for j, word in enumerate(span):
+        if word[:1].isupper() and not (opens and j == 0):
             capitals += 1
         elif capitals >= 2 and is_content(word, lang):
             return True
@@ -282,5 +299,7 @@ def _joins(run: list[str], left: str, right: str, lang: Language) -> bool:
     if joined not in lang.joins:
         return False
     if joined in lang.coordinators:  # "hergebruik en openbaarmaking" is two terms; "Adressen en Gebouwen" one
-        return left.endswith("-") or (left[:1].isupper() and right[:1].isupper())
+        capitals = left[:1].isupper() and right[:1].isupper()
+        names = capitals and not (is_abbreviation(left) or is_abbreviation(right))  # "MIVD en NCTV" is two
+        return left.endswith("-") or names
     return True

@@ -67,15 +67,11 @@ def target_ngrams(text: str, language: str = "en", max_n: int = MAX_NGRAM) -> di
 
 def _grouped(phrase: str, language: str) -> str:
     """A lower-case phrase with its last word singular, so that a term's singular and plural count
-    together: services -> service, agencies -> agency; diensten -> dienst (the source rules' key)."""
+    together: services -> service, agencies -> agency; diensten -> dienst."""
+    lang = LANGUAGES.get(language)
     head, _, last = phrase.rpartition(" ")
-    if language == "en":
-        if len(last) > 4 and last.endswith("ies"):
-            last = last[:-3] + "y"
-        elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")):
-            last = last[:-1]
-    elif language in LANGUAGES and last.isalpha():
-        last = LANGUAGES[language].key(last)
+    if lang is not None and last.isalpha():
+        last = lang.singular(last)
     return f"{head} {last}" if head else last
 
 
@@ -197,8 +193,8 @@ class Alignment:
 
 def expected_length(source: str, language: str = "nl", target: str = "en") -> int:
     """How many words a translation of `source` likely has: a word each; from Dutch into English
-    two for a compound, from English into Dutch one for two lower-case nouns in a row (personal
-    data: persoonsgegevens)."""
+    two for a compound, from English into Dutch one for two lower-case nouns in a row (location
+    data: locatiegegevens)."""
     from .phrases import compound_split, is_abbreviation, tokens
 
     lang = LANGUAGES.get(language)
@@ -211,8 +207,14 @@ def expected_length(source: str, language: str = "nl", target: str = "en") -> in
         1
         for a, b in zip(words, words[1:], strict=False)
         if a.islower() and b.islower() and a not in lang.connectors and b not in lang.connectors
-    )
+        and not a.endswith(_MODIFIER_ENDINGS)
+    )  # fmt: skip
     return max(len(words) - fused, 1)
+
+
+# English modifiers that stay a word of their own in Dutch (technical problem: technisch probleem;
+# infected person: besmet persoon), where two nouns make one compound (personal data aside).
+_MODIFIER_ENDINGS = ("al", "ic", "ive", "ous", "ful", "able", "ible", "less", "ary", "ed", "ly")
 
 
 def _distinct(scored: list[tuple]) -> list[tuple]:
