@@ -46,7 +46,7 @@ CHAPTERS = [DATA / "hwho-wettelijk-kader.md", DATA / "hwho-algemeen.md", DATA / 
 
 def key(text: str, code: str = "nl") -> tuple[str, ...]:
     from vertaal.extraction import phrases
-    from vertaal.extraction.languages import LANGUAGES
+    from vertaal.extraction.language_rules import LANGUAGES
 
     lang = LANGUAGES[code]
     return tuple(phrases.key(w.rstrip("-"), lang) for w in phrases.tokens(text) if w[:1].isalnum())

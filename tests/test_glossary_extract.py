@@ -21,7 +21,7 @@ from vertaal.cli import app
 from vertaal.extraction import abbreviations, phrases
 from vertaal.extraction.candidates import Candidate, Example, Proposal, read_jsonl, write
 from vertaal.extraction.extract import extract
-from vertaal.extraction.languages import DUTCH, ENGLISH
+from vertaal.extraction.language_rules import DUTCH, ENGLISH
 from vertaal.extraction.targets import propose_from_model
 from vertaal.extraction.termhood import Tally, rank
 

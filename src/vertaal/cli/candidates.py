@@ -168,7 +168,7 @@ def review(
     that proposal, e: type a target, k: keep untranslated, r: reject, q or Ctrl-C: stop and import),
     or all at once in $EDITOR. The accepted ones are imported as one import, restorable from the history."""
     from ..errors import GlossaryError, UsageError
-    from ..extraction.languages import language
+    from ..extraction.language_rules import language
     from ..extraction.review import import_reviewed, read_candidates
     from ..glossary.store import GlossaryStore, check_name
 

@@ -5,7 +5,7 @@ The phases, each a module:
 
 * :mod:`.sources`: what was given (files, folders, globs, a TMX, XLIFF or PO file, the memory,
   a document and its translation) as a stream of segments, each with its target when known;
-* :mod:`.languages`: each source language's lists and rules (Dutch, English);
+* :mod:`.language_rules`: each source language's lists and rules (Dutch, English);
 * :mod:`.phrases`: tokens, and the candidate phrases and compounds of a sentence;
 * :mod:`.abbreviations`: abbreviations paired with their written-out forms (Schwartz & Hearst);
 * :mod:`.termhood`: counting in bounded memory, grouping inflected variants, scoring against

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .languages import Language
+from .language_rules import Language
 from .phrases import compound_split, general_zipf, is_abbreviation, is_stop
 
 _BRACKET = re.compile(r"\(([^()]{1,160})\)")

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from ..glossary import DEFAULT_GLOSSARY
 from .candidates import Candidate, Example
-from .languages import LANGUAGES, Language, language
+from .language_rules import LANGUAGES, Language, language
 from .sources import Segment, input_files, memory_segments, segments, total_bytes
 from .targets import propose_from_model, propose_from_segments
 from .termhood import MAX_EXAMPLE_CHARS, Tally, rank

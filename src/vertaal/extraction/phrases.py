@@ -1,5 +1,5 @@
 """The candidate phrases of one sentence: names, noun phrases, compounds and abbreviations. The
-language's lists and rules come from :mod:`.languages`; the examples here are Dutch.
+language's lists and rules come from :mod:`.language_rules`; the examples here are Dutch.
 
 No part-of-speech tagger for Dutch is on PyPI, so a candidate is shaped the way term extractors
 without one shape it: a run of content words inside a clause (between punctuation), not opening
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .languages import Language
+from .language_rules import Language
 
 MAX_WORDS = 6
 MIN_COMPOUND = 8  # letters of a closed compound worth proposing (gemeenteraad has 11)

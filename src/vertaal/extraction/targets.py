@@ -24,7 +24,7 @@ from typing import Any
 from ..terms.entry import Entry
 from ..terms.matcher import Matcher
 from .candidates import Candidate, Example, Proposal
-from .languages import LANGUAGES
+from .language_rules import LANGUAGES
 from .sources import Segment
 
 MAX_PROPOSALS = 3

@@ -4,7 +4,7 @@
 group together (inlichtingendienst, inlichtingendiensten), and keeps a few examples per candidate.
 When it holds more than `limit` candidates it drops the rarest (lossy counting, as Manku and
 Motwani's frequent-item counters do), so memory stays flat however long the input. The source
-language's rules (:mod:`.languages`) decide what a word and a candidate are.
+language's rules (:mod:`.language_rules`) decide what a word and a candidate are.
 
 :func:`rank` scores what was counted. A term is frequent in the user's texts and rare in general
 Dutch or English (wordfreq's frequency lists, which ship their data), and a multi-word term is a unit:
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from . import phrases
 from .abbreviations import definitions
 from .candidates import Candidate, Example
-from .languages import Language
+from .language_rules import Language
 
 Key = tuple[str, ...]
 MAX_SURFACES = 8
