@@ -78,10 +78,10 @@ def test_placement_and_repair_do_not_depend_on_batchmates(glossary_model):
     text = (root / "tests" / "data" / "sample-page.txt").read_text(encoding="utf-8")
     sentences = [s for paragraph in segment_document(text) for s in paragraph]
     results = {}
-    for batch_size in (1, 8, 64):
+    for batch_size in (1, 64):  # alone, and with every sentence of the page (chunking: the test above)
         translator = Translator(
             model=str(glossary_model), glossary=entries, memory=False, batch_size=batch_size
         )
         results[batch_size] = translator.translate_sentences(sentences)
         assert translator.placed > 0 and translator.repaired > 0  # both paths are exercised
-    assert results[1] == results[8] == results[64]
+    assert results[1] == results[64]

@@ -117,9 +117,12 @@ def test_fast_terms_benchmark_runs(trained_model):
 
 def test_term_extraction_benchmark_measures_against_its_annotations():
     """The figures benchmarks/README.md reports, from the shipped data (no speed part: seconds)."""
-    from benchmarks.term_extraction import precision_recall, targets
+    from benchmarks.term_extraction import ENGLISH_TEXT, precision_recall, targets
 
     found = precision_recall()
     assert found["names"] == 17 and found["p_at_20"] >= 0.9 and found["recall_abbreviations"] >= 0.75
     proposed = targets()
     assert proposed["terms"] == 30 and proposed["pairs"] == 327 and proposed["top_3"] >= 0.8
+    english = precision_recall(ENGLISH_TEXT, ("en", "nl"))
+    assert english["names"] == 8 and english["p_at_20"] >= 0.9 and english["recall_abbreviations"] >= 0.75
+    assert targets(("en", "nl"))["top_3"] >= 0.8
