@@ -179,6 +179,8 @@ def test_english_phrases_end_at_a_name_and_never_hold_a_past_participle():
     assert not list(phrases.candidates("THE THREAT LEVEL IN 2024", ENGLISH))  # a heading in capitals
     assert not list(phrases.candidates("CAUTION: the tax withheld is paid.", ENGLISH))  # no verb form
     assert phrases.key("IRAs", ENGLISH) == phrases.key("IRA", ENGLISH) == "IRA"
+    found = {f.text for f in phrases.candidates("The Data Act 2023 and the Service Contract 2023.", ENGLISH)}
+    assert "Data Act 2023" in found and "Service Contract 2023" not in found
     assert [f.text for f in phrases.candidates("It is up to UNESCO and NATO.", ENGLISH)] == ["UNESCO", "NATO"]
     # a phrase may follow a capitalised word; the sentence's first capital makes no name
     found = {

@@ -225,6 +225,10 @@ class English(Language):
     )
     articles = ("the ", "a ", "an ")
     law_words = ("act", "regulation", "directive", "convention", "treaty")
+
+    def takes_year(self, word: str) -> bool:
+        """ "Data Act 2023": the law's word on its own (English writes no compound: not "Contract")."""
+        return word.lower() in self.law_words
     title_case = True
     verbs_marked = False
 
